@@ -1,0 +1,3 @@
+from cynic.cli import main
+
+main()

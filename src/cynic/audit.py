@@ -1,0 +1,166 @@
+"""The audit engine: read each file once, parse it once, run every rule, build the findings."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cynic._version import __version__
+from cynic.models import AuditResult, Finding, Notice, Skipped
+from cynic.parsing import PARSERS, ParseError
+from cynic.project import EXTRACTORS, Project
+from cynic.rules import ALL_RULES
+from cynic.rules.base import FileRule, Hit, ProjectRule, Rule
+from cynic.source import SourceFile
+from cynic.suppressions import find_suppressions, suppression_for
+from cynic.walk import discover
+from cynic.fingerprints import Fingerprinter
+
+
+class AuditError(Exception):
+    """The audit cannot start (the path does not exist, is not a folder...)."""
+
+
+@dataclass
+class FileAnalysis:
+    """What one file contributes: its hits from file rules, its facts, and any parse failure."""
+
+    path: str
+    hits: list[tuple[str, Hit]] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    parse_error: str | None = None
+
+
+def audit(root: Path, *, include_tests: bool = False, rules: Sequence[Rule] | None = None) -> AuditResult:
+    """Audit the tree at `root` with `rules` (default: the whole catalog)."""
+    started = time.perf_counter()
+    root = root.resolve() if root.exists() else root
+    if not root.exists():
+        raise AuditError(f"{root} does not exist. Give the folder of the project to audit.")
+    if not root.is_dir():
+        raise AuditError(f"{root} is not a folder. Give the folder of the project to audit.")
+    active = list(ALL_RULES if rules is None else rules)
+    found = discover(root, include_tests=include_tests)
+    analyses = [analyze_file(source, active) for source in found.files]
+    return assemble(root, found.files, found.skipped, analyses, active, started)
+
+
+def analyze_file(source: SourceFile, rules: Iterable[Rule]) -> FileAnalysis:
+    """Parse one file once, then let every file rule and fact extractor read the same tree."""
+    analysis = FileAnalysis(path=source.path)
+    parser = PARSERS.get(source.kind)
+    if parser is not None:
+        try:
+            source.tree = parser(source)
+        except ParseError as error:
+            analysis.parse_error = str(error)
+    parsed = parser is None or analysis.parse_error is None
+    for rule in rules:
+        if isinstance(rule, FileRule) and source.kind in rule.kinds and (parsed or not rule.needs_tree):
+            analysis.hits.extend((rule.code, hit) for hit in rule.check_file(source))
+    if parsed:
+        for extractor in EXTRACTORS:
+            if source.kind in extractor.kinds:
+                analysis.facts[extractor.name] = extractor.extract(source)
+    source.tree = None  # the tree is not needed past this point; free it early
+    return analysis
+
+
+def assemble(
+    root: Path,
+    files: list[SourceFile],
+    skipped: list[Skipped],
+    analyses: list[FileAnalysis],
+    rules: Sequence[Rule],
+    started: float,
+) -> AuditResult:
+    """Run project rules over the merged facts, then turn every hit into a finding."""
+    by_path = {source.path: source for source in files}
+    project = Project(files=by_path)
+    hits: list[tuple[str, Hit]] = []
+    skipped = list(skipped)
+    for analysis in analyses:
+        hits.extend(analysis.hits)
+        for name, facts in analysis.facts.items():
+            project.facts.setdefault(name, {})[analysis.path] = facts
+        if analysis.parse_error:
+            skipped.append(Skipped(path=analysis.path, reason=analysis.parse_error, incomplete=True))
+    for rule in rules:
+        if isinstance(rule, ProjectRule):
+            hits.extend((rule.code, hit) for hit in rule.check_project(project))
+
+    findings, notices, suppressed = _to_findings(hits, by_path, {rule.code: rule for rule in rules})
+    notices.extend(
+        Notice(path=s.path, line=1, message=s.encoding_note) for s in files if s.encoding_note
+    )
+    return AuditResult(
+        version=__version__,
+        root=str(root),
+        findings=findings,
+        skipped=sorted(skipped, key=lambda s: s.path),
+        notices=sorted(notices, key=lambda n: (n.path, n.line)),
+        suppressed=suppressed,
+        stats={
+            "files": len(files),
+            "lines": sum(len(s.lines) for s in files),
+            "rules": len(rules),
+            "seconds": round(time.perf_counter() - started, 3),
+        },
+    )
+
+
+def _to_findings(
+    hits: list[tuple[str, Hit]], files: dict[str, SourceFile], rules: dict[str, Rule]
+) -> tuple[list[Finding], list[Notice], int]:
+    """Findings sorted worst-first, with evidence, fingerprints, and suppressions applied."""
+    fingerprint = Fingerprinter()
+    findings: list[Finding] = []
+    notices: list[Notice] = []
+    reported_unreasoned: set[tuple[str, int]] = set()
+    suppressed = 0
+    unique = {(code, hit.path, hit.line): (code, hit) for code, hit in hits}
+    per_file: dict[str, dict[int, Any]] = defaultdict(dict)
+    for code, hit in sorted(unique.values(), key=lambda item: (item[1].path, item[1].line, item[0])):
+        rule = rules[code]
+        source = files.get(hit.path)
+        lines = source.lines if source else []
+        if hit.path not in per_file:
+            per_file[hit.path] = find_suppressions(lines)
+        suppression = suppression_for(per_file[hit.path], code, hit.line)
+        if suppression is not None and suppression.reason:
+            suppressed += 1
+            continue
+        if suppression is not None and (hit.path, suppression.line) not in reported_unreasoned:
+            reported_unreasoned.add((hit.path, suppression.line))
+            notices.append(
+                Notice(
+                    path=hit.path,
+                    line=suppression.line,
+                    message="suppression without a reason is not honoured; "
+                    "write `cynic: ignore[RULE] why it is safe`",
+                )
+            )
+        evidence = source.line_text(hit.line).strip() if source else ""
+        findings.append(
+            Finding(
+                rule=code,
+                name=rule.name,
+                severity=rule.severity,
+                confidence=hit.confidence or rule.confidence,
+                cwe=rule.cwe_ids(),
+                path=hit.path,
+                line=hit.line,
+                end_line=hit.end_line or hit.line,
+                message=hit.message,
+                evidence=evidence[:300],
+                fix=hit.fix or rule.fix,
+                fingerprint=fingerprint(code, hit.path, evidence),
+                whole_file=hit.whole_file,
+            )
+        )
+    findings.sort(key=lambda f: f.sort_key)
+    return findings, notices, suppressed

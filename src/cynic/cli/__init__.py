@@ -1,0 +1,38 @@
+"""The command-line interface: parse, call, print. Commands import their work lazily so that
+`cynic --help` and `cynic --version` start fast."""
+
+from __future__ import annotations
+
+import typer
+
+from cynic._version import __version__
+from cynic.cli import audit_command, rules_command
+
+app = typer.Typer(
+    name="cynic",
+    help="A coding agent and a deeply cynical security agent take turns until the flaw checklist is empty.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cynic {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error or incomplete audit."""
+
+
+app.command("audit")(audit_command.audit)
+app.add_typer(rules_command.app, name="rules")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,108 @@
+"""The vocabulary every part of cynic speaks: severities, findings, audit results."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Severity(StrEnum):
+    """How bad a finding is, most severe first."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for the most severe; sorts a checklist worst-first."""
+        return list(Severity).index(self)
+
+    def at_least(self, threshold: Severity) -> bool:
+        """True when this severity is as bad as `threshold` or worse."""
+        return self.rank <= threshold.rank
+
+
+class Confidence(StrEnum):
+    """How sure the detector is that a reviewer would agree."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        return list(Confidence).index(self)
+
+
+class Finding(BaseModel):
+    """One flaw at one place. The JSON shape is a contract: add fields, never rename."""
+
+    rule: str
+    name: str
+    severity: Severity
+    confidence: Confidence
+    cwe: list[str] = Field(default_factory=list)
+    path: str
+    line: int
+    end_line: int
+    message: str
+    evidence: str
+    fix: str
+    fingerprint: str = ""
+    source: Literal["rule", "llm"] = "rule"
+    whole_file: bool = False
+
+    @property
+    def sort_key(self) -> tuple[int, int, str, int, str]:
+        return (self.severity.rank, self.confidence.rank, self.path, self.line, self.rule)
+
+
+class Skipped(BaseModel):
+    """A file the audit did not fully read, and why: coverage is always stated."""
+
+    path: str
+    reason: str
+    incomplete: bool = Field(
+        default=False,
+        description="True when skipping it leaves the audit incomplete (a parse failure), "
+        "false for files skipped by policy (binary, too large).",
+    )
+
+
+class Notice(BaseModel):
+    """Something the user should know that is not a finding (an unreasoned suppression...)."""
+
+    path: str
+    line: int
+    message: str
+
+
+class AuditResult(BaseModel):
+    """Everything one audit found, in the order a reviewer should read it."""
+
+    version: str
+    root: str
+    findings: list[Finding]
+    skipped: list[Skipped] = Field(default_factory=list)
+    notices: list[Notice] = Field(default_factory=list)
+    suppressed: int = 0
+    stats: dict[str, int | float] = Field(default_factory=dict)
+
+    @property
+    def incomplete(self) -> bool:
+        return any(s.incomplete for s in self.skipped)
+
+    def counts(self) -> dict[Severity, int]:
+        """Findings per severity, every severity present, most severe first."""
+        counts = {severity: 0 for severity in Severity}
+        for finding in self.findings:
+            counts[finding.severity] += 1
+        return counts
+
+    def failing(self, threshold: Severity) -> list[Finding]:
+        return [f for f in self.findings if f.severity.at_least(threshold)]

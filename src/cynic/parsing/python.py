@@ -1,0 +1,54 @@
+"""Parse Python once, whatever version of Python wrote it.
+
+The standard `ast` module parses what the running interpreter's grammar accepts. Real projects
+already use newer syntax (PEP 758 `except A, B:`, PEP 695 type parameters, PEP 701 f-strings,
+PEP 750 t-strings). For those files libcst's grammar, which is newer, parses the source and a
+codemod rewrites each newer construct into an older equivalent *on the same lines*, so that
+`ast` can parse the result and every line number still points at the original code.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+
+class PythonSyntaxError(Exception):
+    """The file is not valid Python under any grammar cynic knows."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"syntax error at line {line}: {message}")
+        self.line = line
+
+
+@dataclass(frozen=True)
+class ParsedPython:
+    tree: ast.Module
+    downleveled: bool  # True when the file needed the newer grammar
+
+
+def parse_python(text: str, filename: str = "<unknown>") -> ParsedPython:
+    """Parse with `ast`, falling back to libcst's newer grammar for newer syntax."""
+    try:
+        return ParsedPython(ast.parse(text, filename), downleveled=False)
+    except SyntaxError as native_error:
+        older = _downlevel(text)
+        if older is None:
+            raise PythonSyntaxError(native_error.lineno or 1, native_error.msg) from None
+        try:
+            return ParsedPython(ast.parse(older, filename), downleveled=True)
+        except SyntaxError:
+            raise PythonSyntaxError(native_error.lineno or 1, native_error.msg) from None
+
+
+def _downlevel(text: str) -> str | None:
+    """The source with newer constructs rewritten line-for-line, or None if libcst rejects it."""
+    import libcst as cst  # imported only for the rare file that needs it
+
+    from cynic.parsing._downlevel import Downlevel
+
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError:
+        return None
+    return module.visit(Downlevel()).code

@@ -1,0 +1,50 @@
+"""The project model: facts each file contributes, merged once per audit for every project rule.
+
+A fact extractor reads one parsed file and returns a small, picklable summary of what the
+project rules need from it (routes, routers, models, settings, storage wrappers...). Facts are
+cached by the file's content hash and computed in worker processes, so project rules read facts,
+never parse trees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from cynic.source import FileKind, SourceFile
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class FactExtractor:
+    """A named function from one parsed file of the given kinds to that file's facts."""
+
+    name: str
+    kinds: frozenset[FileKind]
+    extract: Callable[[SourceFile], Any]
+
+
+EXTRACTORS: list[FactExtractor] = []
+
+
+@dataclass
+class Project:
+    """What project rules see: every file read, and each extractor's facts by path."""
+
+    files: dict[str, SourceFile]
+    facts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def facts_of(self, extractor: str) -> Iterator[tuple[str, Any]]:
+        """(path, facts) for every file the named extractor read, in path order."""
+        by_path = self.facts.get(extractor, {})
+        for path in sorted(by_path):
+            yield path, by_path[path]
+
+    def derived(self, key: str, build: Callable[[Project], T]) -> T:
+        """A whole-project view (the FastAPI app model...) built once and shared by all rules."""
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        return self._derived[key]

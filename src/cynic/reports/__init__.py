@@ -1,0 +1,1 @@
+"""One output format per module; each takes an AuditResult and returns text."""
