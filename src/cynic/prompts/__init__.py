@@ -1,0 +1,1 @@
+"""Prompts: jinja2 templates, one per agent, rendered with StrictUndefined."""
