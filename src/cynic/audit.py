@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -13,12 +15,16 @@ from cynic._version import __version__
 from cynic.models import AuditResult, Finding, Notice, Skipped
 from cynic.parsing import PARSERS, ParseError
 from cynic.project import EXTRACTORS, Project
-from cynic.rules import ALL_RULES
+from cynic.cache import AnalysisCache, cache_file
+from cynic.rules import ALL_RULES, RULES_BY_CODE
 from cynic.rules.base import FileRule, Hit, ProjectRule, Rule
 from cynic.source import SourceFile
 from cynic.suppressions import find_suppressions, suppression_for
 from cynic.walk import discover
 from cynic.fingerprints import Fingerprinter
+
+
+PARALLEL_MIN_BYTES = 2_000_000  # below this, starting workers costs more than it saves
 
 
 class AuditError(Exception):
@@ -35,8 +41,18 @@ class FileAnalysis:
     parse_error: str | None = None
 
 
-def audit(root: Path, *, include_tests: bool = False, rules: Sequence[Rule] | None = None) -> AuditResult:
-    """Audit the tree at `root` with `rules` (default: the whole catalog)."""
+def audit(
+    root: Path,
+    *,
+    include_tests: bool = False,
+    rules: Sequence[Rule] | None = None,
+    use_cache: bool = True,
+) -> AuditResult:
+    """Audit the tree at `root` with `rules` (default: the whole catalog).
+
+    Unchanged files are served from the content-hash cache; the rest are analysed in a process
+    pool when there are enough of them to pay for it. The result does not depend on either.
+    """
     started = time.perf_counter()
     root = root.resolve() if root.exists() else root
     if not root.exists():
@@ -45,8 +61,53 @@ def audit(root: Path, *, include_tests: bool = False, rules: Sequence[Rule] | No
         raise AuditError(f"{root} is not a folder. Give the folder of the project to audit.")
     active = list(ALL_RULES if rules is None else rules)
     found = discover(root, include_tests=include_tests)
-    analyses = [analyze_file(source, active) for source in found.files]
+    cache = AnalysisCache(cache_file(root, [rule.code for rule in active]) if use_cache else None)
+    analyses = analyze_files(found.files, active, cache)
+    cache.save(_cache_key(source) for source in found.files)
     return assemble(root, found.files, found.skipped, analyses, active, started)
+
+
+def analyze_files(files: list[SourceFile], rules: Sequence[Rule], cache: AnalysisCache) -> list[FileAnalysis]:
+    """Every file's analysis, in the order of `files`: from the cache, a pool, or this process."""
+    analyses: dict[str, FileAnalysis] = {}
+    misses: list[SourceFile] = []
+    for source in files:
+        cached = cache.get(_cache_key(source))
+        if cached is None:
+            misses.append(source)
+        else:
+            analyses[source.path] = cached
+    for analysis in _analyze_misses(misses, rules):
+        analyses[analysis.path] = analysis
+    for source in misses:
+        cache.put(_cache_key(source), analyses[source.path])
+    return [analyses[source.path] for source in files]
+
+
+def _analyze_misses(files: list[SourceFile], rules: Sequence[Rule]) -> Iterable[FileAnalysis]:
+    codes = [rule.code for rule in rules]
+    registered = all(RULES_BY_CODE.get(code) is rule for code, rule in zip(codes, rules))
+    workers = min(os.cpu_count() or 1, 4)
+    total_bytes = sum(len(source.text) for source in files)
+    if workers < 2 or not registered or total_bytes < PARALLEL_MIN_BYTES or threading.active_count() > 1:
+        return [analyze_file(source, rules) for source in files]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [files[i::workers * 4] for i in range(workers * 4)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = pool.map(_analyze_chunk, chunks, [codes] * len(chunks))
+        return [analysis for chunk in results for analysis in chunk]
+
+
+def _analyze_chunk(files: list[SourceFile], codes: list[str]) -> list[FileAnalysis]:
+    rules = [RULES_BY_CODE[code] for code in codes]
+    return [analyze_file(source, rules) for source in files]
+
+
+def _cache_key(source: SourceFile) -> str:
+    return f"{source.path}\0{source.digest}"
 
 
 def analyze_file(source: SourceFile, rules: Iterable[Rule]) -> FileAnalysis:

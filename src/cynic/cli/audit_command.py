@@ -22,6 +22,7 @@ def audit(
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to this file."),
     fail_on: Severity = typer.Option(Severity.LOW, "--fail-on", help="Exit 1 on findings at or above this severity."),
     include_tests: bool = typer.Option(False, "--include-tests", help="Also audit tests, fixtures and examples folders."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Re-analyse every file instead of reusing unchanged files' results."),
 ) -> None:
     """Audit a FastAPI + React project against the rulebook and print the checklist.
 
@@ -30,7 +31,7 @@ def audit(
     from cynic.audit import AuditError, audit as run_audit
 
     try:
-        result = run_audit(path, include_tests=include_tests)
+        result = run_audit(path, include_tests=include_tests, use_cache=not no_cache)
     except AuditError as error:
         fail(str(error))
     if format is Format.json:
