@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from cynic.cli._common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, emit, fail
-from cynic.models import Severity
+from cynic.severity import Severity
 
 
 class Format(StrEnum):
