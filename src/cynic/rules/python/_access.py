@@ -211,3 +211,18 @@ def _receiver_class(model: FastAPIModel, caller: Symbol, owner: str) -> tuple[st
     if value is not None and value.call:
         return symbol.module, value.call  # type: ignore[union-attr]
     return None
+
+
+def role_checked_calls(model: FastAPIModel, handler: Symbol) -> list[Call]:
+    """Calls from a handler to a project helper that enforces a role (`ensure_admin(user)`)."""
+    found = []
+    for call in handler.definition.calls:  # type: ignore[union-attr]
+        helper = resolve_callee(model, handler, call.callee)
+        if helper is not None and helper.key != handler.key and helper.definition.role_checks:  # type: ignore[union-attr]
+            found.append(call)
+    return found
+
+
+def enforces_role_inline(model: FastAPIModel, handler: Symbol) -> bool:
+    """The handler checks a role itself or through a helper: an admin route, however written."""
+    return bool(handler.definition.role_checks) or bool(role_checked_calls(model, handler))  # type: ignore[union-attr]

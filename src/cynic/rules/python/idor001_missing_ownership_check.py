@@ -13,6 +13,7 @@ from cynic.rules.python._access import (
     OWNER_FIELDS,
     UncheckedLookup,
     current_user_params,
+    enforces_role_inline,
     has_role_dependency,
     is_auth_dependency,
     is_protected,
@@ -102,6 +103,8 @@ class MissingOwnershipCheck(ProjectRule):
         for view in model.routes:
             handler = model.function(view.module, view.route.function)
             if handler is None or not is_protected(model, view) or has_role_dependency(model, view):
+                continue
+            if enforces_role_inline(model, handler):
                 continue
             found = _unchecked(model, view, handler)
             if not found:

@@ -14,7 +14,7 @@ from cynic.rules.python._access import (
     has_role_dependency,
     is_ownership_compare,
     is_protected,
-    resolve_callee,
+    role_checked_calls,
 )
 
 _ADMIN_WORD = re.compile(r"admin|superuser", re.I)
@@ -102,10 +102,8 @@ class RoleCheckOutsideDependency(ProjectRule):
             return
         for line, test in handler.definition.role_checks:  # type: ignore[union-attr]
             yield self.hit(handler.path, line, f"Role checked inline in the handler (`{test}`), not by a dependency.")
-        for call in handler.definition.calls:  # type: ignore[union-attr]
-            helper = resolve_callee(model, handler, call.callee)
-            if helper is not None and helper.definition.role_checks and not helper.definition.name.startswith(handler.definition.name):  # type: ignore[union-attr]
-                yield self.hit(handler.path, call.line, f"Role checked by calling `{call.callee}` in the handler, not by a dependency.")
+        for call in role_checked_calls(model, handler):
+            yield self.hit(handler.path, call.line, f"Role checked by calling `{call.callee}` in the handler, not by a dependency.")
 
 
 def _admin_only(view: RouteView) -> bool:
