@@ -35,6 +35,7 @@ from cynic.project.python_facts import (
     PythonFacts,
     Route,
     StateAssign,
+    Value,
 )
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
@@ -327,8 +328,9 @@ def _call_refs(call: ast.Call) -> list[str]:
     ]
 
 
-def _kwargs(call: ast.Call) -> tuple[tuple[str, object], ...]:
-    return tuple((kw.arg, summarize(kw.value)) for kw in call.keywords if kw.arg)
+def _kwargs(call: ast.Call) -> tuple[tuple[str, Value], ...]:
+    """Keyword arguments summarised; `**options` is kept under the name "**"."""
+    return tuple((kw.arg or "**", summarize(kw.value)) for kw in call.keywords)
 
 
 def _route_methods(decorator: ast.Call, attr: str) -> list[str]:

@@ -64,7 +64,7 @@ def _trace_name(model: FastAPIModel, module: str, ref: str, depth: int) -> Origi
         traced = trace(model, symbol.module, symbol.definition.value, depth + 1)
         return traced if traced.kind != "unknown" else None
     owner, _, name = ref.rpartition(".")
-    klass = model.klass(module, owner) if owner else None
+    klass = model.settings_class_of(module, owner) if owner else None
     if klass is not None and isinstance(klass.definition, ClassInfo):
         field = model.fields_of(klass).get(name)
         if field and field[0].default is not None:

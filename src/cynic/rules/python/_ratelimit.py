@@ -10,7 +10,7 @@ from cynic.project.python_facts import Assignment, ClassInfo, Function
 _LIMITER_NAME = re.compile(r"rate.?limit|throttl|limiter", re.I)
 _SLOWAPI_MIDDLEWARES = ("SlowAPIMiddleware", "SlowAPIASGIMiddleware")
 _AUTH_ROUTE = re.compile(
-    r"log-?in|sign-?in|sign_in|sign-?up|sign_up|register|token|password|reset|recover|forgot|refresh|otp|mfa|2fa|verify",
+    r"log-?in|sign-?in|sign_in|sign-?up|sign_up|register|token|password|passwd|recover|forgot|refresh|otp|mfa|2fa|verify[-_]email",
     re.I,
 )
 

@@ -56,9 +56,12 @@ class CorsCredentialsDisabled(ProjectRule):
         for item, kwargs in cors_middlewares(model):
             line = item.fact.line  # type: ignore[attr-defined]
             credentials = kwargs.get("allow_credentials")
-            if credentials is None:
+            if credentials is None and "**" not in kwargs:
                 yield self.hit(item.path, line, "CORSMiddleware does not set `allow_credentials=True`.")
+                continue
+            if credentials is None:
                 continue
             traced = trace(model, item.module, credentials)
             if traced.values == (False,):
-                yield self.hit(item.path, line, f"CORSMiddleware disables credentials (`{traced.where}` is False).")
+                source = f" (`{traced.where}` defaults to False)" if traced.kind == "settings" else ""
+                yield self.hit(item.path, line, f"CORSMiddleware sets `allow_credentials` to False{source}.")

@@ -158,7 +158,7 @@ def _id_like(model: FastAPIModel, module: str, param: object) -> bool:
     name: str = param.name  # type: ignore[attr-defined]
     if model.param_dependency(module, param) is not None:  # type: ignore[arg-type]
         return False
-    return name == "id" or name.lower().endswith(("_id", "id")) and name.lower() != "uuid"
+    return name in ("id", "pk", "uuid") or name.endswith(("_id", "Id"))
 
 
 def _owned_model(model: FastAPIModel, found: UncheckedLookup) -> bool:

@@ -19,7 +19,7 @@ from cynic.rules.python._access import (
 
 _ADMIN_WORD = re.compile(r"admin|superuser", re.I)
 _USER_ITEM = re.compile(r"/users?/\{[^}]+\}/?(?:(role|roles|activate|deactivate|ban|unban|promote|demote|disable|enable|permissions)/?)?$", re.I)
-_USER_COLLECTION = re.compile(r"/users?/?$", re.I)
+_USER_COLLECTION = re.compile(r"/users/?$", re.I)
 
 
 class RoleCheckOutsideDependency(ProjectRule):
