@@ -25,11 +25,9 @@ from cynic.project.python_facts import (
     Dependency,
     Field,
     Function,
-    Middleware,
     Param,
     PythonFacts,
     Route,
-    StateAssign,
     Value,
 )
 
@@ -98,10 +96,6 @@ class FastAPIModel:
     @cached_property
     def middlewares(self) -> list[Located]:
         return self._located("middlewares")
-
-    @cached_property
-    def states(self) -> list[Located]:
-        return self._located("states")
 
     @cached_property
     def _containers(self) -> dict[tuple[str, str], Located]:
@@ -329,4 +323,4 @@ def fastapi_model(project: Project) -> FastAPIModel:
     return project.derived("fastapi", lambda p: FastAPIModel(list(p.facts_of("python"))))
 
 
-__all__ = ["DependencyUse", "FastAPIModel", "Located", "Middleware", "RouteView", "StateAssign", "fastapi_model"]
+__all__ = ["DependencyUse", "FastAPIModel", "Located", "RouteView", "fastapi_model"]
