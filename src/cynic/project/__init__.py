@@ -48,3 +48,8 @@ class Project:
         if key not in self._derived:
             self._derived[key] = build(self)
         return self._derived[key]
+
+
+from cynic.project.python_facts import extract_python_facts  # noqa: E402  (needs FactExtractor above)
+
+EXTRACTORS.append(FactExtractor("python", frozenset({FileKind.PYTHON}), extract_python_facts))

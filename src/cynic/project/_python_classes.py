@@ -1,0 +1,124 @@
+"""Read a class definition into `ClassInfo`: fields, pydantic configuration, computed fields."""
+
+from __future__ import annotations
+
+import ast
+
+from cynic.parsing.pyast import call_name, const_str, dotted_name, keyword, last_name
+from cynic.project._python_values import refs_of, summarize
+from cynic.project.python_facts import ClassInfo, Field
+
+_CONFIG_ATTRS = frozenset({"model_config", "__tablename__", "__table_args__", "Config"})
+_PROPERTY_DECORATORS = frozenset({"property", "computed_field", "cached_property"})
+
+
+def class_info(node: ast.ClassDef, name: str) -> ClassInfo:
+    """The facts of one class definition (its methods are collected as functions elsewhere)."""
+    fields: list[Field] = []
+    extra = _extra_value(keyword_value(node, "extra"))
+    env_file = False
+    has_tablename = False
+    computed: list[tuple[str, tuple[str, ...]]] = []
+    attr_types: list[tuple[str, str]] = []
+    for statement in node.body:
+        target, annotation, value = _assignment_parts(statement)
+        if target == "model_config" and value is not None:
+            extra = _config_extra(value) or extra
+            env_file = env_file or _config_has(value, "env_file")
+        elif target == "__tablename__":
+            has_tablename = True
+        elif target and target not in _CONFIG_ATTRS:
+            fields.append(_field(target, statement.lineno, annotation, value))
+        if isinstance(statement, ast.ClassDef) and statement.name == "Config":
+            config = {t: v for t, _, v in map(_assignment_parts, statement.body) if t and v is not None}
+            extra = _extra_value(config.get("extra")) or extra
+            env_file = env_file or "env_file" in config
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if {last_name(d) for d in statement.decorator_list} & _PROPERTY_DECORATORS:
+                computed.append((statement.name, tuple(r for r in refs_of(statement) if r.startswith("self."))))
+            if statement.name == "__init__":
+                attr_types.extend(_init_attribute_types(statement))
+    return ClassInfo(
+        name=name,
+        line=node.lineno,
+        bases=tuple(dotted_name(base) or ast.unparse(base) for base in node.bases),
+        keywords=tuple((kw.arg, summarize(kw.value)) for kw in node.keywords if kw.arg),
+        fields=tuple(fields),
+        extra=extra,
+        env_file=env_file,
+        has_tablename=has_tablename,
+        computed=tuple(computed),
+        attr_types=tuple(attr_types),
+    )
+
+
+def keyword_value(node: ast.ClassDef, name: str) -> ast.expr | None:
+    return next((kw.value for kw in node.keywords if kw.arg == name), None)
+
+
+def _assignment_parts(statement: ast.stmt) -> tuple[str | None, ast.expr | None, ast.expr | None]:
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+        return statement.target.id, statement.annotation, statement.value
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+        return statement.targets[0].id, None, statement.value
+    return None, None, None
+
+
+def _field(name: str, line: int, annotation: ast.expr | None, value: ast.expr | None) -> Field:
+    refs = refs_of(annotation) + refs_of(value)
+    return Field(
+        name=name,
+        line=line,
+        annotation=ast.unparse(annotation) if annotation is not None else None,
+        refs=tuple(dict.fromkeys(refs)),
+        default=summarize(value) if value is not None else None,
+    )
+
+
+def _config_extra(value: ast.expr) -> str | None:
+    """`extra` of `ConfigDict(extra=...)`, `SettingsConfigDict(...)` or `{"extra": ...}`."""
+    if isinstance(value, ast.Call):
+        return _extra_value(keyword(value, "extra"))
+    if isinstance(value, ast.Dict):
+        for key, item in zip(value.keys, value.values, strict=True):
+            if const_str(key) == "extra":
+                return _extra_value(item)
+    return None
+
+
+def _config_has(value: ast.expr, name: str) -> bool:
+    if isinstance(value, ast.Call):
+        return keyword(value, name) is not None
+    if isinstance(value, ast.Dict):
+        return any(const_str(key) == name for key in value.keys)
+    return False
+
+
+def _extra_value(node: ast.expr | None) -> str | None:
+    """"forbid" for `"forbid"`, `Extra.forbid`, `"FORBID"`; None when unset or not readable."""
+    if node is None:
+        return None
+    text = const_str(node) or last_name(node) or ""
+    return text.lower() or None
+
+
+def _init_attribute_types(init: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[str, str]]:
+    """`self.repo = ItemRepository(session)` or `self.repo = repo` (with `repo: ItemRepository`)."""
+    annotations = {a.arg: ast.unparse(a.annotation) for a in init.args.args if a.annotation is not None}
+    found: list[tuple[str, str]] = []
+    for statement in ast.walk(init):
+        target, annotation, value = None, None, None
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target, value = statement.targets[0], statement.value
+        elif isinstance(statement, ast.AnnAssign):
+            target, annotation, value = statement.target, statement.annotation, statement.value
+        name = dotted_name(target) if target is not None else None
+        if not (name and name.startswith("self.") and name.count(".") == 1):
+            continue
+        if annotation is not None:
+            found.append((name[5:], ast.unparse(annotation)))
+        elif isinstance(value, ast.Call) and call_name(value):
+            found.append((name[5:], call_name(value) or ""))
+        elif isinstance(value, ast.Name) and value.id in annotations:
+            found.append((name[5:], annotations[value.id]))
+    return found

@@ -1,0 +1,131 @@
+"""Readers that turn `ast` expressions into the small values the Python facts keep."""
+
+from __future__ import annotations
+
+import ast
+
+from cynic.parsing.pyast import call_name, const_value, dotted_name, last_name
+from cynic.project.python_facts import Dependency, Value
+
+PARAM_SOURCES = {
+    "Query": "query", "Path": "path", "Body": "body", "Form": "form", "Header": "header",
+    "Cookie": "cookie", "File": "file", "UploadFile": "file",
+}
+DEPENDS = frozenset({"Depends", "Security"})
+_ENV_READERS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get", "os.environ", "environ"})
+
+
+def freeze(value: object) -> object:
+    """Literal values made hashable: lists and sets become tuples, dicts tuples of pairs."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return tuple(freeze(item) for item in value)
+    if isinstance(value, dict):
+        return tuple((freeze(k), freeze(v)) for k, v in value.items())
+    return value
+
+
+def refs_of(node: ast.AST | None) -> tuple[str, ...]:
+    """Every maximal dotted name an expression reads, in source order, without repeats."""
+    found: list[str] = []
+
+    def visit(child: ast.AST) -> None:
+        if isinstance(child, (ast.Name, ast.Attribute)):
+            name = dotted_name(child)
+            if name:
+                found.append(name)
+                return
+        for grandchild in ast.iter_child_nodes(child):
+            visit(grandchild)
+
+    if node is not None:
+        visit(node)
+    return tuple(dict.fromkeys(found))
+
+
+def reads_env(node: ast.AST) -> bool:
+    """True when the expression reads the process environment by hand."""
+    for child in ast.walk(node):
+        if isinstance(child, (ast.Name, ast.Attribute)) and dotted_name(child) in _ENV_READERS:
+            return True
+    return False
+
+
+def summarize(node: ast.AST) -> Value:
+    """A `Value` for any expression."""
+    literal = freeze(const_value(node))
+    text = ast.unparse(node)
+    return Value(
+        text=text if len(text) <= 160 else text[:157] + "...",
+        literal=literal,
+        refs=refs_of(node),
+        call=call_name(node) if isinstance(node, ast.Call) else None,
+        reads_env=reads_env(node),
+    )
+
+
+def dependency_of(node: ast.AST | None) -> Dependency | None:
+    """The dependency of `Depends(x)` / `Security(x, scopes=[...])`, else None."""
+    if not (isinstance(node, ast.Call) and last_name(node.func) in DEPENDS):
+        return None
+    inner = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "dependency"), None)
+    if inner is None:
+        return Dependency(target="", text=ast.unparse(node), line=node.lineno)
+    target = call_name(inner) if isinstance(inner, ast.Call) else dotted_name(inner)
+    text = ast.unparse(inner)
+    scopes = next((k.value for k in node.keywords if k.arg == "scopes"), None)
+    if scopes is not None:
+        text += f" scopes={ast.unparse(scopes)}"
+    return Dependency(target=target or "", text=text, line=node.lineno)
+
+
+def dependencies_in(node: ast.AST | None) -> tuple[Dependency, ...]:
+    """Every `Depends(...)` in a `dependencies=[...]` list."""
+    if node is None:
+        return ()
+    found = (dependency_of(child) for child in ast.walk(node))
+    return tuple(dep for dep in found if dep is not None)
+
+
+def param_source(node: ast.AST | None) -> str | None:
+    """"query" for `Query(...)`, "body" for `Body(...)`... else None."""
+    if isinstance(node, ast.Call):
+        return PARAM_SOURCES.get(last_name(node.func) or "")
+    return None
+
+
+def unwrap_annotation(node: ast.AST | None) -> tuple[ast.AST | None, list[ast.AST]]:
+    """(base type, metadata) of `Annotated[T, m1, m2]`; (node, []) for anything else."""
+    if isinstance(node, ast.Subscript) and last_name(node.value) == "Annotated":
+        items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if items:
+            return items[0], list(items[1:])
+    return node, []
+
+
+def read_annotated(node: ast.AST | None) -> tuple[tuple[str, ...], Dependency | None, str | None]:
+    """(names in the base type, dependency, parameter source) of an annotation."""
+    base, metadata = unwrap_annotation(node)
+    dependency = next((d for d in map(dependency_of, metadata) if d is not None), None)
+    source = next((s for s in map(param_source, metadata) if s is not None), None)
+    return refs_of(base), dependency, source
+
+
+def compare_side(node: ast.AST) -> str | None:
+    """A comparison operand as the facts keep it: a dotted name, "<const>", or None."""
+    if isinstance(node, ast.Constant):
+        return "<const>"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("str", "int", "UUID") and node.args:
+        return compare_side(node.args[0])
+    return dotted_name(node)
+
+
+def status_code_of(node: ast.AST) -> int | None:
+    """429 for `429` passed as a status, `status.HTTP_429_TOO_MANY_REQUESTS`, `HTTPStatus.TOO_MANY_REQUESTS`."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int) and 400 <= node.value < 600:
+        return node.value
+    name = last_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+    if name and name.startswith("HTTP_") and name[5:8].isdigit():
+        return int(name[5:8])
+    if name == "TOO_MANY_REQUESTS":
+        return 429
+    return None

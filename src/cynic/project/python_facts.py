@@ -1,0 +1,229 @@
+"""What one Python file tells the project model: small, picklable facts, no parse trees.
+
+The visitor in `_python_extract` fills these from the tree the audit already parsed. Names are
+kept as written (`crud.get_item`, `settings.BACKEND_CORS_ORIGINS`) together with the file's
+imports, so that `project.fastapi` can resolve them across modules once, for the whole project.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cynic.source import SourceFile
+
+
+@dataclass(frozen=True)
+class Value:
+    """An expression, summarised: its literal value if it has one, the names it reads, its text."""
+
+    text: str
+    literal: object = ...  # str, bool, int, None or a tuple of those; `...` when not a literal
+    refs: tuple[str, ...] = ()  # dotted names read: ("settings.BACKEND_CORS_ORIGINS",)
+    call: str | None = None  # the callee when the expression is a call: "os.getenv"
+    reads_env: bool = False  # reads `os.environ` / `os.getenv` somewhere inside
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """A `Depends(x)` / `Security(x)`: the callable as written and the whole expression's text."""
+
+    target: str  # "get_current_user", "require_role", "RateLimiter"
+    text: str  # "require_role(Role.ADMIN)"
+    line: int
+
+
+@dataclass(frozen=True)
+class Param:
+    """A function parameter with its annotation unwrapped from `Annotated[...]`."""
+
+    name: str
+    annotation: str | None  # the base type's text: "Item", "list[ItemCreate]", "CurrentUser"
+    type_refs: tuple[str, ...]  # dotted names in the base type: ("list", "ItemCreate")
+    dependency: Dependency | None  # from the default or the `Annotated` metadata
+    source: str | None  # "query", "path", "body", "form", "header", "cookie", "file" from Query()...
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call made inside a function, with the names each argument reads."""
+
+    callee: str  # as written: "crud.get_item", "self.repo.get", "ItemService().get"
+    line: int
+    args: tuple[tuple[str, ...], ...]
+    kwargs: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A database read/update/delete of one model: `session.get(Item, id)`, `select(Item).where(...)`."""
+
+    line: int
+    model: str | None  # "Item", or None for a collection lookup (`find_one({...})`)
+    keys: tuple[str, ...]  # dotted names the lookup's arguments read
+
+
+@dataclass(frozen=True)
+class Compare:
+    """An equality test, or a keyword argument that filters: `Item.owner_id == user.id`, `owner_id=uid`."""
+
+    line: int
+    left: str | None  # dotted name, "<const>" for literals, None for anything else
+    right: str | None
+
+
+@dataclass(frozen=True)
+class Decorator:
+    name: str  # "router.get", "limiter.limit"
+    line: int
+    args: tuple[Value, ...]
+    kwargs: tuple[tuple[str, Value], ...]
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function or method and what its body does that the access-control rules care about."""
+
+    name: str  # qualified within its module: "get_item", "ItemService.get_item", "require_role.checker"
+    line: int
+    params: tuple[Param, ...]
+    decorators: tuple[Decorator, ...]
+    calls: tuple[Call, ...]
+    lookups: tuple[Lookup, ...]
+    compares: tuple[Compare, ...]
+    role_checks: tuple[tuple[int, str], ...]  # (line, test text) of `if <role test>: raise`
+    status_codes: tuple[int, ...]  # HTTP status codes the body names (429 marks a rate limiter)
+    returns: tuple[str, ...]  # callees of returned calls: get_settings() -> ("Settings",)
+
+
+@dataclass(frozen=True)
+class Field:
+    """A class-level attribute: annotated field, plain assignment or enum member."""
+
+    name: str
+    line: int
+    annotation: str | None
+    refs: tuple[str, ...]  # names read by the annotation and the value
+    default: Value | None
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    """A class: bases as written, pydantic/SQLModel configuration, fields, computed fields."""
+
+    name: str
+    line: int
+    bases: tuple[str, ...]
+    keywords: tuple[tuple[str, Value], ...]  # table=True, extra="forbid"
+    fields: tuple[Field, ...]
+    extra: str | None  # "forbid" / "ignore" / "allow" when the class itself sets it
+    env_file: bool  # settings configured to read a .env file
+    has_tablename: bool
+    computed: tuple[tuple[str, tuple[str, ...]], ...]  # property name -> names it reads
+    attr_types: tuple[tuple[str, str], ...]  # self.repo -> "ItemRepository" (from __init__)
+
+
+@dataclass(frozen=True)
+class Alias:
+    """`CurrentUser = Annotated[User, Depends(get_current_user)]` at module level."""
+
+    name: str
+    line: int
+    type_refs: tuple[str, ...]
+    dependency: Dependency | None
+    source: str | None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    name: str
+    line: int
+    value: Value
+
+
+@dataclass(frozen=True)
+class AppOrRouter:
+    """`app = FastAPI(...)` or `router = APIRouter(prefix=..., dependencies=[...])`."""
+
+    name: str
+    line: int
+    is_app: bool
+    prefix: Value | None
+    dependencies: tuple[Dependency, ...]
+
+
+@dataclass(frozen=True)
+class Include:
+    """`parent.include_router(child, prefix=..., dependencies=[...])`."""
+
+    parent: str
+    child: str
+    line: int
+    prefix: Value | None
+    dependencies: tuple[Dependency, ...]
+
+
+@dataclass(frozen=True)
+class Middleware:
+    """`app.add_middleware(Cls, **kwargs)`, `Middleware(Cls, ...)` or `@app.middleware("http")`."""
+
+    target: str  # the app as written ("app"); "" for `Middleware(...)` in FastAPI(middleware=[...])
+    cls: str  # "CORSMiddleware", "SlowAPIMiddleware", or the function name of an http middleware
+    line: int
+    kwargs: tuple[tuple[str, Value], ...]
+
+
+@dataclass(frozen=True)
+class StateAssign:
+    """`app.state.limiter = limiter`."""
+
+    target: str
+    attr: str
+    value: Value
+    line: int
+
+
+@dataclass(frozen=True)
+class Route:
+    """`@router.get("/items/{id}")` on a handler, or `router.add_api_route(...)`."""
+
+    router: str
+    method: str
+    path: str
+    function: str
+    line: int  # the route decorator's line
+    dependencies: tuple[Dependency, ...]
+
+
+@dataclass(frozen=True)
+class PythonFacts:
+    """Everything one Python module contributes to the project model."""
+
+    module: str
+    is_package: bool
+    imports: tuple[tuple[str, str], ...]  # local name -> qualified name it stands for
+    assignments: tuple[Assignment, ...]
+    aliases: tuple[Alias, ...]
+    classes: tuple[ClassInfo, ...]
+    functions: tuple[Function, ...]
+    apps: tuple[AppOrRouter, ...]
+    includes: tuple[Include, ...]
+    middlewares: tuple[Middleware, ...]
+    states: tuple[StateAssign, ...]
+    routes: tuple[Route, ...]
+
+
+def module_name(path: str) -> tuple[str, bool]:
+    """The dotted module a file path stands for, and whether it is a package `__init__`."""
+    parts = path.removesuffix(".pyi").removesuffix(".py").split("/")
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(part.replace("-", "_") for part in parts), is_package
+
+
+def extract_python_facts(source: SourceFile) -> PythonFacts:
+    """The facts of one parsed Python file."""
+    from cynic.project._python_extract import FactVisitor
+
+    module, is_package = module_name(source.path)
+    return FactVisitor(module, is_package).run(source.tree)
