@@ -58,7 +58,8 @@ def analyze_file(source: SourceFile, rules: Iterable[Rule]) -> FileAnalysis:
             source.tree = parser(source)
         except ParseError as error:
             analysis.parse_error = str(error)
-    parsed = parser is None or analysis.parse_error is None
+            source.tree = error.recovered
+    parsed = parser is None or source.tree is not None
     for rule in rules:
         if isinstance(rule, FileRule) and source.kind in rule.kinds and (parsed or not rule.needs_tree):
             analysis.hits.extend((rule.code, hit) for hit in rule.check_file(source))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from cynic.rules.base import FileRule, ProjectRule, Rule
+from cynic.rules.container.dock001_container_runs_as_root import ContainerRunsAsRoot
 from cynic.rules.text.inj001_reviewer_injection_attempt import ReviewerInjectionAttempt
 
 ALL_RULES: list[Rule] = sorted(
     [
+        ContainerRunsAsRoot(),
         ReviewerInjectionAttempt(),
     ],
     key=lambda rule: rule.code,
