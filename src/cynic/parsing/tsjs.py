@@ -109,8 +109,9 @@ def _parser(dialect: str) -> Any:
 def _index_query(dialect: str) -> Any:
     import tree_sitter
 
-    pattern = "\n".join(f"({node_type}) @{node_type}" for node_type in INDEXED_TYPES)
-    return tree_sitter.Query(_language(dialect), pattern)
+    language = _language(dialect)
+    known = [t for t in INDEXED_TYPES if language.id_for_node_kind(t, True)]  # no JSX in plain TS
+    return tree_sitter.Query(language, "\n".join(f"({node_type}) @{node_type}" for node_type in known))
 
 
 def parse_script(text: str, suffix: str) -> ScriptTree:

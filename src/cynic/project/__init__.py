@@ -48,3 +48,8 @@ class Project:
         if key not in self._derived:
             self._derived[key] = build(self)
         return self._derived[key]
+
+
+from cynic.project.js_facts import SCRIPT_FACTS  # noqa: E402  (registers after FactExtractor exists)
+
+EXTRACTORS.append(SCRIPT_FACTS)
