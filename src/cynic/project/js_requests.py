@@ -113,6 +113,12 @@ def _fetch_credentials(call: Node, init: Node | None, tree: ScriptTree) -> tuple
     """The credentials mode a fetch sends, and whether its options come from the caller."""
     if init is None:
         return "omitted", False
+    function = enclosing_function(call)
+    name = text(unwrap(init))
+    if function is not None and any(
+        dotted_name(a.child_by_field_name("left")) == f"{name}.credentials" for a in descendants(function, "assignment_expression")
+    ):
+        return "delegated", False  # `request.credentials = config.CREDENTIALS`
     resolved = tree.resolve(init)
     if resolved is not None and resolved.type == "object":
         value = object_property(resolved, "credentials")
@@ -124,12 +130,6 @@ def _fetch_credentials(call: Node, init: Node | None, tree: ScriptTree) -> tuple
             if mode != "omitted":
                 return mode, False
         return "omitted", bool(spreads) and any(_from_parameter(s, call) for s in spreads)
-    function = enclosing_function(call)
-    name = text(unwrap(init))
-    if function is not None and any(
-        dotted_name(a.child_by_field_name("left")) == f"{name}.credentials" for a in descendants(function, "assignment_expression")
-    ):
-        return "delegated", False
     return "omitted", _from_parameter(init, call)
 
 
