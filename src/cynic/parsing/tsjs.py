@@ -20,7 +20,7 @@ Node = Any  # tree_sitter.Node; the grammar packages are imported lazily
 
 INDEXED_TYPES = (
     "call_expression", "new_expression", "assignment_expression", "variable_declarator",
-    "import_statement", "jsx_attribute", "export_statement",
+    "import_statement", "jsx_attribute", "export_statement", "function_declaration",
 )
 FUNCTION_TYPES = frozenset(
     {"function_declaration", "function_expression", "arrow_function", "method_definition", "generator_function_declaration", "function"}
@@ -54,13 +54,13 @@ class ScriptTree:
         return self.nodes_by_type.get(node_type, [])
 
     def resolve(self, node: Node | None, depth: int = 3) -> Node | None:
-        """Follow an identifier to the value it was declared with (`const x = ...`) in scope.
+        """Follow an identifier to the value it was declared with (`const x = ...`, `function x`) in scope.
 
         The innermost declaration in a function enclosing the use wins; anything else (a
         parameter, an import, a non-identifier) comes back unchanged.
         """
         node = unwrap(node)
-        while depth and node is not None and node.type == "identifier":
+        while depth and node is not None and node.type in ("identifier", "shorthand_property_identifier"):
             scopes = list(ancestors(node))
             candidates = [
                 d for d in self._declarators().get(text(node), [])
@@ -68,7 +68,8 @@ class ScriptTree:
             ]
             if not candidates:
                 return node
-            value = unwrap(max(candidates, key=lambda d: d.start_byte).child_by_field_name("value"))
+            chosen = max(candidates, key=lambda d: d.start_byte)
+            value = chosen if chosen.type == "function_declaration" else unwrap(chosen.child_by_field_name("value"))
             if value is None:
                 return node
             node, depth = value, depth - 1
@@ -77,7 +78,7 @@ class ScriptTree:
     def _declarators(self) -> dict[str, list[Node]]:
         if self._by_name is None:
             self._by_name = {}
-            for declarator in self.nodes("variable_declarator"):
+            for declarator in self.nodes("variable_declarator") + self.nodes("function_declaration"):
                 name = declarator.child_by_field_name("name")
                 if name is not None and name.type == "identifier":
                     self._by_name.setdefault(text(name), []).append(declarator)

@@ -61,7 +61,7 @@ def extract_script_facts(source: SourceFile) -> ScriptFacts:
     """Read one parsed script's facts (see the module docstring)."""
     tree: ScriptTree = source.tree
     return ScriptFacts(
-        imports=tuple(_imports(tree)),
+        imports=tuple(imports(tree)),
         default_export=_default_export(tree),
         storage_writes=tuple(storage_writes(tree)),
         token_calls=tuple(_token_calls(tree)),
@@ -72,7 +72,8 @@ def extract_script_facts(source: SourceFile) -> ScriptFacts:
     )
 
 
-def _imports(tree: ScriptTree) -> Iterator[ImportedName]:
+def imports(tree: ScriptTree) -> Iterator[ImportedName]:
+    """Every `import ... from "module"` binding in the file."""
     for statement in tree.nodes("import_statement"):
         module = string_value(statement.child_by_field_name("source")) or ""
         clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
