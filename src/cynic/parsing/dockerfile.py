@@ -131,14 +131,15 @@ def _instructions(lines: list[str]) -> Iterator[Instruction]:
         number += 1
         if not stripped or stripped.startswith("#"):
             continue
-        parts = [stripped]
-        while parts[-1].endswith(escape) and number < len(lines):
-            parts[-1] = parts[-1][: -len(escape)]
+        continued = stripped.endswith(escape)
+        parts = [stripped[: -len(escape)].rstrip() if continued else stripped]
+        while continued and number < len(lines):
             following = lines[number].strip()
             number += 1
-            if following.startswith("#"):
-                continue
-            parts.append(following)
+            if not following or following.startswith("#"):
+                continue  # comment and empty lines inside a continuation are dropped
+            continued = following.endswith(escape)
+            parts.append(following[: -len(escape)].rstrip() if continued else following)
         logical = " ".join(part for part in parts if part)
         keyword, _, value = logical.partition(" ")
         heredocs = []

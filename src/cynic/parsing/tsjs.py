@@ -48,10 +48,18 @@ class ScriptTree:
     error_line: int | None
     nodes_by_type: dict[str, list[Node]] = field(default_factory=dict)
     _by_name: dict[str, list[Node]] | None = field(default=None, repr=False)
+    _calls: list[tuple[Node, str]] | None = field(default=None, repr=False)
 
     def nodes(self, node_type: str) -> list[Node]:
         """Every node of an indexed type, in source order."""
         return self.nodes_by_type.get(node_type, [])
+
+    def calls(self) -> list[tuple[Node, str]]:
+        """Every call and `new` expression with its callee's dotted name, computed once."""
+        if self._calls is None:
+            found = self.nodes("call_expression") + self.nodes("new_expression")
+            self._calls = [(call, callee_name(call)) for call in sorted(found, key=lambda n: n.start_byte)]
+        return self._calls
 
     def resolve(self, node: Node | None, depth: int = 3) -> Node | None:
         """Follow an identifier to the value it was declared with (`const x = ...`, `function x`) in scope.

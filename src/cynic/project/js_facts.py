@@ -11,13 +11,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cynic.parsing.tsjs import ScriptTree, arguments, callee_name, line, string_value, text, unwrap
+from cynic.parsing.tsjs import ScriptTree, arguments, line, string_value, text, unwrap
 from cynic.project import FactExtractor
 from cynic.project.js_requests import AxiosCall, AxiosInstance, CredentialsSwitch, FetchCall, axios_facts, fetch_calls, generated_client_facts
 from cynic.project.js_storage import StorageWrite, storage_writes
 from cynic.project.js_tokens import key_name, names_a_token, value_token_evidence
 from cynic.source import FileKind, SourceFile
 
+_TOKENISH = re.compile(r"token|jwt|bearer", re.I)
+_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _SERVER_PATH = re.compile(r"(?:^|/)pages/api/|(?:^|/)app/(?:.*/)?route\.[cm]?[jt]s$|\.server\.[cm]?[jt]sx?$|(?:^|/)middleware\.[jt]s$")
 _SERVER_MARKER = re.compile(r"""^\s*["']use server["']|^\s*import\s+["']server-only["']""", re.M)
 
@@ -103,12 +105,14 @@ def _default_export(tree: ScriptTree) -> str:
 
 
 def _token_calls(tree: ScriptTree) -> Iterator[TokenCall]:
-    for call in tree.nodes("call_expression"):
-        name = callee_name(call)
-        if not name or name.endswith((".setItem", ".getItem", ".removeItem")):
+    for call, name in tree.calls():
+        if not name or name.endswith((".setItem", ".getItem", ".removeItem")) or call.type != "call_expression":
             continue
+        args = arguments(call)
+        if not any(_TOKENISH.search(text(arg)) or (_CONSTANT.match(text(arg)) and _TOKENISH.search(text(tree.resolve(arg)))) for arg in args):
+            continue  # cheap screen before the full judgement
         found = []
-        for index, arg in enumerate(arguments(call)):
+        for index, arg in enumerate(args):
             why = value_token_evidence(arg, tree)
             if why is None and string_value(arg) is not None and names_a_token(key_name(arg, tree)):
                 why = f"the key `{string_value(arg)}`"

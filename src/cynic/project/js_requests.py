@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cynic.parsing.tsjs import (
-    Node, ScriptTree, arguments, callee_name, descendants, dotted_name, enclosing_function, has_spread,
+    Node, ScriptTree, arguments, descendants, dotted_name, enclosing_function, has_spread,
     line, object_keys, object_property, parameter_names, string_value, template_head, text, unwrap,
 )
 
 OWN, THIRD_PARTY, UNKNOWN = "own", "third-party", "unknown"
-_API_NAME = re.compile(r"api|base|backend|server|host|origin|endpoint|url", re.I)
+_API_NAME = re.compile(r"api|base|backend|server|host|origin|endpoint", re.I)  # `url` alone says nothing
 _LOCAL_HOST = re.compile(r"^(?:https?:)?//(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?:[:/]|$)", re.I)
 _STATIC_ASSET = re.compile(r"\.(?:json|svg|png|jpe?g|gif|webp|md|txt|csv|wasm|xml|ya?ml|woff2?)(?:[?#]|$)", re.I)
 _AXIOS_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "postForm", "putForm", "patchForm"})
@@ -99,8 +99,8 @@ def _classify_literal(value: str) -> str:
 
 
 def fetch_calls(tree: ScriptTree) -> Iterator[FetchCall]:
-    for call in tree.nodes("call_expression"):
-        if callee_name(call) not in ("fetch", "window.fetch", "globalThis.fetch", "self.fetch"):
+    for call, name in tree.calls():
+        if name not in ("fetch", "window.fetch", "globalThis.fetch", "self.fetch") or call.type != "call_expression":
             continue
         args = arguments(call)
         if not args:
@@ -148,8 +148,9 @@ def _with_credentials(config: Node | None, tree: ScriptTree) -> bool | None:
 
 def axios_facts(tree: ScriptTree) -> Iterator[AxiosInstance | AxiosCall | CredentialsSwitch]:
     """axios instances, default-instance calls, defaults and interceptors that set credentials."""
-    for call in tree.nodes("call_expression"):
-        name = callee_name(call)
+    for call, name in tree.calls():
+        if not name.startswith("axios") and ".interceptors." not in name:
+            continue
         args = arguments(call)
         if name == "axios.create":
             config = args[0] if args else None
@@ -193,8 +194,8 @@ def generated_client_facts(tree: ScriptTree) -> Iterator[CredentialsSwitch]:
             flag = object_property(value, "WITH_CREDENTIALS")
             if flag is not None:
                 yield CredentialsSwitch("openapi", "OpenAPI", unwrap(flag).type == "true", line(flag))
-    for call in tree.nodes("call_expression") + tree.nodes("new_expression"):
-        name = callee_name(call).rpartition(".")[2]
+    for call, callee in tree.calls():
+        name = callee.rpartition(".")[2]
         if name not in ("setConfig", "createClient", "createConfig") and not name.endswith("HttpLink"):
             continue
         config = tree.resolve(next(iter(arguments(call)), None))
@@ -203,4 +204,4 @@ def generated_client_facts(tree: ScriptTree) -> Iterator[CredentialsSwitch]:
         mode = string_value(object_property(config, "credentials"))
         delegated = object_property(config, "credentials") is not None and mode is None
         enabled = mode == "include" or _with_credentials(config, tree) is True or delegated or has_spread(config)
-        yield CredentialsSwitch("client-config", callee_name(call), enabled, line(call))
+        yield CredentialsSwitch("client-config", callee, enabled, line(call))

@@ -42,10 +42,11 @@ class StorageWrite:
 
 def storage_writes(tree: ScriptTree) -> Iterator[StorageWrite]:
     """Every write to web storage in the file, token or not."""
-    for call in tree.nodes("call_expression"):
-        name = callee_name(call)
-        args = arguments(call)
+    for call, name in tree.calls():
         function = unwrap(call.child_by_field_name("function"))
+        if not (_is_set_item(function) or name in ("persist", "persistReducer") or _STORAGE_HOOK.match(name.rpartition(".")[2])):
+            continue
+        args = arguments(call)
         if _is_set_item(function) and len(args) >= 2 and _is_web_storage(function.child_by_field_name("object"), tree):
             yield _write(call, args[0], args[1], tree)
         elif _STORAGE_HOOK.match(name.rpartition(".")[2]) and args:
