@@ -11,7 +11,7 @@ from cynic.parsing.dockerfile import Dockerfile, Instruction, Stage, assignments
 from cynic.rules.base import FileRule, Hit
 from cynic.source import FileKind, SourceFile
 
-_NON_ROOT_BASES = re.compile(r"distroless/.*:(?:[\w.-]*-)?nonroot\b|^cgr\.dev/|-unprivileged\b|^(?:docker\.io/)?bitnami/", re.I)
+_NON_ROOT_BASES = re.compile(r"distroless/.*:(?:[\w.-]*-)?nonroot\b|^cgr\.dev/[^:]+(?::(?![\w.]*-dev\b)\S*)?$|-unprivileged\b|^(?:docker\.io/)?bitnami/", re.I)
 _PRIVILEGE_DROP = re.compile(r"\b(?:gosu|su-exec|setpriv|runuser|setuidgid|chpst)\b")
 
 

@@ -73,7 +73,7 @@ class RequestWithoutCredentials(ProjectRule):
             configs = [(path, s) for path, f in scripts.items() for s in (*f.axios, *f.client_configs) if isinstance(s, CredentialsSwitch) and s.kind == kind]
             if not any(s.enabled for _, s in configs):
                 for path, switch in configs:
-                    yield self.hit(path, switch.line, f"`{switch.client}` is configured without credentials, so the generated API client does not send the auth cookie.")
+                    yield self.hit(path, switch.line, f"`{switch.client}` is configured without credentials, so the API client it sets up does not send the auth cookie.")
 
     def _fetches(self, path: str, facts: ScriptFacts) -> Iterator[Hit]:
         for call in facts.fetch_calls:
