@@ -14,7 +14,8 @@ from typing import Any
 from cynic._version import __version__
 from cynic.models import AuditResult, Finding, Notice, Skipped
 from cynic.parsing import PARSERS, ParseError
-from cynic.project import EXTRACTORS, Project
+from cynic.project import Project
+from cynic.project.extractors import EXTRACTORS
 from cynic.cache import AnalysisCache, cache_file
 from cynic.rules import ALL_RULES, RULES_BY_CODE
 from cynic.rules.base import FileRule, Hit, ProjectRule, Rule
@@ -119,7 +120,8 @@ def analyze_file(source: SourceFile, rules: Iterable[Rule]) -> FileAnalysis:
             source.tree = parser(source)
         except ParseError as error:
             analysis.parse_error = str(error)
-    parsed = parser is None or analysis.parse_error is None
+            source.tree = error.recovered
+    parsed = parser is None or source.tree is not None
     for rule in rules:
         if isinstance(rule, FileRule) and source.kind in rule.kinds and (parsed or not rule.needs_tree):
             analysis.hits.extend((rule.code, hit) for hit in rule.check_file(source))

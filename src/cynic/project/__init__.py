@@ -26,9 +26,6 @@ class FactExtractor:
     extract: Callable[[SourceFile], Any]
 
 
-EXTRACTORS: list[FactExtractor] = []
-
-
 @dataclass
 class Project:
     """What project rules see: every file read, and each extractor's facts by path."""
@@ -48,8 +45,3 @@ class Project:
         if key not in self._derived:
             self._derived[key] = build(self)
         return self._derived[key]
-
-
-from cynic.project.python_facts import extract_python_facts  # noqa: E402  (needs FactExtractor above)
-
-EXTRACTORS.append(FactExtractor("python", frozenset({FileKind.PYTHON}), extract_python_facts))

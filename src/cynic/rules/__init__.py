@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from cynic.rules.base import FileRule, ProjectRule, Rule
+from cynic.rules.container.dock001_container_runs_as_root import ContainerRunsAsRoot
+from cynic.rules.frontend.auth001_token_in_web_storage import TokenInWebStorage
+from cynic.rules.frontend.auth004_request_without_credentials import RequestWithoutCredentials
+from cynic.rules.frontend.xss001_unsanitized_inner_html import UnsanitizedInnerHtml
 from cynic.rules.python.cors001_wildcard_cors_origin import WildcardCorsOrigin
 from cynic.rules.python.cors002_cors_origins_not_from_settings import CorsOriginsNotFromSettings
 from cynic.rules.python.cors003_cors_credentials_disabled import CorsCredentialsDisabled
@@ -15,6 +19,10 @@ from cynic.rules.text.inj001_reviewer_injection_attempt import ReviewerInjection
 
 ALL_RULES: list[Rule] = sorted(
     [
+        ContainerRunsAsRoot(),
+        TokenInWebStorage(),
+        RequestWithoutCredentials(),
+        UnsanitizedInnerHtml(),
         ReviewerInjectionAttempt(),
         WildcardCorsOrigin(),
         CorsOriginsNotFromSettings(),

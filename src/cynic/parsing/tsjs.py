@@ -1,0 +1,335 @@
+"""TypeScript / JavaScript with tree-sitter: one parse per file, one node index, shared readers.
+
+`parse_script` picks the grammar by suffix (`.ts/.mts/.cts` TypeScript, `.tsx` TSX, everything
+else JavaScript, whose grammar reads JSX) and indexes the node types rules look at with one
+query run in C, so any number of rules and the fact extractor share one parse and one walk.
+
+A file with a syntax error still yields its recovered tree: tree-sitter keeps every statement
+around the error, so rules audit what could be read and the file is also listed as skipped
+(incomplete) with the line of its first error. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+Node = Any  # tree_sitter.Node; the grammar packages are imported lazily
+
+INDEXED_TYPES = (
+    "call_expression", "new_expression", "assignment_expression", "variable_declarator",
+    "import_statement", "jsx_attribute", "export_statement", "function_declaration",
+)
+FUNCTION_TYPES = frozenset(
+    {"function_declaration", "function_expression", "arrow_function", "method_definition", "generator_function_declaration", "function"}
+)
+_WRAPPERS = frozenset(
+    {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression", "await_expression", "type_assertion"}
+)
+
+
+def dialect_of(suffix: str) -> str:
+    """The grammar a file suffix needs: "typescript", "tsx" or "javascript"."""
+    if suffix in (".ts", ".mts", ".cts"):
+        return "typescript"
+    if suffix == ".tsx":
+        return "tsx"
+    return "javascript"
+
+
+@dataclass
+class ScriptTree:
+    """A parsed script: its root, the nodes rules look at by type, and where it first failed."""
+
+    root: Node
+    dialect: str
+    error_line: int | None
+    nodes_by_type: dict[str, list[Node]] = field(default_factory=dict)
+    _by_name: dict[str, list[Node]] | None = field(default=None, repr=False)
+    _calls: list[tuple[Node, str]] | None = field(default=None, repr=False)
+
+    def nodes(self, node_type: str) -> list[Node]:
+        """Every node of an indexed type, in source order."""
+        return self.nodes_by_type.get(node_type, [])
+
+    def calls(self) -> list[tuple[Node, str]]:
+        """Every call and `new` expression with its callee's dotted name, computed once."""
+        if self._calls is None:
+            found = self.nodes("call_expression") + self.nodes("new_expression")
+            self._calls = [(call, callee_name(call)) for call in sorted(found, key=lambda n: n.start_byte)]
+        return self._calls
+
+    def resolve(self, node: Node | None, depth: int = 3) -> Node | None:
+        """Follow an identifier to the value it was declared with (`const x = ...`, `function x`) in scope.
+
+        The innermost declaration in a function enclosing the use wins; anything else (a
+        parameter, an import, a non-identifier) comes back unchanged.
+        """
+        node = unwrap(node)
+        while depth and node is not None and node.type in ("identifier", "shorthand_property_identifier"):
+            scopes = list(ancestors(node))
+            candidates = [
+                d for d in self._declarators().get(text(node), [])
+                if (scope := enclosing_function(d)) is None or scope in scopes
+            ]
+            if not candidates:
+                return node
+            chosen = max(candidates, key=lambda d: d.start_byte)
+            value = chosen if chosen.type == "function_declaration" else unwrap(chosen.child_by_field_name("value"))
+            if value is None:
+                return node
+            node, depth = value, depth - 1
+        return node
+
+    def _declarators(self) -> dict[str, list[Node]]:
+        if self._by_name is None:
+            self._by_name = {}
+            for declarator in self.nodes("variable_declarator") + self.nodes("function_declaration"):
+                name = declarator.child_by_field_name("name")
+                if name is not None and name.type == "identifier":
+                    self._by_name.setdefault(text(name), []).append(declarator)
+        return self._by_name
+
+
+@cache
+def _language(dialect: str) -> Any:
+    import tree_sitter
+
+    if dialect == "javascript":
+        import tree_sitter_javascript
+
+        return tree_sitter.Language(tree_sitter_javascript.language())
+    import tree_sitter_typescript
+
+    grammar = tree_sitter_typescript.language_tsx() if dialect == "tsx" else tree_sitter_typescript.language_typescript()
+    return tree_sitter.Language(grammar)
+
+
+@cache
+def _parser(dialect: str) -> Any:
+    import tree_sitter
+
+    return tree_sitter.Parser(_language(dialect))
+
+
+@cache
+def _index_query(dialect: str) -> Any:
+    import tree_sitter
+
+    language = _language(dialect)
+    known = [t for t in INDEXED_TYPES if language.id_for_node_kind(t, True)]  # no JSX in plain TS
+    return tree_sitter.Query(language, "\n".join(f"({node_type}) @{node_type}" for node_type in known))
+
+
+def parse_script(text: str, suffix: str) -> ScriptTree:
+    """Parse and index one script. `error_line` is set when tree-sitter had to recover."""
+    import tree_sitter
+
+    dialect = dialect_of(suffix)
+    tree = _parser(dialect).parse(text.encode("utf-8", "surrogatepass"))
+    root = tree.root_node
+    captures = tree_sitter.QueryCursor(_index_query(dialect)).captures(root)
+    by_type = {name: sorted(found, key=lambda n: n.start_byte) for name, found in captures.items()}
+    return ScriptTree(root=root, dialect=dialect, error_line=first_error_line(root) if root.has_error else None, nodes_by_type=by_type)
+
+
+def first_error_line(root: Node) -> int:
+    """1-based line of the first ERROR or MISSING node under `root`."""
+    node = root
+    while True:
+        for child in node.children:
+            if child.is_error or child.is_missing:
+                return child.start_point.row + 1
+            if child.has_error:
+                node = child
+                break
+        else:
+            return node.start_point.row + 1
+
+
+def text(node: Node | None) -> str:
+    return "" if node is None else node.text.decode("utf-8", "replace")
+
+
+def line(node: Node) -> int:
+    return node.start_point.row + 1
+
+
+def unwrap(node: Node | None) -> Node | None:
+    """The expression under parentheses, `as`/`satisfies` casts, `!` and `await`."""
+    while node is not None and node.type in _WRAPPERS:
+        node = next((child for child in node.named_children if child.type != "comment"), None)
+    return node
+
+
+def dotted_name(node: Node | None) -> str:
+    """`a.b.c` for identifiers and member chains (`window.localStorage.setItem`), else ""."""
+    node = unwrap(node)
+    if node is None:
+        return ""
+    if node.type in ("identifier", "this", "property_identifier", "shorthand_property_identifier"):
+        return text(node)
+    if node.type == "member_expression":
+        base = dotted_name(node.child_by_field_name("object"))
+        prop = node.child_by_field_name("property")
+        return f"{base}.{text(prop)}" if base and prop is not None else ""
+    return ""
+
+
+def callee_name(call: Node) -> str:
+    """The dotted name of a call's function: `fetch`, `axios.create`, `DOMPurify.sanitize`."""
+    return dotted_name(call.child_by_field_name("function") or call.child_by_field_name("constructor"))
+
+
+def arguments(call: Node) -> list[Node]:
+    args = call.child_by_field_name("arguments")
+    return [] if args is None else [a for a in args.named_children if a.type != "comment"]
+
+
+def string_value(node: Node | None) -> str | None:
+    """The value of a string literal or a template without substitutions, else None."""
+    node = unwrap(node)
+    if node is None or node.type not in ("string", "template_string"):
+        return None
+    if any(child.type == "template_substitution" for child in node.named_children):
+        return None
+    raw = text(node)
+    return raw[1:-1] if len(raw) >= 2 else ""
+
+
+def template_head(node: Node) -> tuple[str, Node | None]:
+    """A template's literal text before its first `${...}`, and that first substitution's expression."""
+    head = []
+    for child in node.named_children:
+        if child.type == "template_substitution":
+            return "".join(head), next(iter(child.named_children), None)
+        head.append(text(child))
+    return "".join(head), None
+
+
+def object_property(obj: Node | None, name: str) -> Node | None:
+    """The value of property `name` in an object literal (the identifier for `{ name }`)."""
+    obj = unwrap(obj)
+    if obj is None or obj.type != "object":
+        return None
+    for child in obj.named_children:
+        if child.type == "pair" and property_key(child) == name:
+            return child.child_by_field_name("value")
+        if child.type == "shorthand_property_identifier" and text(child) == name:
+            return child
+        if child.type == "method_definition" and text(child.child_by_field_name("name")) == name:
+            return child
+    return None
+
+
+def property_key(pair: Node) -> str:
+    """The name a `pair` defines: `a: 1`, `"a": 1` and `["a"]: 1` all give "a"."""
+    key = pair.child_by_field_name("key")
+    if key is None:
+        return ""
+    if key.type == "computed_property_name":
+        return string_value(next(iter(key.named_children), None)) or ""
+    return string_value(key) if key.type == "string" else text(key)
+
+
+def object_keys(obj: Node | None) -> list[str]:
+    """Every property name an object literal defines, including shorthand ones."""
+    obj = unwrap(obj)
+    if obj is None or obj.type != "object":
+        return []
+    keys = []
+    for child in obj.named_children:
+        if child.type == "pair":
+            keys.append(property_key(child))
+        elif child.type == "shorthand_property_identifier":
+            keys.append(text(child))
+        elif child.type == "method_definition":
+            keys.append(text(child.child_by_field_name("name")))
+    return keys
+
+
+def has_spread(obj: Node | None) -> bool:
+    obj = unwrap(obj)
+    return obj is not None and any(child.type == "spread_element" for child in obj.named_children)
+
+
+def ancestors(node: Node) -> Iterator[Node]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def enclosing_function(node: Node) -> Node | None:
+    return next((a for a in ancestors(node) if a.type in FUNCTION_TYPES), None)
+
+
+def function_name(function: Node) -> str:
+    """The name a function is known by: its own, its variable's, its property's or method's."""
+    own = function.child_by_field_name("name")
+    if own is not None:
+        return text(own)
+    parent = function.parent
+    while parent is not None and parent.type in _WRAPPERS | {"call_expression", "arguments"}:
+        parent = parent.parent  # `const f = useCallback(() => ...)`
+    if parent is None:
+        return ""
+    if parent.type == "variable_declarator":
+        return text(parent.child_by_field_name("name"))
+    if parent.type == "pair":
+        return property_key(parent)
+    if parent.type == "assignment_expression":
+        return dotted_name(parent.child_by_field_name("left"))
+    return ""
+
+
+def parameter_names(function: Node) -> list[str]:
+    """Names of a function's parameters in order ("" for a destructured one)."""
+    params = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+    if params is None:
+        return []
+    if params.type == "identifier":  # `x => ...`
+        return [text(params)]
+    names = []
+    for param in params.named_children:
+        target = param.child_by_field_name("pattern") or param
+        if target.type == "assignment_pattern":
+            target = target.child_by_field_name("left")
+        names.append(text(target) if target is not None and target.type == "identifier" else "")
+    return names
+
+
+def identifiers_in(node: Node) -> Iterator[str]:
+    """Every identifier and property name inside `node`, in source order."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in ("identifier", "property_identifier", "shorthand_property_identifier"):
+            yield text(current)
+        stack.extend(reversed(current.named_children))
+
+
+def descendants(node: Node, node_type: str) -> Iterator[Node]:
+    """Every node of `node_type` under `node` (not `node` itself), in source order."""
+    stack = list(reversed(node.named_children))
+    while stack:
+        current = stack.pop()
+        if current.type == node_type:
+            yield current
+        stack.extend(reversed(current.named_children))
+
+
+def returned_expressions(function: Node) -> list[Node]:
+    """What a function returns: an arrow's expression body, or its `return` statements' values."""
+    body = function.child_by_field_name("body")
+    if body is None:
+        return []
+    if body.type != "statement_block":
+        return [body]
+    found = []
+    for statement in descendants(body, "return_statement"):
+        if enclosing_function(statement) == function and statement.named_children:
+            found.append(statement.named_children[0])
+    return found

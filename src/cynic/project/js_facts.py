@@ -1,0 +1,125 @@
+"""The fact extractor for TypeScript/JavaScript: what the frontend project rules need from a file.
+
+Imports by module specifier, the default export, web-storage writes (`js_storage`), calls that
+pass a token to some function (to find storage wrappers' call sites across files), and the
+request facts (`js_requests`). Every fact is a small frozen dataclass, so facts pickle and cache.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cynic.parsing.tsjs import ScriptTree, arguments, line, string_value, text, unwrap
+from cynic.project import FactExtractor
+from cynic.project.js_requests import AxiosCall, AxiosInstance, CredentialsSwitch, FetchCall, axios_facts, fetch_calls, generated_client_facts
+from cynic.project.js_storage import StorageWrite, storage_writes
+from cynic.project.js_tokens import key_name, names_a_token, value_token_evidence
+from cynic.source import FileKind, SourceFile
+
+_TOKENISH = re.compile(r"token|jwt|bearer", re.I)
+_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_SERVER_PATH = re.compile(r"(?:^|/)pages/api/|(?:^|/)app/(?:.*/)?route\.[cm]?[jt]s$|\.server\.[cm]?[jt]sx?$|(?:^|/)middleware\.[jt]s$")
+_SERVER_MARKER = re.compile(r"""^\s*["']use server["']|^\s*import\s+["']server-only["']""", re.M)
+
+
+@dataclass(frozen=True)
+class ImportedName:
+    """`import {imported as local} from "module"`; `imported` is "default" or "*" for those forms."""
+
+    local: str
+    imported: str
+    module: str
+
+
+@dataclass(frozen=True)
+class TokenCall:
+    """A call that passes something token-like: `saveToken(data.access_token)`, `store.set("jwt", t)`."""
+
+    line: int
+    callee: str
+    token_args: tuple[tuple[int, str], ...]  # (argument index, why it is a token)
+
+
+@dataclass(frozen=True)
+class ScriptFacts:
+    """Everything the frontend project rules read about one script."""
+
+    imports: tuple[ImportedName, ...]
+    default_export: str
+    storage_writes: tuple[StorageWrite, ...]
+    token_calls: tuple[TokenCall, ...]
+    fetch_calls: tuple[FetchCall, ...]
+    axios: tuple[AxiosInstance | AxiosCall | CredentialsSwitch, ...]
+    client_configs: tuple[CredentialsSwitch, ...]
+    server_side: bool
+
+    def imported(self, local: str) -> ImportedName | None:
+        return next((item for item in self.imports if item.local == local), None)
+
+
+def extract_script_facts(source: SourceFile) -> ScriptFacts:
+    """Read one parsed script's facts (see the module docstring)."""
+    tree: ScriptTree = source.tree
+    return ScriptFacts(
+        imports=tuple(imports(tree)),
+        default_export=_default_export(tree),
+        storage_writes=tuple(storage_writes(tree)),
+        token_calls=tuple(_token_calls(tree)),
+        fetch_calls=tuple(fetch_calls(tree)),
+        axios=tuple(axios_facts(tree)),
+        client_configs=tuple(generated_client_facts(tree)),
+        server_side=bool(_SERVER_PATH.search(source.path) or _SERVER_MARKER.search(source.text[:2000])),
+    )
+
+
+def imports(tree: ScriptTree) -> Iterator[ImportedName]:
+    """Every `import ... from "module"` binding in the file."""
+    for statement in tree.nodes("import_statement"):
+        module = string_value(statement.child_by_field_name("source")) or ""
+        clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
+        for part in clause.named_children if clause is not None else ():
+            if part.type == "identifier":
+                yield ImportedName(text(part), "default", module)
+            elif part.type == "namespace_import":
+                yield ImportedName(text(part.named_children[0]), "*", module)
+            elif part.type == "named_imports":
+                for spec in part.named_children:
+                    name = text(spec.child_by_field_name("name"))
+                    alias = spec.child_by_field_name("alias")
+                    yield ImportedName(text(alias) if alias is not None else name, name, module)
+
+
+def _default_export(tree: ScriptTree) -> str:
+    for statement in tree.nodes("export_statement"):
+        if not any(child.type == "default" for child in statement.children):
+            continue
+        value = statement.child_by_field_name("value") or statement.child_by_field_name("declaration")
+        value = unwrap(value)
+        if value is not None and value.type == "identifier":
+            return text(value)
+        name = value.child_by_field_name("name") if value is not None else None
+        return text(name) if name is not None else ""
+    return ""
+
+
+def _token_calls(tree: ScriptTree) -> Iterator[TokenCall]:
+    for call, name in tree.calls():
+        if not name or name.endswith((".setItem", ".getItem", ".removeItem")) or call.type != "call_expression":
+            continue
+        args = arguments(call)
+        if not any(_TOKENISH.search(text(arg)) or (_CONSTANT.match(text(arg)) and _TOKENISH.search(text(tree.resolve(arg)))) for arg in args):
+            continue  # cheap screen before the full judgement
+        found = []
+        for index, arg in enumerate(args):
+            why = value_token_evidence(arg, tree)
+            if why is None and string_value(arg) is not None and names_a_token(key_name(arg, tree)):
+                why = f"the key `{string_value(arg)}`"
+            if why is not None:
+                found.append((index, why))
+        if found:
+            yield TokenCall(line(call), name, tuple(found))
+
+
+SCRIPT_FACTS = FactExtractor(name="script", kinds=frozenset({FileKind.SCRIPT}), extract=extract_script_facts)

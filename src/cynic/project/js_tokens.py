@@ -1,0 +1,115 @@
+"""Does a name or an expression carry an auth token? Shared by the storage facts.
+
+Names are split into words (`accessToken`, `ACCESS_TOKEN`, `auth-token`, `res.data.jwt`); an
+expression is judged by its leaf names (the last property of a member chain, the keys of an
+object literal, the substitutions of a template), so `tokenResponse.expires_at` is not a token
+and `JSON.stringify({ user, token })` is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cynic.parsing.tsjs import Node, ScriptTree, dotted_name, string_value, template_head, text, unwrap
+
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+TOKEN_WORDS = frozenset({"token", "tokens", "jwt", "bearer", "jwttoken", "accesstoken", "idtoken"})
+NOT_A_TOKEN = frozenset(
+    {"expiry", "expires", "expiration", "exp", "expire", "type", "csrf", "xsrf", "ttl", "timestamp", "count", "has", "is", "valid", "fcm", "push", "device", "notification", "theme"}
+)
+SESSIONISH_WORDS = frozenset({"auth", "session", "credentials", "sid"})
+_GENERIC_PROPERTIES = frozenset({"access", "refresh", "id", "value", "current", "data", "result", "payload"})
+
+
+def words(name: str) -> list[str]:
+    """`accessToken` -> ["access", "token"]; `ACCESS_TOKEN` -> ["access", "token"]."""
+    return [w.lower() for w in _WORD.findall(name)]
+
+
+def names_a_token(name: str) -> bool:
+    """True for `token`, `access_token`, `jwt`, `authToken`; false for `tokenExpiry`, `csrfToken`."""
+    found = set(words(name))
+    return bool(found & TOKEN_WORDS) and not found & NOT_A_TOKEN
+
+
+def names_a_session(name: str) -> bool:
+    """`auth`, `session`, `sessionId`: may hold a token, judged with lower confidence."""
+    found = set(words(name))
+    return bool(found & SESSIONISH_WORDS) and not found & NOT_A_TOKEN
+
+
+def is_constant(node: Node | None) -> bool:
+    node = unwrap(node)
+    return node is None or node.type in ("string", "number", "true", "false", "null", "undefined") or string_value(node) is not None
+
+
+def leaf_names(node: Node | None, tree: ScriptTree, depth: int = 4) -> Iterator[str]:
+    """The names an expression's value comes from (see the module docstring)."""
+    node = unwrap(node)
+    if node is None or depth == 0:
+        return
+    kind = node.type
+    if kind == "identifier":
+        yield text(node)
+        resolved = tree.resolve(node)
+        if resolved is not None and resolved.type != "identifier":
+            yield from leaf_names(resolved, tree, depth - 1)
+    elif kind in ("member_expression", "subscript_expression"):
+        prop = node.child_by_field_name("property") or node.child_by_field_name("index")
+        name = text(prop) if kind == "member_expression" else (string_value(prop) or "")
+        yield name
+        if name.lower() in _GENERIC_PROPERTIES:
+            yield from leaf_names(node.child_by_field_name("object"), tree, depth - 1)
+    elif kind == "call_expression":
+        yield dotted_name(node.child_by_field_name("function")).rpartition(".")[2]
+        args = node.child_by_field_name("arguments")
+        for arg in args.named_children if args is not None else ():
+            yield from leaf_names(arg, tree, depth - 1)
+    elif kind == "template_string":
+        head, _ = template_head(node)
+        if "bearer" in head.lower():
+            yield "bearer"
+        for child in node.named_children:
+            if child.type == "template_substitution":
+                yield from (n for c in child.named_children for n in leaf_names(c, tree, depth - 1))
+    elif kind == "object":
+        for child in node.named_children:
+            if child.type == "shorthand_property_identifier":
+                yield text(child)
+            elif child.type == "pair":
+                yield text(child.child_by_field_name("key")).strip("\"'")
+                yield from leaf_names(child.child_by_field_name("value"), tree, depth - 1)
+    elif kind in ("binary_expression", "ternary_expression"):
+        for field_name in ("left", "right", "consequence", "alternative"):
+            yield from leaf_names(node.child_by_field_name(field_name), tree, depth - 1)
+    elif kind in ("string",):
+        value = string_value(node) or ""
+        if value.lower().startswith("bearer "):
+            yield "bearer"
+
+
+def value_token_evidence(node: Node | None, tree: ScriptTree) -> str | None:
+    """A short reason when the expression's value is a token, else None."""
+    if is_constant(node) and "bearer" not in text(node).lower():
+        return None
+    for name in leaf_names(node, tree):
+        if names_a_token(name):
+            return f"the value `{text(node)[:60]}`"
+    return None
+
+
+def key_name(node: Node | None, tree: ScriptTree) -> str:
+    """The storage key an expression names: a literal, a constant's value or the constant's name."""
+    node = unwrap(node)
+    if node is None:
+        return ""
+    literal = string_value(node)
+    if literal is not None:
+        return literal
+    if node.type == "template_string":
+        return text(node)
+    resolved = tree.resolve(node)
+    resolved_literal = string_value(resolved)
+    own_name = dotted_name(node).rpartition(".")[2]
+    return f"{own_name} {resolved_literal}" if resolved_literal is not None else own_name
