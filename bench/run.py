@@ -32,6 +32,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--peers", default="semgrep,bandit", help="peer tools, comma-separated ('' for none)")
     parser.add_argument("--peer-rules", type=Path, default=main_checkout().parent / "shared" / "peer-rules",
                         help="semgrep rules folder (default: ../shared/peer-rules from the main checkout's root)")
+    parser.add_argument("--peer-max-lines", default="", metavar="NAME=LINES,...",
+                        help="skip a slow peer on trees above LINES lines, e.g. semgrep=100000")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a run is killed")
     parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md", help="where to write the report")
@@ -73,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     scratch.mkdir(parents=True, exist_ok=True)
     cynic = detect_cynic(scratch / "xdg-cache")
     peer_names = [n for n in args.peers.split(",") if n]
+    limits = {name: int(value) for name, _, value in (item.partition("=") for item in args.peer_max_lines.split(",") if item)}
     print(f"installing/checking peers in {BENCH / '.peers'} ...", file=sys.stderr)
     peers = ensure_peers(BENCH / ".peers", peer_names)
     rules = args.peer_rules.resolve()
@@ -94,9 +97,12 @@ def main(argv: list[str] | None = None) -> int:
     text = render(results, startup, versions, args.repeat)
     for label, tree, generated in trees:
         print(f"{label} ({tree}):", file=sys.stderr)
-        probes = [floor_probe(tree), *cynic_probes(cynic, tree, scratch), *peer_probes(peers, tree, rules, scratch, generated)]
-        _measure_all(probes, args.repeat, args.timeout)
         files, lines = _source_size(tree)
+        probes = [floor_probe(tree), *cynic_probes(cynic, tree, scratch), *peer_probes(peers, tree, rules, scratch, generated)]
+        for probe in probes:
+            if probe.name in limits and lines > limits[probe.name] and not probe.unavailable:
+                probe.unavailable = f"skipped: above --peer-max-lines {probe.name}={limits[probe.name]}"
+        _measure_all(probes, args.repeat, args.timeout)
         results.append(TreeResult(label, str(tree.relative_to(REPO)) if tree.is_relative_to(REPO) else str(tree), files, lines, probes))
         # Rewrite the report after every tree so that a long run interrupted later keeps its numbers.
         text = render(results, startup, versions, args.repeat)
