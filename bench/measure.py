@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import statistics
 import subprocess
 import tempfile
@@ -60,16 +61,18 @@ class Probe:
 def run_once(argv: list[str], env: dict[str, str] | None, cwd: Path, timeout: float) -> Sample:
     """Start `argv`, reap it with os.wait4 and return its rusage-based measurements.
 
-    A timer kills the child after `timeout` seconds; stderr goes to a temporary file so that
+    A timer kills the child's process group after `timeout` seconds; stderr goes to a temporary file so that
     a chatty child never blocks on a full pipe.
     """
     full_env = {**os.environ, **(env or {})}
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(
-            argv, cwd=cwd, env=full_env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err
+            argv, cwd=cwd, env=full_env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+            start_new_session=True,
         )
-        timer = threading.Timer(timeout, proc.kill)
+        # Kill the whole session on timeout, so helpers such as semgrep-core go too.
+        timer = threading.Timer(timeout, os.killpg, (proc.pid, signal.SIGKILL))
         timer.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started

@@ -47,6 +47,7 @@ def machine_lines(versions: dict[str, str]) -> list[str]:
 
     lines = [
         f"- CPU cores: {os.cpu_count()}; memory: {_memory_gib()}; OS: {platform.system()} {platform.release()}",
+        f"- load average (1/5/15 min) when the report was written: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}",
         f"- Python: {platform.python_version()} ({platform.python_implementation()})",
         f"- tree-sitter {dist('tree-sitter')}, tree-sitter-typescript {dist('tree-sitter-typescript')}, "
         f"tree-sitter-javascript {dist('tree-sitter-javascript')}, libcst {dist('libcst')}",
