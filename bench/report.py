@@ -115,6 +115,9 @@ def scaling_section(results: list[TreeResult]) -> list[str]:
     return ["## Time versus size (median wall)", "", *rows, ""]
 
 
+LOAD_NOTE = """When the load average is above the core count, other processes share the CPUs and wall
+times are inflated by waiting; the CPU columns stay comparable, so compare those."""
+
 PLACEHOLDER = """## Where the time goes
 
 > **PLACEHOLDER, to be filled from a profile.** Run
@@ -134,6 +137,8 @@ def render(results: list[TreeResult], startup: list[Probe], versions: dict[str, 
         "## Machine and tools",
         "",
         *machine_lines(versions),
+        "",
+        LOAD_NOTE,
         "",
         "## Start-up",
         "",
