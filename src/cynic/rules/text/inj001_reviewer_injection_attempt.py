@@ -10,9 +10,7 @@ from cynic.rules.base import FileRule, Hit
 from cynic.source import FileKind, SourceFile
 
 _AUDIENCE = r"(?:ai|a\.i\.|llm|gpt|chatgpt|claude|copilot|assistant|language model|(?:code |security |ai )?(?:reviewer|auditor|agent|scanner)s?)"
-_PATTERNS = [
-    re.compile(p, re.I)
-    for p in (
+_PHRASES = (
         r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|system|original)\s+(?:instructions|prompts?|rules|directions|guidelines)",
         r"\b(?:report|return|output|flag|list|raise)\s+(?:no|zero|0|nothing\s+but\s+no)\s+(?:findings|issues|vulnerabilit(?:y|ies)|flaws|problems|warnings)",
         r"\bdo\s*n[o']t\s+(?:report|flag|mention|raise)\s+(?:this|these|any|anything)",
@@ -21,8 +19,9 @@ _PATTERNS = [
         rf"\b(?:note|message|instructions?|attention|hint)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?{_AUDIENCE}\b",
         rf"^\W*(?:dear\s+|hey\s+|hello\s+)?(?:the\s+)?{_AUDIENCE}\s*[,:]\s*(?:please\s+)?(?:ignore|skip|do\s+not|don't|report|treat|approve)",
         r"\byou\s+are\s+(?:now\s+)?(?:a|an|the)\s+(?:helpful|friendly|lenient)\b",
-    )
-]
+)
+# One alternation over the whole text: a single scan per file, whatever the number of phrases.
+_ADDRESSED_TO_AI = re.compile("|".join(f"(?:{phrase})" for phrase in _PHRASES), re.I | re.M)
 
 
 class ReviewerInjectionAttempt(FileRule):
@@ -67,8 +66,9 @@ class ReviewerInjectionAttempt(FileRule):
     needs_tree = False
 
     def check_file(self, source: SourceFile) -> Iterator[Hit]:
-        for number, text in enumerate(source.lines, start=1):
-            if len(text) > 2000:
-                continue
-            if any(pattern.search(text) for pattern in _PATTERNS):
+        reported: set[int] = set()
+        for match in _ADDRESSED_TO_AI.finditer(source.text):
+            number = source.text.count("\n", 0, match.start()) + 1
+            if number not in reported:
+                reported.add(number)
                 yield self.hit(source.path, number, "Text addresses an AI reviewer or agent: a prompt-injection attempt.")
