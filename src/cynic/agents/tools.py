@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cynic.agents.redact import REDACTED, is_dotenv, redact_file
+from cynic.agents.redact import REDACTED, is_dotenv, redact_file, redact_secrets
 from cynic.sandbox.paths import PathEscape, refuse_symlink, resolve_inside
 from cynic.walk import ALWAYS_SKIPPED_DIRS
 
@@ -101,7 +101,7 @@ class Toolbox:
         folder = confine(self.workspace, path)
         if not folder.is_dir():
             raise ToolError(f"{path} is not a folder")
-        entries = list(_files_under(folder, self.workspace.resolve()))
+        entries = list(files_under(folder, self.workspace.resolve()))
         shown = [f"{rel}  ({size} bytes)" for rel, size in entries[:MAX_LISTED]]
         if len(entries) > MAX_LISTED:
             shown.append(f"... {len(entries) - MAX_LISTED} more; list a subfolder to see them")
@@ -146,7 +146,7 @@ class Toolbox:
             raise ToolError(f"invalid regular expression: {problem}") from None
         root = self.workspace.resolve()
         hits: list[str] = []
-        for rel, size in _files_under(root, root):
+        for rel, size in files_under(root, root):
             if size > MAX_SEARCHED_BYTES:
                 continue
             try:
@@ -163,7 +163,7 @@ class Toolbox:
     def _tool_run_tests(self) -> str:
         if self.run_tests_command is None:
             return "no test command is configured for this project (set test_cmd); tests were not run"
-        output = self.run_tests_command()
+        output = redact_secrets(self.run_tests_command())
         return output if len(output) <= MAX_TEST_OUTPUT else "... (start cut)\n" + output[-MAX_TEST_OUTPUT:]
 
     def _changed(self, path: str) -> None:
@@ -199,7 +199,7 @@ def _occurrences(text: str, old: str, *, dotenv: bool) -> Iterator[tuple[int, in
     yield from (match.span() for match in re.finditer(pattern, text))
 
 
-def _files_under(folder: Path, root: Path) -> Iterator[tuple[str, int]]:
+def files_under(folder: Path, root: Path) -> Iterator[tuple[str, int]]:
     """(relative path, size) of every regular file under `folder`, skipping tool and vendor folders."""
     for current, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in ALWAYS_SKIPPED_DIRS and not Path(current, d).is_symlink())
