@@ -30,6 +30,6 @@ def make_repo(root: Path, files: dict[str, str] | None = None) -> Path:
 
 def fake_settings(base_url: str, **overrides: object) -> Settings:
     """Settings pointing both agents at a fake endpoint, with fast failure."""
-    values: dict[str, object] = {"base_url": base_url, "model": "fake-model", "llm_timeout": 5.0, "llm_max_retries": 2}
+    values: dict[str, object] = {"base_url": base_url, "api_key": None, "model": "fake-model", "llm_timeout": 5.0, "llm_max_retries": 2}
     values.update(overrides)
     return Settings(**values)
