@@ -111,8 +111,10 @@ def test_the_tool_call_budget_ends_the_round(tmp_path: Path) -> None:
 
 def test_the_prompt_does_not_grow_with_the_repository(tmp_path: Path) -> None:
     small = make_repo(tmp_path / "small")
-    files = {f"app/module_{n}.py": "x = 1\n" * 2000 for n in range(1500)}
-    large = make_repo(tmp_path / "large", files)
+    large = tmp_path / "large"
+    (large / "app").mkdir(parents=True)
+    for number in range(1500):
+        (large / "app" / f"module_{number}.py").write_text("x = 1\n" * 50)
     coder = LLMCoder(Settings(base_url="http://127.0.0.1:9/v1", model="m", api_key=None))
     small_size = sum(len(m["content"]) for m in coder.opening_messages(task_for(small)))
     large_messages = coder.opening_messages(task_for(large))
