@@ -37,6 +37,7 @@ DEFAULT_ENDPOINT = "https://api.openai.com/v1"
 LOCAL_PLACEHOLDER_KEY = "not-needed"
 _BACKOFF_FIRST = 1.0
 _BACKOFF_CAP = 60.0
+_RETRIED_STATUSES = (408, 409, 429)  # with every 5xx: the request may succeed if sent again
 
 
 class Transport(Protocol):
@@ -78,7 +79,6 @@ class OpenAITransport:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.endpoint = base_url or DEFAULT_ENDPOINT
-        self._base_url = base_url
         self._api_key = api_key
         self._timeout = timeout
         self._max_retries = max_retries
@@ -108,7 +108,7 @@ class OpenAITransport:
             except openai.APIConnectionError as error:
                 problem = f"cannot connect ({error.__cause__ or error})"
             except openai.APIStatusError as error:
-                if error.status_code != 429 and error.status_code < 500:
+                if error.status_code not in _RETRIED_STATUSES and error.status_code < 500:
                     raise _refusal(error, payload, self.endpoint) from None
                 problem = f"HTTP {error.status_code}: {error.message}"
                 retry_after = _retry_after(error.response.headers)
