@@ -107,10 +107,15 @@ def test_files_over_the_budget_are_listed_as_not_read(tmp_path: Path) -> None:
     assert "Changed files not shown" in task and "- app/big.py" in task
 
 
-def test_secrets_in_reviewed_files_are_redacted(tmp_path: Path) -> None:
+def test_secrets_in_reviewed_files_and_the_diff_are_redacted(tmp_path: Path) -> None:
     workspace = make_repo(tmp_path / "repo")
+    diff = (
+        "diff --git a/.env b/.env\n--- a/.env\n+++ b/.env\n@@ -1 +1 @@\n-SECRET_KEY=old-value-123\n"
+        "+SECRET_KEY=s3cr3t-value-that-must-not-leak\n"
+    )
+    task = ReviewTask(workspace=workspace, changed_paths=[".env", "app/main.py"], diff=diff, deterministic=[])
     with serve([findings_reply()]) as fake:
-        LLMReviewer(fake_settings(fake.base_url)).review(review_task(workspace, [], [".env", "app/main.py"]))
+        LLMReviewer(fake_settings(fake.base_url)).review(task)
     sent = json.dumps(fake.requests)
-    assert "SECRET_KEY=<redacted>" in sent
-    assert "s3cr3t" not in sent and "hunter2hunter2" not in sent
+    assert "+SECRET_KEY=<redacted>" in sent and "SECRET_KEY=<redacted>" in sent
+    assert "s3cr3t" not in sent and "hunter2hunter2" not in sent and "old-value-123" not in sent

@@ -74,6 +74,29 @@ def redact_file(path: str, text: str) -> str:
     return redact_secrets(text, code=path.endswith(_CODE_SUFFIXES))
 
 
+def redact_diff(diff: str) -> str:
+    """A unified diff with each file's part redacted as that file would be (`.env` values gone)."""
+    parts = _DIFF_FILE.split(diff)
+    redacted = [redact_secrets(parts[0])]
+    for path, body in zip(parts[1::2], parts[2::2], strict=True):
+        header = f"diff --git a/{path} b/{path}"
+        if is_dotenv(path):
+            body = "\n".join(_redact_diff_line(line) for line in body.split("\n"))
+        else:
+            body = redact_secrets(body, code=path.endswith(_CODE_SUFFIXES))
+        redacted.append(header + body)
+    return "".join(redacted)
+
+
+_DIFF_FILE = re.compile(r"^diff --git a/(\S+) b/\S+", re.M)
+
+
+def _redact_diff_line(line: str) -> str:
+    if line.startswith(("+", "-", " ")) and not line.startswith(("+++", "---")) and "=" in line:
+        return line[0] + redact_dotenv(line[1:])
+    return line
+
+
 def _redact_value(match: re.Match[str]) -> str:
     value = match.group("value")
     if REDACTED in value or value.startswith(("/", "http", "settings.", "os.", "env.", "${")) or "://" in value:

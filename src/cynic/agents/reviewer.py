@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from cynic.agents.base import ReviewOutcome, ReviewTask
 from cynic.agents.llm import ChatClient, build_client
-from cynic.agents.redact import redact_file, redact_secrets
+from cynic.agents.redact import redact_diff, redact_file
 from cynic.config import Settings
 from cynic.fingerprints import Fingerprinter, normalise
 from cynic.models import Confidence, Finding, Severity
@@ -57,7 +57,7 @@ class LLMReviewer:
     def review(self, task: ReviewTask) -> ReviewOutcome:
         """Audit the changed code and return only the findings whose evidence checks out."""
         budget = self.settings.reviewer_max_code_tokens * CHARS_PER_TOKEN
-        diff = redact_secrets(task.diff)
+        diff = redact_diff(task.diff)
         if len(diff) > budget // 2:
             diff = diff[: budget // 2] + f"\n[diff cut here: {len(diff) - budget // 2} more characters]"
         files, read, not_read = _files_within(task.workspace, task.changed_paths, budget - len(diff))
