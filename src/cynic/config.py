@@ -2,16 +2,27 @@
 
 Precedence, highest first: command-line flags, environment variables, `.cynic.toml`, the
 `[tool.cynic]` table of the target's `pyproject.toml`, defaults.
+
+The API key is never read from a file: a key committed in a config file is itself a leaked
+secret (SEC001). A file may name the environment variable that holds it (`api_key_env`).
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Price(BaseModel):
+    """What a model costs, in currency units per million tokens."""
+
+    input: float
+    output: float
 
 
 class Settings(BaseSettings):
@@ -33,10 +44,24 @@ class Settings(BaseSettings):
     max_cost: float | None = None
     state_dir: Path | None = Field(default=None, validation_alias=AliasChoices("CYNIC_STATE_DIR", "state_dir"))
     rulebook: Path | None = None
+    api_key_env: str | None = None  # the environment variable holding the key, when not OPENAI_API_KEY
+    llm_timeout: float = 120.0  # seconds for one request
+    llm_max_retries: int = 5  # retries on 429, 5xx, timeouts and connection errors
+    llm_max_wait: float = 300.0  # seconds, all backoff sleeps of one request together
+    coder_max_tool_calls: int = 60  # per round
+    coder_max_round_tokens: int = 400_000  # prompt + completion tokens per round
+    reviewer_max_code_tokens: int = 24_000  # the diff and files shown to the reviewer
+    prices: dict[str, Price] = Field(default_factory=dict)
+    replay: Path | None = None  # serve LLM answers from this recording instead of an endpoint
 
     @property
     def llm_configured(self) -> bool:
-        return bool(self.model and (self.base_url or self.api_key))
+        return bool(self.replay or (self.model and (self.base_url or self.api_key)))
+
+    def model_for(self, agent: str) -> str | None:
+        """The model the `agent` ("coder" or "reviewer") uses: its own, else the shared one."""
+        own = self.coder_model if agent == "coder" else self.reviewer_model
+        return own or self.model
 
 
 def file_settings(root: Path) -> dict[str, Any]:
@@ -54,8 +79,16 @@ def file_settings(root: Path) -> dict[str, Any]:
 def load_settings(root: Path, **overrides: Any) -> Settings:
     """Settings for a project at `root`; `overrides` are command-line flags (None means unset)."""
     from_files = file_settings(root)
+    if "api_key" in from_files:
+        raise ConfigError(
+            "an API key is written in the project's configuration file; a committed key is a leaked secret. "
+            "Delete it, rotate the key, and set OPENAI_API_KEY (or api_key_env = \"VARIABLE_NAME\") instead."
+        )
     from_env = Settings()
     merged = {**from_files, **from_env.model_dump(exclude_unset=True), **{k: v for k, v in overrides.items() if v is not None}}
+    key_variable = merged.get("api_key_env")
+    if key_variable and "api_key" not in overrides and os.environ.get(key_variable):
+        merged["api_key"] = os.environ[key_variable]
     return Settings(**merged)
 
 
