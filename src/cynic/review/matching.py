@@ -5,7 +5,10 @@ reformatted, and when its file is renamed. Matching goes in two passes over the 
 unpaired, each pairing one base finding with at most one head finding (a multiset match):
 
 1. same rule, same file (following git's renames), same code on the finding's line;
-2. same rule, same file, same code around the line (a few lines either side).
+2. same rule, same file, same code on the non-blank lines just above (the line itself was
+   reformatted or split);
+3. same rule, same file, same code on the non-blank lines just below (lines were inserted
+   right above a line that also changed).
 
 Code is compared with all whitespace removed. What pairs is `existing`; head findings left over
 are `new`; base findings left over were `fixed` by the change.
@@ -14,7 +17,7 @@ are `new`; base findings left over were `fixed` by the change.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -22,7 +25,7 @@ from pathlib import Path
 from cynic.fingerprints import code_key
 from cynic.models import Finding
 
-CONTEXT_RADIUS = 2
+CONTEXT_LINES = 2
 
 
 @dataclass
@@ -45,12 +48,26 @@ class TreeLines:
         except OSError:
             return ()
 
-    def context(self, finding: Finding) -> str:
-        """The code around the finding's line (not the line itself), whitespace removed."""
-        lines = self.lines(finding.path)
-        above = lines[max(0, finding.line - 1 - CONTEXT_RADIUS) : max(0, finding.line - 1)]
-        below = lines[finding.line : finding.line + CONTEXT_RADIUS]
-        return "\n".join(key for key in map(code_key, (*above, *below)) if key)
+    def above(self, finding: Finding) -> tuple[str, ...] | None:
+        """The code of the non-blank lines just above the finding, whitespace removed."""
+        lines = self.lines(finding.path)[: max(0, finding.line - 1)]
+        return _nearest_code(reversed(lines))
+
+    def below(self, finding: Finding) -> tuple[str, ...] | None:
+        """The code of the non-blank lines just below the finding, whitespace removed."""
+        return _nearest_code(self.lines(finding.path)[max(0, finding.end_line) :])
+
+
+def _nearest_code(lines: Iterable[str]) -> tuple[str, ...] | None:
+    """The first CONTEXT_LINES non-blank lines' code, or None when there are not that many."""
+    found = []
+    for line in lines:
+        key = code_key(line)
+        if key:
+            found.append(key)
+            if len(found) == CONTEXT_LINES:
+                return tuple(found)
+    return None
 
 
 def compare(
@@ -69,23 +86,29 @@ def compare(
     def head_path(finding: Finding) -> str:
         return renames.get(finding.path, finding.path)
 
-    passes: list[tuple[Callable[[Finding], Hashable], Callable[[Finding], Hashable]]] = [
+    Key = Callable[[Finding], tuple[Hashable, ...]]
+    passes: list[tuple[Key, Key]] = [
         (
             lambda f: (f.rule, head_path(f), code_key(f.evidence)),
             lambda f: (f.rule, f.path, code_key(f.evidence)),
         ),
         (
-            lambda f: (f.rule, head_path(f), base_tree.context(f)),
-            lambda f: (f.rule, f.path, head_tree.context(f)),
+            lambda f: (f.rule, head_path(f), "above", base_tree.above(f)),
+            lambda f: (f.rule, f.path, "above", head_tree.above(f)),
+        ),
+        (
+            lambda f: (f.rule, head_path(f), "below", base_tree.below(f)),
+            lambda f: (f.rule, f.path, "below", head_tree.below(f)),
         ),
     ]
     for base_key, head_key in passes:
-        waiting: dict[Hashable, list[Finding]] = defaultdict(list)
+        waiting: dict[tuple[Hashable, ...], list[Finding]] = defaultdict(list)
         for finding in base_left:
             waiting[base_key(finding)].append(finding)
         unpaired_head = []
         for finding in head_left:
-            queue = waiting.get(head_key(finding))
+            key = head_key(finding)
+            queue = waiting.get(key) if key[-1] is not None else None
             if queue:
                 paired.add(id(queue.pop(0)))
                 paired.add(id(finding))
