@@ -37,7 +37,12 @@ def apply_policy(result: AuditResult, policy: Policy, today: date | None = None)
     """`result` with waived and baselined findings moved off the checklist, and notices for
     expired and stale waivers. An expired waiver hides nothing: its finding stays open."""
     today = today or date.today()
-    waiver_of = match_entries(result.findings, policy.waivers)
+    root = Path(result.root)
+
+    def file_gone(path: str) -> bool:
+        return not (root / path).is_file()
+
+    waiver_of = match_entries(result.findings, policy.waivers, file_gone)
     waived, expired = [], []
     for finding in result.findings:
         waiver = waiver_of.get(finding.fingerprint)
@@ -45,7 +50,9 @@ def apply_policy(result: AuditResult, policy: Policy, today: date | None = None)
             (expired if waiver.expired(today) else waived).append(WaivedFinding(finding=finding, waiver=waiver))
     expired_fingerprints = {item.finding.fingerprint for item in expired}
     candidates = [f for f in result.findings if f.fingerprint not in waiver_of or f.fingerprint in expired_fingerprints]
-    in_baseline = match_entries([f for f in candidates if f.fingerprint not in expired_fingerprints], policy.baseline)
+    in_baseline = match_entries(
+        [f for f in candidates if f.fingerprint not in expired_fingerprints], policy.baseline, file_gone
+    )
     matched_waivers = {id(w) for w in waiver_of.values()}
     stale = [w for w in policy.waivers if id(w) not in matched_waivers]
     notices = [*result.notices, *(_expired_notice(item) for item in expired), *(_stale_notice(w) for w in stale)]
@@ -61,19 +68,22 @@ def apply_policy(result: AuditResult, policy: Policy, today: date | None = None)
     )
 
 
-def match_entries(findings: Sequence[Finding], entries: Sequence[Entry]) -> dict[str, Entry]:
-    """Pair findings with recorded entries, one to one: by fingerprint, then by rule and code
-    in the same file, then by rule and code anywhere (a renamed file). Keyed by fingerprint."""
+def match_entries(
+    findings: Sequence[Finding], entries: Sequence[Entry], file_gone: Callable[[str], bool]
+) -> dict[str, Entry]:
+    """Pair findings with recorded entries, one to one: by fingerprint, then by rule and code in
+    the same file, then, for an entry whose file is gone (renamed, moved), by rule and code in
+    any file. Keyed by the finding's fingerprint."""
     matched: dict[str, Entry] = {}
     left = list(entries)
-    keys: list[Callable[[str, str, str, str], Hashable]] = [
-        lambda fingerprint, rule, path, code: fingerprint,
-        lambda fingerprint, rule, path, code: (rule, path, code_key(code)),
-        lambda fingerprint, rule, path, code: (rule, code_key(code)),
+    keys: list[tuple[Callable[[str, str, str, str], Hashable], Callable[[Entry], bool]]] = [
+        (lambda fingerprint, rule, path, code: fingerprint, lambda entry: True),
+        (lambda fingerprint, rule, path, code: (rule, path, code_key(code)), lambda entry: True),
+        (lambda fingerprint, rule, path, code: (rule, code_key(code)), lambda entry: file_gone(entry.path)),
     ]
-    for key in keys:
+    for key, eligible in keys:
         waiting: dict[Hashable, list[Entry]] = defaultdict(list)
-        for entry in left:
+        for entry in filter(eligible, left):
             waiting[key(entry.fingerprint, entry.rule, entry.path, entry.evidence)].append(entry)
         for finding in findings:
             if finding.fingerprint in matched:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cynic.agents.base import Reviewer, ReviewTask
 from cynic.audit import audit
-from cynic.models import AuditResult, Finding
+from cynic.models import Finding
 from cynic.policy import apply_policy, load_policy
 from cynic.review.git_trees import Changes, changes, exported, open_repo, resolve
 from cynic.review.matching import TreeLines, compare
@@ -42,10 +42,11 @@ def review(
         repo, revisions.merge_base, revisions.prefix
     ) as base_root:
         exported_at = time.perf_counter()
-        head_result = _audit(head_root, path, include_tests, rules)
-        base_result = _audit(base_root, path, include_tests, rules)
+        head_result = audit(head_root, include_tests=include_tests, rules=rules)
+        base_result = audit(base_root, include_tests=include_tests, rules=rules)
         audited_at = time.perf_counter()
-        triaged = apply_policy(head_result, load_policy(head_root, use_baseline=use_baseline), today)
+        policy = load_policy(head_root, use_baseline=use_baseline)
+        triaged = apply_policy(head_result, policy, today).model_copy(update={"root": str(path)})
         comparison = compare(
             base_result.findings,
             head_result.findings,
@@ -82,11 +83,6 @@ def review(
             "audits_seconds": round(audited_at - exported_at, 3),
         },
     )
-
-
-def _audit(root: Path, shown_as: Path, include_tests: bool, rules: Sequence[Rule] | None) -> AuditResult:
-    result = audit(root, include_tests=include_tests, rules=rules)
-    return result.model_copy(update={"root": str(shown_as)})
 
 
 def _llm_review(
