@@ -145,6 +145,17 @@ def test_a_subfolder_is_reviewed_with_repository_relative_locations(tmp_path: Pa
     assert result.existing == []
 
 
+def test_a_folder_the_pull_request_adds_is_all_new(tmp_path: Path) -> None:
+    project = Project(tmp_path / "repo")
+    project.write("README.md", "Hello.\n").commit("base")
+    project.branch("feature").write("backend/app/routes.py", f"{INJECTION}\n").commit("add the backend")
+
+    result = review(project.root / "backend", base="main")
+
+    assert located(result.new) == [("INJ001", "app/routes.py", 1)]
+    assert result.base_coverage.files == 0
+
+
 def test_all_reports_every_open_finding_and_fails_on_them(project: Project) -> None:
     project.write("app/main.py", "app = object()  # tidy\n").commit("no new flaw")
     runner = CliRunner()

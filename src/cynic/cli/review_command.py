@@ -34,6 +34,8 @@ def review(
     Exit codes: 0 nothing new at or above --fail-on, 1 new findings, 2 the review is incomplete
     (unparsable files, missing refs, a shallow clone, files the LLM reviewer did not read).
     """
+    from git import GitCommandError
+
     from cynic.policy import PolicyError
     from cynic.review import ReviewError, review as run_review
 
@@ -50,6 +52,9 @@ def review(
         )
     except (ReviewError, PolicyError) as error:
         fail(str(error))
+    except GitCommandError as error:
+        fail(f"git {error.command[1] if len(error.command) > 1 else ''} failed: {str(error.stderr).strip()}. "
+             "Check that the clone is intact (`git fsck`) and the refs exist.")
     write_report(format, result.head, output, review=result)
     if comment is not None:
         from cynic.reports.markdown import render_review_markdown

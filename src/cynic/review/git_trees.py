@@ -101,13 +101,15 @@ def _commit(repo: git.Repo, ref: str) -> str:
 
 @contextmanager
 def exported(repo: git.Repo, commit: str, prefix: str) -> Iterator[Path]:
-    """The tree of `commit` (only `prefix` when given) in a temporary folder, removed afterwards."""
+    """The tree of `commit` (only `prefix` when given) in a temporary folder, removed afterwards.
+    A folder the commit does not have (added by the pull request) is exported empty."""
     with tempfile.TemporaryDirectory(prefix="cynic-review-") as folder, tempfile.TemporaryFile() as archive:
         paths = [prefix] if prefix else []
-        repo.git.archive(commit, "--format=tar", "--", *paths, output_stream=archive)
-        archive.seek(0)
-        with tarfile.open(fileobj=archive) as tar:
-            tar.extractall(folder, filter=_safe_member)
+        if not prefix or repo.git.ls_tree(commit, "--", prefix):
+            repo.git.archive(commit, "--format=tar", "--", *paths, output_stream=archive)
+            archive.seek(0)
+            with tarfile.open(fileobj=archive) as tar:
+                tar.extractall(folder, filter=_safe_member)
         root = Path(folder, prefix) if prefix else Path(folder)
         root.mkdir(parents=True, exist_ok=True)
         yield root
