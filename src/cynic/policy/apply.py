@@ -35,7 +35,9 @@ def load_policy(root: Path, *, use_baseline: bool = True) -> Policy:
 
 def apply_policy(result: AuditResult, policy: Policy, today: date | None = None) -> AuditResult:
     """`result` with waived and baselined findings moved off the checklist, and notices for
-    expired and stale waivers. An expired waiver hides nothing: its finding stays open."""
+    expired and stale waivers. An expired waiver hides nothing: its finding stays open.
+
+    Apply it once, to a fresh audit: on a result already filtered, waivers would look stale."""
     today = today or date.today()
     root = Path(result.root)
 
