@@ -26,3 +26,8 @@ class Fingerprinter:
         self._seen[key] += 1
         digest = hashlib.sha256("\x1f".join((*key, str(occurrence))).encode()).hexdigest()
         return digest[:20]
+
+
+def code_key(code: str) -> str:
+    """Code with every whitespace removed: `f(a,b)` and `f(a, b)` are the same code to a matcher."""
+    return "".join(code.split())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -52,6 +53,34 @@ class Notice(BaseModel):
     message: str
 
 
+class BaselineEntry(BaseModel):
+    """A finding accepted as it stands when the baseline was taken (`.cynic/baseline.json`)."""
+
+    fingerprint: str
+    rule: str
+    path: str
+    evidence: str = Field(description="The finding's line, whitespace-folded.")
+
+
+class Waiver(BaselineEntry):
+    """A decision, kept in the repository, to live with one finding until a date."""
+
+    reason: str
+    owner: str
+    expires: date
+
+    def expired(self, today: date) -> bool:
+        """A waiver covers its finding up to and including its expiry date."""
+        return today > self.expires
+
+
+class WaivedFinding(BaseModel):
+    """A finding and the waiver that names it."""
+
+    finding: Finding
+    waiver: Waiver
+
+
 class AuditResult(BaseModel):
     """Everything one audit found, in the order a reviewer should read it."""
 
@@ -62,6 +91,18 @@ class AuditResult(BaseModel):
     notices: list[Notice] = Field(default_factory=list)
     suppressed: int = 0
     stats: dict[str, int | float] = Field(default_factory=dict)
+    baselined: list[Finding] = Field(
+        default_factory=list, description="Findings in `.cynic/baseline.json`: counted, not on the checklist."
+    )
+    waived: list[WaivedFinding] = Field(
+        default_factory=list, description="Findings under a waiver that has not expired: not on the checklist."
+    )
+    expired_waivers: list[WaivedFinding] = Field(
+        default_factory=list, description="Waivers past their date; their findings are back in `findings`."
+    )
+    stale_waivers: list[Waiver] = Field(
+        default_factory=list, description="Waivers whose fingerprint matches no finding any more."
+    )
 
     @property
     def incomplete(self) -> bool:

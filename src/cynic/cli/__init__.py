@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 
 from cynic._version import __version__
-from cynic.cli import audit_command, rules_command
+from cynic.cli import audit_command, baseline_command, review_command, rules_command, waive_command
 
 app = typer.Typer(
     name="cynic",
@@ -32,6 +32,9 @@ def _root(
 
 
 app.command("audit")(audit_command.audit)
+app.command("review")(review_command.review)
+app.command("baseline")(baseline_command.baseline)
+app.command("waive")(waive_command.waive)
 app.add_typer(rules_command.app, name="rules")
 
 

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 
-from cynic.cli._common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, emit, fail
+from cynic.cli._common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, fail
+from cynic.cli._output import Format, annotate_in_github_actions, write_report
 from cynic.severity import Severity
-
-
-class Format(StrEnum):
-    markdown = "markdown"
-    json = "json"
 
 
 def audit(
@@ -22,26 +17,25 @@ def audit(
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to this file."),
     fail_on: Severity = typer.Option(Severity.LOW, "--fail-on", help="Exit 1 on findings at or above this severity."),
     include_tests: bool = typer.Option(False, "--include-tests", help="Also audit tests, fixtures and examples folders."),
+    no_baseline: bool = typer.Option(False, "--no-baseline", help="List findings in .cynic/baseline.json too."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Re-analyse every file instead of reusing unchanged files' results."),
 ) -> None:
     """Audit a FastAPI + React project against the rulebook and print the checklist.
 
-    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error or incomplete audit.
+    Findings in .cynic/baseline.json and under a waiver in .cynic/waivers.json are counted but
+    kept off the checklist. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error
+    or incomplete audit.
     """
     from cynic.audit import AuditError, audit as run_audit
+    from cynic.policy import PolicyError, apply_policy, load_policy
 
     try:
-        result = run_audit(path, include_tests=include_tests, use_cache=not no_cache)
-    except AuditError as error:
+        found = run_audit(path, include_tests=include_tests, use_cache=not no_cache)
+        result = apply_policy(found, load_policy(path, use_baseline=not no_baseline))
+    except (AuditError, PolicyError) as error:
         fail(str(error))
-    if format is Format.json:
-        from cynic.reports.json import render_json
-
-        emit(render_json(result), output)
-    else:
-        from cynic.reports.markdown import render_markdown
-
-        emit(render_markdown(result), output)
+    write_report(format, result, output)
+    annotate_in_github_actions(result.findings)
     if result.incomplete:
         typer.echo(
             "error: the audit is incomplete: some files could not be parsed (listed under skipped). "

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
+from typing import TYPE_CHECKING
 
 import jinja2
 
-from cynic.models import AuditResult
+from cynic.models import AuditResult, Finding, Severity, WaivedFinding
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+if TYPE_CHECKING:
+    from cynic.review.result import ReviewResult
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&~])")
 
 
 def escape_markdown(text: str) -> str:
@@ -36,9 +41,31 @@ def environment() -> jinja2.Environment:
     )
     env.filters["md"] = escape_markdown
     env.filters["code"] = inline_code
+    env.globals["dict_by_fingerprint"] = _by_fingerprint
+    env.globals["severity_counts"] = _severity_counts
     return env
 
 
 def render_markdown(result: AuditResult) -> str:
-    text = environment().get_template("checklist.md.j2").render(result=result)
+    """The checklist of an audit."""
+    return _tidy(environment().get_template("checklist.md.j2").render(result=result))
+
+
+def render_review_markdown(review: ReviewResult) -> str:
+    """The pull-request comment of a review; the first line is a marker a bot can find to update it."""
+    return _tidy(environment().get_template("review.md.j2").render(review=review))
+
+
+def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _by_fingerprint(entries: Iterable[WaivedFinding]) -> dict[str, WaivedFinding]:
+    return {entry.finding.fingerprint: entry for entry in entries}
+
+
+def _severity_counts(findings: Iterable[Finding]) -> dict[Severity, int]:
+    counts = {severity: 0 for severity in Severity}
+    for finding in findings:
+        counts[finding.severity] += 1
+    return counts
