@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,8 +35,15 @@ class FileAnalysis:
     parse_error: str | None = None
 
 
-def audit(root: Path, *, include_tests: bool = False, rules: Sequence[Rule] | None = None) -> AuditResult:
-    """Audit the tree at `root` with `rules` (default: the whole catalog)."""
+def audit(
+    root: Path,
+    *,
+    include_tests: bool = False,
+    rules: Sequence[Rule] | None = None,
+    distrusted: Collection[tuple[str, int]] = (),
+) -> AuditResult:
+    """Audit the tree at `root` with `rules` (default: the whole catalog). Suppressions on the
+    (path, line)s in `distrusted` (added by a coding agent) are not honoured."""
     started = time.perf_counter()
     root = root.resolve() if root.exists() else root
     if not root.exists():
@@ -46,7 +53,7 @@ def audit(root: Path, *, include_tests: bool = False, rules: Sequence[Rule] | No
     active = list(ALL_RULES if rules is None else rules)
     found = discover(root, include_tests=include_tests)
     analyses = [analyze_file(source, active) for source in found.files]
-    return assemble(root, found.files, found.skipped, analyses, active, started)
+    return assemble(root, found.files, found.skipped, analyses, active, started, distrusted=distrusted)
 
 
 def analyze_file(source: SourceFile, rules: Iterable[Rule]) -> FileAnalysis:
@@ -77,6 +84,8 @@ def assemble(
     analyses: list[FileAnalysis],
     rules: Sequence[Rule],
     started: float,
+    *,
+    distrusted: Collection[tuple[str, int]] = (),
 ) -> AuditResult:
     """Run project rules over the merged facts, then turn every hit into a finding."""
     by_path = {source.path: source for source in files}
@@ -93,7 +102,7 @@ def assemble(
         if isinstance(rule, ProjectRule):
             hits.extend((rule.code, hit) for hit in rule.check_project(project))
 
-    findings, notices, suppressed = _to_findings(hits, by_path, {rule.code: rule for rule in rules})
+    findings, notices, suppressed = _to_findings(hits, by_path, {rule.code: rule for rule in rules}, frozenset(distrusted))
     notices.extend(
         Notice(path=s.path, line=1, message=s.encoding_note) for s in files if s.encoding_note
     )
@@ -114,7 +123,7 @@ def assemble(
 
 
 def _to_findings(
-    hits: list[tuple[str, Hit]], files: dict[str, SourceFile], rules: dict[str, Rule]
+    hits: list[tuple[str, Hit]], files: dict[str, SourceFile], rules: dict[str, Rule], distrusted: frozenset[tuple[str, int]]
 ) -> tuple[list[Finding], list[Notice], int]:
     """Findings sorted worst-first, with evidence, fingerprints, and suppressions applied."""
     fingerprint = Fingerprinter()
@@ -131,6 +140,8 @@ def _to_findings(
         if hit.path not in per_file:
             per_file[hit.path] = find_suppressions(lines)
         suppression = suppression_for(per_file[hit.path], code, hit.line)
+        if suppression is not None and (hit.path, suppression.line) in distrusted:
+            suppression = None
         if suppression is not None and suppression.reason:
             suppressed += 1
             continue

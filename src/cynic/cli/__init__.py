@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 
 from cynic._version import __version__
-from cynic.cli import audit_command, rules_command
+from cynic.cli import audit_command, loop_command, rules_command
 
 app = typer.Typer(
     name="cynic",
@@ -32,6 +32,8 @@ def _root(
 
 app.command("audit")(audit_command.audit)
 app.add_typer(rules_command.app, name="rules")
+for _name in ("fix", "implement", "runs", "show", "resume", "demo"):
+    app.command(_name)(getattr(loop_command, _name))
 
 
 def main() -> None:

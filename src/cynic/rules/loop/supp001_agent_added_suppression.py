@@ -73,7 +73,7 @@ class AgentAddedSuppression(DiffRule):
                 yield from self._hiding_patterns(change, diff.after_paths)
                 continue
             for number, text in change.added_lines():
-                what = _inline_suppression(text)
+                what = describe_suppression(text)
                 if what is not None:
                     yield self.hit(change.path, number, f"The coding agent added {what}; it is not honoured.")
 
@@ -101,8 +101,8 @@ class AgentAddedSuppression(DiffRule):
                 )
 
 
-def _inline_suppression(text: str) -> str | None:
-    """What kind of suppression `text` carries, or None."""
+def describe_suppression(text: str) -> str | None:
+    """What kind of inline suppression the line `text` carries, or None."""
     for pattern, what in _INLINE_MARKERS:
         if pattern.search(text):
             return what
