@@ -80,8 +80,8 @@ def _fixed_nothing(state: LoopState) -> bool:
     if state.get("request") and last["round"] == 1:
         return False
     before, after = previous.get("test"), last.get("test")
-    tests_improved = after is not None and after["passed"] and (before is None or not before["passed"])
-    return not tests_improved
+    tests_made_green = before is not None and not before["passed"] and after is not None and after["passed"]
+    return not tests_made_green
 
 
 def _seen_before(state: LoopState) -> bool:
