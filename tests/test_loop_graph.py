@@ -61,6 +61,8 @@ def test_one_round_fixes_the_checklist_on_its_own_branch_and_leaves_the_user_alo
     assert (user.git.status("--porcelain"), user.head.commit.hexsha, user.active_branch.name, user.git.diff("--cached")) == before
     assert (repo / "app.py").read_text() == DIRTY_APP
     assert Path(state["workspace"]).is_relative_to(repo / ".git" / "cynic" / "worktrees")
+    assert not Path(state["workspace"]).exists()  # the finished run's checkout is freed; its branch stays
+    assert user.git.worktree("list").count("\n") == 0
 
 
 def test_round_limit_stops_with_the_rest_of_the_checklist(tmp_path: Path) -> None:

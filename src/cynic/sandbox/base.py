@@ -38,3 +38,7 @@ class Workspace(Protocol):
     def changed_files(self, commit: str) -> list[str]:
         """The paths `commit` changed compared with its parent."""
         ...
+
+    def remove(self) -> None:
+        """Delete the working copy when the run is over, keeping the branch."""
+        ...

@@ -116,6 +116,10 @@ class GitWorktree:
         listed = self._git.diff_tree("--no-commit-id", "--name-only", "-r", "--root", "-z", commit)
         return [path for path in listed.split("\0") if path]
 
+    def remove(self) -> None:
+        """Delete the checkout once the run is over; its branch, the result, stays."""
+        self._git.worktree("remove", "--force", str(self.root))
+
     def _show(self, commit: str, path: str) -> str | None:
         """A file's text at `commit`, None when it does not exist there."""
         import git

@@ -130,10 +130,12 @@ def audit(state: LoopState, runtime: Runtime[LoopContext]) -> LoopState:
 
 
 def finish(state: LoopState, runtime: Runtime[LoopContext]) -> LoopState:
-    """Record why the loop stopped."""
+    """Record why the loop stopped, and free the worktree (the branch keeps the result)."""
     status = stop_reason(state)
     if status is None:
         raise ValueError("finish was reached while the loop had a reason to go on")
+    if state.get("workspace") and Path(state["workspace"]).exists():
+        _workspace(state).remove()
     final = {**state, "status": status}
     write_history(runtime.context.runs_dir, final)
     runtime.context.report("finished", {"state": final})
