@@ -46,7 +46,7 @@ def test_fix_on_a_clean_repository_exits_0_and_names_the_branch(tmp_path: Path) 
 
     assert result.exit_code == 0, result.output
     assert "status clean, exit code 0" in result.output
-    assert "git merge cynic/" in result.output
+    assert "has no new commit: there was nothing to take" in result.output
 
 
 def test_fix_from_a_detached_head_says_so(tmp_path: Path) -> None:
@@ -84,6 +84,7 @@ def test_runs_show_and_resume_of_a_finished_run(tmp_path: Path) -> None:
     assert f"round 1: commit {state['history'][1]['commit'][:12]}; files: app.py" in shown.output
     assert "round 1: fixed 1, new 0, remaining 1" in shown.output
     assert resumed.exit_code == 1 and "already finished" in resumed.output
+    assert f"git diff HEAD...{state['branch']}" in resumed.output and f"git merge {state['branch']}" in resumed.output
 
 
 def test_show_of_an_unknown_run_points_to_runs(tmp_path: Path) -> None:
@@ -104,3 +105,16 @@ def test_the_demo_repository_is_a_fresh_commit_of_the_example(tmp_path: Path) ->
     assert (repo / "backend" / "main.py").read_text() == INJECTION + CLEAN_APP
     assert not git.Repo(repo).is_dirty(untracked_files=True)
     assert find_target(repo).notes == []
+
+
+def test_the_real_entry_point_fails_without_a_traceback(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    src = Path(__file__).resolve().parents[1] / "src"
+    result = subprocess.run([sys.executable, "-m", "cynic", "fix", str(tmp_path)], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(src)}, timeout=120)
+
+    assert result.returncode == 2
+    assert "is not a git repository" in result.stderr and "Traceback" not in result.stderr

@@ -74,8 +74,10 @@ class LoopPrinter:
             self.line(f"error: {state['error']}", style="red")
         if remaining:
             self.checklist(remaining)
-        if state.get("branch"):
-            branch = state["branch"]
+        branch = state.get("branch")
+        if branch and not any(record.get("commit") for record in state.get("history", [])[1:]):
+            self.line(f"branch {branch} has no new commit: there was nothing to take.")
+        elif branch:
             self.line(f"the result is on branch {branch}; your working tree was not touched. Look at it and take it with:")
             self.line(f"  git diff HEAD...{branch}")
             self.line(f"  git merge {branch}")

@@ -52,7 +52,7 @@ def fix(
     """
     target, settings = _target_and_settings(path, max_rounds=max_rounds, test_cmd=test_cmd, rulebook=_absolute(rulebook),
                                             max_tokens=max_tokens, max_cost=max_cost)
-    _start(target, settings, _crew("fix", settings, target.root), mode="fix", request=None, quiet=quiet)
+    _finish(*_start(target, settings, _crew("fix", settings, target.root), mode="fix", request=None, quiet=quiet))
 
 
 def implement(
@@ -75,7 +75,7 @@ def implement(
                                             rulebook=_absolute(rulebook), max_tokens=max_tokens, max_cost=max_cost)
     if not settings.llm_configured:
         fail(LLM_HINT)
-    _start(target, settings, _crew("implement", settings, target.root), mode="implement", request=prompt, quiet=quiet)
+    _finish(*_start(target, settings, _crew("implement", settings, target.root), mode="implement", request=prompt, quiet=quiet))
 
 
 def runs(path: Path = PATH_ARG) -> None:
@@ -140,24 +140,23 @@ def resume(
 
 def demo(quiet: bool = QUIET) -> None:
     """Run `cynic fix` on a temporary copy of the bundled vulnerable notes app, round by round."""
+    import git
+
     from cynic.cli._demo import prepare_demo_repository
 
     repo = prepare_demo_repository()
     typer.echo(f"demo repository: {repo}")
     target, settings = _target_and_settings(repo)
-    try:
-        _start(target, settings, _crew("fix", settings, target.root), mode="fix", request=None, quiet=quiet, exit_when_done=False)
-    finally:
-        import git
-
-        typer.echo("\ngit log --oneline of the run's branch:")
-        branches = sorted(ref.name for ref in git.Repo(repo).branches if ref.name.startswith("cynic/"))
-        if branches:
-            typer.echo(git.Repo(repo).git.log("--oneline", branches[-1]))
+    printer, state = _start(target, settings, _crew("fix", settings, target.root), mode="fix", request=None, quiet=quiet)
+    code = EXIT_BY_STATUS[state["status"]]
+    printer.final(state, code)
+    typer.echo(f"\ngit log --oneline {state['branch']}:")
+    typer.echo(git.Repo(repo).git.log("--oneline", state["branch"]))
+    raise typer.Exit(code)
 
 
-def _start(target: Any, settings: Settings, crew: Crew, *, mode: str, request: str | None, quiet: bool,
-           exit_when_done: bool = True) -> None:
+def _start(target: Any, settings: Settings, crew: Crew, *, mode: str, request: str | None, quiet: bool) -> tuple[Any, dict[str, Any]]:
+    """Run the loop to a stop status, reporting each step; (the printer, the final state)."""
     from cynic.cli._loop_output import LoopPrinter
     from cynic.workflows.run import new_run_id, start_run
 
@@ -169,9 +168,7 @@ def _start(target: Any, settings: Settings, crew: Crew, *, mode: str, request: s
                           test_cmd=settings.test_cmd, limits=limits, report=printer, run_id=run_id),  # type: ignore[arg-type]
         run_id,
     )
-    if exit_when_done:
-        _finish(printer, state)
-    printer.final(state, EXIT_BY_STATUS[state["status"]])
+    return printer, state
 
 
 def _guarded(work: Any, run_id: str) -> Any:

@@ -4,13 +4,20 @@ round by round, and compare with where the run started."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from cynic.rules.diff import RoundDiff
 
 
 class SandboxError(Exception):
     """The sandbox cannot be made or used; the message says what to do."""
+
+
+class RoundCommit(NamedTuple):
+    """A round's commit and the paths it changed."""
+
+    sha: str
+    files: list[str]
 
 
 class Workspace(Protocol):
@@ -27,16 +34,12 @@ class Workspace(Protocol):
         """Drop every change and commit made after `commit` (an interrupted round)."""
         ...
 
-    def commit_round(self, message: str) -> str | None:
-        """Commit every change as one commit; None when nothing changed."""
+    def commit_round(self, message: str) -> RoundCommit | None:
+        """Commit every change as one commit (its sha and paths); None when nothing changed."""
         ...
 
     def changes_since(self, commit: str, *, protected: frozenset[str] = frozenset()) -> RoundDiff:
         """What changed between `commit` and the workspace's head."""
-        ...
-
-    def changed_files(self, commit: str) -> list[str]:
-        """The paths `commit` changed compared with its parent."""
         ...
 
     def remove(self) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cynic.rules.diff import RoundDiff, diff_between
-from cynic.sandbox.base import SandboxError
+from cynic.sandbox.base import RoundCommit, SandboxError
 
 AUTHOR = {
     "GIT_AUTHOR_NAME": "cynic",
@@ -66,7 +67,8 @@ class GitWorktree:
 
         self.root = root
         self.branch = branch
-        self._git = git.Repo(root).git
+        self._repo = git.Repo(root)
+        self._git = self._repo.git
 
     @classmethod
     def create(cls, target: Target, run_id: str) -> GitWorktree:
@@ -91,41 +93,41 @@ class GitWorktree:
         return cls(root, f"cynic/{run_id}")
 
     def head(self) -> str:
-        return self._git.rev_parse("HEAD")
+        return self._repo.head.commit.hexsha  # read from the refs, no git process
 
     def reset_to(self, commit: str) -> None:
+        if self.head() == commit and not self._git.status("--porcelain", "--untracked-files=all"):
+            return  # already exactly there: the usual case, one git call
         self._git.reset("--hard", "--quiet", commit)
         self._git.clean("-fdq")
 
-    def commit_round(self, message: str) -> str | None:
+    def commit_round(self, message: str) -> RoundCommit | None:
         self._git.add("--all")
-        if not self._git.status("--porcelain"):
+        staged = [path for path in self._git.diff("--cached", "--name-only", "--no-renames", "-z").split("\0") if path]
+        if not staged:
             return None
         self._git.commit("--quiet", "--no-verify", "--no-gpg-sign", "-m", message, env=AUTHOR)
-        return self.head()
+        return RoundCommit(sha=self.head(), files=staged)
 
     def changes_since(self, commit: str, *, protected: frozenset[str] = frozenset()) -> RoundDiff:
-        changed = self._git.diff("--name-only", "--no-renames", "-z", commit, "HEAD").split("\0")
-        changed = [path for path in changed if path]
-        before = {path: text for path in changed if (text := self._show(commit, path)) is not None}
-        after = {path: text for path in changed if (text := self._show("HEAD", path)) is not None}
-        present = frozenset(self._git.ls_tree("-r", "--name-only", "-z", "HEAD").split("\0")) - {""}
+        base, head = self._repo.commit(commit), self._repo.head.commit
+        changed = [path for path in self._git.diff("--name-only", "--no-renames", "-z", commit, head.hexsha).split("\0") if path]
+        before = {path: text for path in changed if (text := _text_at(base, path)) is not None}
+        after = {path: text for path in changed if (text := _text_at(head, path)) is not None}
+        present = frozenset(self._git.ls_tree("-r", "--name-only", "-z", head.hexsha).split("\0")) - {""}
         return diff_between(before, after, after_paths=present, protected=protected)
-
-    def changed_files(self, commit: str) -> list[str]:
-        listed = self._git.diff_tree("--no-commit-id", "--name-only", "-r", "--root", "-z", commit)
-        return [path for path in listed.split("\0") if path]
 
     def remove(self) -> None:
         """Delete the checkout once the run is over; its branch, the result, stays."""
         self._git.worktree("remove", "--force", str(self.root))
 
-    def _show(self, commit: str, path: str) -> str | None:
-        """A file's text at `commit`, None when it does not exist there."""
-        import git
 
-        try:
-            raw = self._git.show(f"{commit}:{path}", stdout_as_string=False, strip_newline_in_stdout=False)
-        except git.GitCommandError:
-            return None
-        return raw.decode("utf-8", errors="replace")
+def _text_at(commit: Any, path: str) -> str | None:
+    """A file's text at `commit` (read through git's persistent object reader), None when absent."""
+    try:
+        blob = commit.tree / path
+    except KeyError:
+        return None
+    if blob.type != "blob":
+        return None
+    return blob.data_stream.read().decode("utf-8", errors="replace")

@@ -41,14 +41,16 @@ def run_summary(state: LoopState) -> dict:
     }
 
 
-def write_history(runs_dir: Path, state: LoopState) -> Path:
-    """Rewrite the run's folder from `state`; returns the folder."""
+def write_history(runs_dir: Path, state: LoopState, *, latest_only: bool = False) -> Path:
+    """Write the run's folder from `state`: `run.json` and the rounds' checklists (only the last
+    round's with `latest_only`, after each audit); returns the folder."""
     from cynic.reports.markdown import environment
 
     folder = runs_dir / state["run_id"]
     folder.mkdir(parents=True, exist_ok=True)
     template = environment().get_template("round.md.j2")
-    for record in state.get("history", []):
+    history = state.get("history", [])
+    for record in history[-1:] if latest_only else history:
         if "checklist" in record:
             (folder / f"round-{record['round']}.md").write_text(template.render(state=state, record=record), encoding="utf-8")
     (folder / "run.json").write_text(json.dumps(run_summary(state), indent=2) + "\n", encoding="utf-8")

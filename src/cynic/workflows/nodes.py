@@ -58,11 +58,11 @@ def code(state: LoopState, runtime: Runtime[LoopContext]) -> LoopState:
     except Exception as error:  # an agent's failure ends the run with status "error", kept for `show`
         return {"error": f"the {context.coder.name} coder failed in round {number}: {error}"}
     coder_seconds = time.perf_counter() - started
-    commit = workspace.commit_round(_commit_message(number, outcome, state["checklist"]))
+    committed = workspace.commit_round(_commit_message(number, outcome, state["checklist"]))
     record = RoundRecord(
         round=number,
-        commit=commit,
-        files_changed=workspace.changed_files(commit) if commit else [],
+        commit=committed.sha if committed else None,
+        files_changed=committed.files if committed else [],
         coder_summary=outcome.summary,
         addressed=outcome.addressed,
         needs_human=outcome.notes or {fp: "" for fp in outcome.needs_human},
@@ -124,7 +124,7 @@ def audit(state: LoopState, runtime: Runtime[LoopContext]) -> LoopState:
         "history": [*history, record],
         "seen_checklists": [*state["seen_checklists"], checklist_signature(checklist)],
     }
-    write_history(context.runs_dir, {**state, **update})
+    write_history(context.runs_dir, {**state, **update}, latest_only=True)
     context.report("audited", {"state": {**state, **update}, "record": record})
     return update
 
