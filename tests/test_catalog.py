@@ -11,6 +11,7 @@ import pytest
 from cynic.audit import audit
 from cynic.rules import ALL_RULES
 from cynic.rules.base import Rule
+from cynic.rules.diff import DiffRule, diff_from_sketch
 
 RULE_FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 CATALOG = {
@@ -53,6 +54,10 @@ def test_doc_example_fires_and_use_instead_is_clean(rule: Rule, tmp_path: Path) 
     example, use_instead = doc.example_code, doc.use_instead_code
     assert example and use_instead, f"{rule.code}: Example and Use instead need a fenced code block"
     for label, (filename, code), should_fire in (("example", example, True), ("use_instead", use_instead, False)):
+        if isinstance(rule, DiffRule):  # its examples are +/- sketches of what an agent changed
+            fired_on_diff = list(rule.check_diff(diff_from_sketch(filename, code)))
+            assert bool(fired_on_diff) is should_fire, f"{rule.code} {label}: hits {fired_on_diff}"
+            continue
         root = tmp_path / label
         (root / filename).parent.mkdir(parents=True, exist_ok=True)
         (root / filename).write_text(code, encoding="utf-8")

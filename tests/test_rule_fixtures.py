@@ -14,7 +14,14 @@ RULE_FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 
 
 def fixture_cases() -> list[Path]:
-    return sorted(p for group in RULE_FIXTURES.iterdir() if group.is_dir() for p in group.iterdir() if not p.name.startswith("_"))
+    """Tree fixtures; diff fixtures (with `before/` and `after/`) run in test_diff_rule_fixtures."""
+    return sorted(
+        p
+        for group in RULE_FIXTURES.iterdir()
+        if group.is_dir()
+        for p in group.iterdir()
+        if not p.name.startswith("_") and not (p / "after").is_dir()
+    )
 
 
 @pytest.mark.parametrize("fixture", fixture_cases(), ids=lambda p: f"{p.parent.name}/{p.name}")

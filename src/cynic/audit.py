@@ -6,7 +6,7 @@ import os
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,11 +48,13 @@ def audit(
     include_tests: bool = False,
     rules: Sequence[Rule] | None = None,
     use_cache: bool = True,
+    distrusted: Collection[tuple[str, int]] = (),
 ) -> AuditResult:
     """Audit the tree at `root` with `rules` (default: the whole catalog).
 
     Unchanged files are served from the content-hash cache; the rest are analysed in a process
     pool when there are enough of them to pay for it. The result does not depend on either.
+    Suppressions on the (path, line)s in `distrusted` (added by a coding agent) are not honoured.
     """
     started = time.perf_counter()
     root = root.resolve() if root.exists() else root
@@ -65,7 +67,7 @@ def audit(
     cache = AnalysisCache(cache_file(root, [rule.code for rule in active]) if use_cache else None)
     analyses = analyze_files(found.files, active, cache)
     cache.save(_cache_key(source) for source in found.files)
-    return assemble(root, found.files, found.skipped, analyses, active, started)
+    return assemble(root, found.files, found.skipped, analyses, active, started, distrusted=distrusted)
 
 
 def analyze_files(files: list[SourceFile], rules: Sequence[Rule], cache: AnalysisCache) -> list[FileAnalysis]:
@@ -140,6 +142,8 @@ def assemble(
     analyses: list[FileAnalysis],
     rules: Sequence[Rule],
     started: float,
+    *,
+    distrusted: Collection[tuple[str, int]] = (),
 ) -> AuditResult:
     """Run project rules over the merged facts, then turn every hit into a finding."""
     by_path = {source.path: source for source in files}
@@ -156,7 +160,7 @@ def assemble(
         if isinstance(rule, ProjectRule):
             hits.extend((rule.code, hit) for hit in rule.check_project(project))
 
-    findings, notices, suppressed = _to_findings(hits, by_path, {rule.code: rule for rule in rules})
+    findings, notices, suppressed = _to_findings(hits, by_path, {rule.code: rule for rule in rules}, frozenset(distrusted))
     notices.extend(
         Notice(path=s.path, line=1, message=s.encoding_note) for s in files if s.encoding_note
     )
@@ -177,7 +181,7 @@ def assemble(
 
 
 def _to_findings(
-    hits: list[tuple[str, Hit]], files: dict[str, SourceFile], rules: dict[str, Rule]
+    hits: list[tuple[str, Hit]], files: dict[str, SourceFile], rules: dict[str, Rule], distrusted: frozenset[tuple[str, int]]
 ) -> tuple[list[Finding], list[Notice], int]:
     """Findings sorted worst-first, with evidence, fingerprints, and suppressions applied."""
     fingerprint = Fingerprinter()
@@ -194,6 +198,8 @@ def _to_findings(
         if hit.path not in per_file:
             per_file[hit.path] = find_suppressions(lines)
         suppression = suppression_for(per_file[hit.path], code, hit.line)
+        if suppression is not None and (hit.path, suppression.line) in distrusted:
+            suppression = None
         if suppression is not None and suppression.reason:
             suppressed += 1
             continue

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cynic.agents.redact import REDACTED, is_dotenv, redact_file, redact_secrets
-from cynic.sandbox.paths import PathEscape, refuse_symlink, resolve_inside
+from cynic.sandbox.paths import PathEscape, resolve_inside
 from cynic.walk import ALWAYS_SKIPPED_DIRS
 
 MAX_LISTED = 400
@@ -33,10 +33,9 @@ class ToolError(Exception):
 
 
 def confine(workspace: Path, path: str, *, writing: bool = False) -> Path:
-    """The one gate between a model-chosen path and the disk (swap point for the loop's sandbox)."""
-    resolved = resolve_inside(workspace, path)
+    """The one gate between a model-chosen path and the disk."""
+    resolved = resolve_inside(workspace, path, for_write=writing)
     if writing:
-        refuse_symlink(workspace, path)
         if ".git" in Path(path).parts:
             raise PathEscape(f"{path} is inside .git; the repository's metadata is not editable")
     return resolved

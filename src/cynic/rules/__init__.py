@@ -7,6 +7,8 @@ from cynic.rules.container.dock001_container_runs_as_root import ContainerRunsAs
 from cynic.rules.frontend.auth001_token_in_web_storage import TokenInWebStorage
 from cynic.rules.frontend.auth004_request_without_credentials import RequestWithoutCredentials
 from cynic.rules.frontend.xss001_unsanitized_inner_html import UnsanitizedInnerHtml
+from cynic.rules.loop.supp001_agent_added_suppression import AgentAddedSuppression
+from cynic.rules.loop.tamp001_agent_weakened_guard import AgentWeakenedGuard
 from cynic.rules.python.cors001_wildcard_cors_origin import WildcardCorsOrigin
 from cynic.rules.python.cors002_cors_origins_not_from_settings import CorsOriginsNotFromSettings
 from cynic.rules.python.cors003_cors_credentials_disabled import CorsCredentialsDisabled
@@ -19,9 +21,11 @@ from cynic.rules.text.inj001_reviewer_injection_attempt import ReviewerInjection
 
 ALL_RULES: list[Rule] = sorted(
     [
+        AgentAddedSuppression(),
+        AgentWeakenedGuard(),
         ContainerRunsAsRoot(),
-        TokenInWebStorage(),
         RequestWithoutCredentials(),
+        TokenInWebStorage(),
         UnsanitizedInnerHtml(),
         ReviewerInjectionAttempt(),
         WildcardCorsOrigin(),

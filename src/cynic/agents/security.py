@@ -1,0 +1,118 @@
+"""The security agent: the deterministic audit of the workspace, the loop guards on what the
+coder changed, and, when configured, an LLM reviewer whose findings can only be added."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cynic.agents.base import Reviewer, ReviewTask, Usage
+from cynic.fingerprints import Fingerprinter
+from cynic.models import Finding
+from cynic.rules.base import Rule
+from cynic.rules.diff import DiffRule, RoundDiff
+from cynic.rules.loop.supp001_agent_added_suppression import describe_suppression
+
+
+@dataclass
+class SecurityVerdict:
+    """The checklist after one look at the workspace."""
+
+    findings: list[Finding]  # worst first
+    unparsed: list[str] = field(default_factory=list)  # files the audit could not parse: it is incomplete
+    usage: Usage = field(default_factory=Usage)  # what the LLM reviewer spent
+
+
+class SecurityAgent:
+    """Judges the workspace and everything the run changed since it started."""
+
+    def __init__(self, reviewer: Reviewer | None = None, *, rulebook: str = "", rules: Sequence[Rule] | None = None) -> None:
+        self.reviewer = reviewer
+        self.rulebook = rulebook
+        self.rules = rules
+
+    def inspect(self, workspace: Path, run_diff: RoundDiff) -> SecurityVerdict:
+        """Audit `workspace` (not honouring suppressions the run added), judge `run_diff` with the
+        loop guards, then let the reviewer add what the rules cannot see."""
+        from cynic.audit import audit
+        from cynic.rules import ALL_RULES
+
+        rules = list(ALL_RULES if self.rules is None else self.rules)
+        result = audit(workspace, rules=rules, distrusted=added_suppressions(run_diff))
+        deterministic = sorted(result.findings + diff_findings(rules, run_diff), key=lambda f: f.sort_key)
+        verdict = SecurityVerdict(findings=deterministic, unparsed=[s.path for s in result.skipped if s.incomplete])
+        if self.reviewer is not None:
+            review = self.reviewer.review(
+                ReviewTask(
+                    workspace=workspace,
+                    changed_paths=run_diff.changed_paths,
+                    diff=run_diff.text(),
+                    deterministic=deterministic,
+                    rulebook=self.rulebook,
+                )
+            )
+            verdict.findings = merge_findings(deterministic, review.findings)
+            verdict.usage.add(review.usage)
+        return verdict
+
+
+def added_suppressions(run_diff: RoundDiff) -> set[tuple[str, int]]:
+    """(path, line) of every suppression comment the run added: the audit must not honour them."""
+    return {
+        (change.path, number)
+        for change in run_diff.files
+        for number, text in change.added_lines()
+        if describe_suppression(text) is not None
+    }
+
+
+def diff_findings(rules: Sequence[Rule], run_diff: RoundDiff) -> list[Finding]:
+    """Findings of the diff rules (SUPP001, TAMP001...), one per rule and place."""
+    fingerprint = Fingerprinter()
+    after = {change.path: change.after_lines for change in run_diff.files}
+    findings: dict[tuple[str, str, int], Finding] = {}
+    for rule in rules:
+        if not isinstance(rule, DiffRule):
+            continue
+        for hit in rule.check_diff(run_diff):
+            lines = after.get(hit.path, [])
+            evidence = lines[hit.line - 1].strip() if 0 < hit.line <= len(lines) else "(file deleted)"
+            findings.setdefault(
+                (rule.code, hit.path, hit.line),
+                Finding(
+                    rule=rule.code,
+                    name=rule.name,
+                    severity=rule.severity,
+                    confidence=hit.confidence or rule.confidence,
+                    cwe=rule.cwe_ids(),
+                    path=hit.path,
+                    line=hit.line,
+                    end_line=hit.end_line or hit.line,
+                    message=hit.message,
+                    evidence=evidence[:300],
+                    fix=hit.fix or rule.fix,
+                    fingerprint=fingerprint(rule.code, hit.path, evidence + hit.message),
+                    whole_file=hit.whole_file,
+                ),
+            )
+    return list(findings.values())
+
+
+def merge_findings(deterministic: list[Finding], llm: list[Finding]) -> list[Finding]:
+    """The deterministic findings, untouched, plus the reviewer's that are not at the same rule
+    and place. A reviewer can add to the checklist; it can never remove or downgrade."""
+    taken = {(f.rule, f.path, f.line) for f in deterministic}
+    fingerprint = Fingerprinter()
+    added: list[Finding] = []
+    for finding in llm:
+        key = (finding.rule, finding.path, finding.line)
+        if key in taken:
+            continue
+        taken.add(key)
+        added.append(
+            finding.model_copy(
+                update={"source": "llm", "fingerprint": finding.fingerprint or fingerprint(finding.rule, finding.path, finding.evidence)}
+            )
+        )
+    return sorted(deterministic + added, key=lambda f: f.sort_key)
