@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from cynic.rules.base import FileRule, ProjectRule, Rule
+from cynic.rules.python.sql001_raw_sql_string import RawSqlString
 from cynic.rules.text.inj001_reviewer_injection_attempt import ReviewerInjectionAttempt
 
 ALL_RULES: list[Rule] = sorted(
     [
         ReviewerInjectionAttempt(),
+        RawSqlString(),
     ],
     key=lambda rule: rule.code,
 )
