@@ -5,6 +5,7 @@ from __future__ import annotations
 from cynic.rules.base import FileRule, ProjectRule, Rule
 from cynic.rules.python.auth002_jwt_not_httponly_cookie import JwtNotHttpOnlyCookie
 from cynic.rules.python.auth003_weak_auth_cookie_flags import WeakAuthCookieFlags
+from cynic.rules.python.auth005_non_bcrypt_password_hash import NonBcryptPasswordHash
 from cynic.rules.python.sql001_raw_sql_string import RawSqlString
 from cynic.rules.text.inj001_reviewer_injection_attempt import ReviewerInjectionAttempt
 
@@ -14,6 +15,7 @@ ALL_RULES: list[Rule] = sorted(
         RawSqlString(),
         JwtNotHttpOnlyCookie(),
         WeakAuthCookieFlags(),
+        NonBcryptPasswordHash(),
     ],
     key=lambda rule: rule.code,
 )
