@@ -7,6 +7,7 @@ from cynic.rules.python.auth002_jwt_not_httponly_cookie import JwtNotHttpOnlyCoo
 from cynic.rules.python.auth003_weak_auth_cookie_flags import WeakAuthCookieFlags
 from cynic.rules.python.auth005_non_bcrypt_password_hash import NonBcryptPasswordHash
 from cynic.rules.python.sql001_raw_sql_string import RawSqlString
+from cynic.rules.python.val001_unvalidated_request_body import UnvalidatedRequestBody
 from cynic.rules.text.inj001_reviewer_injection_attempt import ReviewerInjectionAttempt
 
 ALL_RULES: list[Rule] = sorted(
@@ -16,6 +17,7 @@ ALL_RULES: list[Rule] = sorted(
         JwtNotHttpOnlyCookie(),
         WeakAuthCookieFlags(),
         NonBcryptPasswordHash(),
+        UnvalidatedRequestBody(),
     ],
     key=lambda rule: rule.code,
 )
