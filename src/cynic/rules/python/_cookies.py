@@ -48,40 +48,37 @@ class CookieCall:
 
 
 def cookie_calls(tree: ast.AST) -> Iterator[CookieCall]:
-    """Every `<response>.set_cookie(...)` in the file."""
-    spreads = _dict_literals(tree)
+    """Every `<response>.set_cookie(...)` in the file, read in one walk."""
+    spreads: dict[str, dict[str, ast.expr]] = {}
+    calls: list[ast.Call] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_cookie":
-            flags: dict[str, ast.expr] = {}
-            unresolved = False
-            for kw in node.keywords:
-                if kw.arg is not None:
-                    flags[kw.arg] = kw.value
-                elif isinstance(kw.value, ast.Name) and kw.value.id in spreads:
-                    flags.update({k: v for k, v in spreads[kw.value.id].items() if k not in flags})
-                else:
-                    unresolved = True
-            if len(node.args) > 2:  # max_age, expires, path, domain, secure, httponly, samesite
-                for name, arg in zip(("max_age", "expires", "path", "domain", "secure", "httponly", "samesite"), node.args[2:]):
-                    flags[name] = arg
-            yield CookieCall(node, flags, unresolved)
+            calls.append(node)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            spreads.update(_dict_literal(node))
+    for node in calls:
+        flags: dict[str, ast.expr] = {}
+        unresolved = False
+        for kw in node.keywords:
+            if kw.arg is not None:
+                flags[kw.arg] = kw.value
+            elif isinstance(kw.value, ast.Name) and kw.value.id in spreads:
+                flags.update({k: v for k, v in spreads[kw.value.id].items() if k not in flags})
+            else:
+                unresolved = True
+        # positional flags follow Starlette's order: max_age, expires, path, domain, secure, httponly, samesite
+        flags.update(zip(("max_age", "expires", "path", "domain", "secure", "httponly", "samesite"), node.args[2:]))
+        yield CookieCall(node, flags, unresolved)
 
 
-def _dict_literals(tree: ast.AST) -> dict[str, dict[str, ast.expr]]:
-    """`name = {"httponly": True, ...}` and `name = dict(httponly=True, ...)` anywhere in the file."""
-    found: dict[str, dict[str, ast.expr]] = {}
-    for node in ast.walk(tree):
-        if not (isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None):
-            continue
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        value = node.value
-        if isinstance(value, ast.Dict) and all(const_str(k) is not None for k in value.keys):
-            entries = {const_str(k) or "": v for k, v in zip(value.keys, value.values)}
-        elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" and not value.args:
-            entries = {kw.arg: kw.value for kw in value.keywords if kw.arg}
-        else:
-            continue
-        for target in targets:
-            if isinstance(target, ast.Name):
-                found[target.id] = entries
-    return found
+def _dict_literal(node: ast.Assign | ast.AnnAssign) -> dict[str, dict[str, ast.expr]]:
+    """`name = {"httponly": True, ...}` or `name = dict(httponly=True, ...)` as {name: flags}."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    value = node.value
+    if isinstance(value, ast.Dict) and all(const_str(k) is not None for k in value.keys):
+        entries = {const_str(k) or "": v for k, v in zip(value.keys, value.values)}
+    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" and not value.args:
+        entries = {kw.arg: kw.value for kw in value.keywords if kw.arg}
+    else:
+        return {}
+    return {target.id: entries for target in targets if isinstance(target, ast.Name)}

@@ -17,6 +17,7 @@ TOKEN_KEYS = frozenset(
     {"access_token", "refresh_token", "id_token", "token", "jwt", "auth_token", "session_token", "bearer_token",
      "accessToken", "refreshToken", "idToken", "authToken"}
 )
+_MENTIONS = re.compile(r"token|jwt|set_cookie|authorization", re.I)  # cheap text filter before the tree walk
 _TOKEN_HEADER = re.compile(r"^(?:authorization|.*token.*|.*jwt.*)$", re.I)
 
 
@@ -67,6 +68,8 @@ class JwtNotHttpOnlyCookie(FileRule):
     kinds = frozenset({FileKind.PYTHON})
 
     def check_file(self, source: SourceFile) -> Iterator[Hit]:
+        if not _MENTIONS.search(source.text):
+            return
         sets_cookies = False
         for cookie in cookie_calls(source.tree):
             sets_cookies = True

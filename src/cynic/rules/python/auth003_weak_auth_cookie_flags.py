@@ -59,6 +59,8 @@ class WeakAuthCookieFlags(FileRule):
     kinds = frozenset({FileKind.PYTHON})
 
     def check_file(self, source: SourceFile) -> Iterator[Hit]:
+        if "set_cookie" not in source.text:
+            return
         for cookie in cookie_calls(source.tree):
             confidence = cookie.auth_confidence()
             if confidence is None:

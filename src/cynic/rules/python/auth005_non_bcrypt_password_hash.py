@@ -15,6 +15,7 @@ _HASHLIB = frozenset(
     {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_256", "sha3_512", "blake2b", "blake2s", "new",
      "pbkdf2_hmac", "scrypt"}
 )
+_MENTIONS = re.compile(r"hash|passw|crypt|argon|pwd", re.I)  # cheap text filter before the tree walk
 _BCRYPT_SCHEMES = frozenset({"bcrypt", "bcrypt_sha256"})
 _PASSWORD = re.compile(r"password|passwd|passphrase|pwd|(?:^|_)pw(?:$|_)", re.I)
 _HASH_FIELDS = frozenset({"hashed_password", "password_hash", "pwd_hash", "hashed_pw", "password_digest"})
@@ -69,6 +70,8 @@ class NonBcryptPasswordHash(FileRule):
     kinds = frozenset({FileKind.PYTHON})
 
     def check_file(self, source: SourceFile) -> Iterator[Hit]:
+        if not _MENTIONS.search(source.text):
+            return
         finder = _HashFinder(_passlib_schemes(source.tree))
         finder.visit(source.tree)
         finder.close_scope()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from cynic.models import Severity
@@ -12,6 +13,7 @@ from cynic.rules.python._routes import is_route
 from cynic.rules.python._settings import SettingsNames, settings_names
 from cynic.source import FileKind, SourceFile
 
+_MENTIONS = re.compile(r"settings|config|cfg|conf\b", re.I)  # cheap text filter before the tree walk
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "msg"})
 _PRINTERS = frozenset({"print", "pprint", "pp", "rich.print", "console.print", "console.log"})
 _DUMPS = frozenset({"model_dump", "dict", "model_dump_json", "json", "to_dict"})
@@ -62,6 +64,8 @@ class SecretsLogged(FileRule):
     kinds = frozenset({FileKind.PYTHON})
 
     def check_file(self, source: SourceFile) -> Iterator[Hit]:
+        if not _MENTIONS.search(source.text):
+            return
         module_names = settings_names(source.tree)
         if not (module_names.objects or module_names.classes or module_names.getters or module_names.modules):
             return

@@ -19,6 +19,7 @@ _EXECUTORS = frozenset(
     {"execute", "executemany", "exec", "fetch_all", "fetch_one", "fetch_val", "iterate", "fetch", "fetchrow",
      "fetchval", "read_sql", "read_sql_query", "mogrify"}
 )
+_MENTIONS = re.compile(r"exec|text\(|literal_column|fetch|iterate|read_sql|mogrify")  # cheap text filter
 _QUERY_KEYWORDS = ("query", "statement", "sql", "operation", "stmt")
 _LOOKS_LIKE_SQL = re.compile(
     r"\b(?:select\b[\s\S]*\bfrom|insert\s+into|update\b[\s\S]*\bset|delete\s+from|where|order\s+by|group\s+by"
@@ -78,6 +79,8 @@ class RawSqlString(FileRule):
     kinds = frozenset({FileKind.PYTHON})
 
     def check_file(self, source: SourceFile) -> Iterator[Hit]:
+        if not _MENTIONS.search(source.text):
+            return
         tree = source.tree
         module = StringScope()
         scopes = [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
