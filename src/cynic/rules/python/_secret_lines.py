@@ -11,11 +11,9 @@ import re
 from collections.abc import Iterator
 
 from cynic.rules.python._secret_patterns import (
+    is_named_secret,
     is_placeholder,
-    is_secret_name,
-    is_secret_value,
     secret_shape,
-    url_with_credentials,
 )
 
 _DOTENV = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
@@ -36,7 +34,7 @@ def dotenv_secrets(name: str, lines: list[str]) -> Iterator[Found]:
         key, value = match.group(1), _unquote(match.group(2))
         if secret_shape(value) and not (example and "example" in value.lower()):
             yield number, f"`{key}` holds a credential in a committed env file."
-        elif not example and _named_secret(key, value) and not is_placeholder(value):
+        elif not example and is_named_secret(key, value) and not is_placeholder(value):
             yield number, f"`{key}` holds a real-looking secret in a committed env file."
 
 
@@ -59,7 +57,7 @@ def compose_secrets(lines: list[str]) -> Iterator[Found]:
         match = _COMPOSE_ENTRY.match(text) if block_indent is not None else None
         if match:
             key, value = match.group(1), _unquote(match.group(2))
-            if "${" not in value and _named_secret(key, value) and not is_placeholder(value):
+            if "${" not in value and is_named_secret(key, value) and not is_placeholder(value):
                 yield number, f"`{key}` is given a literal secret in the compose file."
 
 
@@ -73,15 +71,9 @@ def script_secrets(lines: list[str]) -> Iterator[Found]:
             continue
         for match in _SCRIPT_LITERAL.finditer(text):
             key, value = match.group(1), match.group(3)
-            if "${" not in value and _named_secret(key, value):
+            if "${" not in value and is_named_secret(key, value):
                 yield number, f"`{key}` is assigned a hard-coded secret."
                 break
-
-
-def _named_secret(key: str, value: str) -> bool:
-    if url_with_credentials(value):
-        return True
-    return is_secret_name(key) and is_secret_value(value, key)
 
 
 def _unquote(value: str) -> str:

@@ -18,14 +18,13 @@ _NOT_SECRET_LAST = frozenset(
      "rounds", "scheme", "format", "cookie", "limit", "count", "size", "location", "mode", "version", "lifetime",
      "description", "title", "placeholder", "message", "error", "reset", "form", "input", "key_name"}
 )
-_NOT_SECRET_KEY_QUALIFIERS = frozenset(
-    {"primary", "foreign", "sort", "cache", "partition", "lookup", "idempotency", "object", "file", "redis", "prefix",
-     "unique", "composite", "natural", "surrogate", "dict", "map", "hash", "range", "row", "column", "index",
-     "translation", "i18n", "message", "state", "session", "public", "publishable", "site", "storage", "s3", "bucket",
-     "group", "order", "config", "setting", "settings", "env", "field", "id", "name", "meta", "label", "attr",
-     "attribute", "query", "search", "route", "lock", "rate", "throttle", "local", "global", "dedup", "unique",
-     "sorting", "react", "list", "item", "cursor", "pagination", "shortcut", "hot", "keyboard", "enter", "escape"}
+_SECRET_KEY_QUALIFIERS = frozenset(
+    {"api", "secret", "private", "signing", "sign", "encryption", "encrypt", "crypto", "access", "auth", "jwt", "master",
+     "client", "app", "license", "service", "hmac", "webhook", "session", "fernet", "aes", "stripe", "openai",
+     "anthropic", "aws", "sendgrid", "mailgun", "twilio", "google", "github", "slack", "recaptcha", "captcha", "admin",
+     "write", "read", "deploy", "ssh", "gpg", "pgp", "rsa", "ec", "cipher", "vapid", "turnstile", "x"}
 )
+_RANDOM_LOOKING = re.compile(r"(?=.*[0-9])(?=.*[A-Za-z])[A-Za-z0-9+/=_\-]{16,}")
 _PLACEHOLDER = re.compile(
     r"^(?:<[^>]*>|\{\{.*\}\}|\$\{.*\}|x{3,}|\*{3,}|\.{3}|change[-_ ]?(?:me|this|it)\w*|replace[-_ ]?me\w*|your[-_ ].*"
     r"|placeholder|example|dummy|todo|tbd|none|null|undefined|true|false|fake\w*|secret|password)$",
@@ -62,7 +61,18 @@ def is_secret_name(name: str) -> bool:
     joined = "".join(parts)
     if any(p in _SECRET_WORDS for p in parts) or any(w in joined for w in ("apikey", "privatekey", "secretkey", "password")):
         return True
-    return parts[-1] in ("key", "keys") and len(parts) > 1 and parts[-2] not in _NOT_SECRET_KEY_QUALIFIERS
+    return parts[-1] in ("key", "keys") and len(parts) > 1 and parts[-2] in _SECRET_KEY_QUALIFIERS
+
+
+def is_named_secret(name: str, value: str) -> bool:
+    """A literal that is a secret by its name (`JWT_SECRET = "..."`), by a password in a URL, or
+    a random-looking value of some other `*_KEY` (`MAPS_KEY = "a9F3..."`, not `ROOT_KEY = "__root__"`)."""
+    if url_with_credentials(value):
+        return True
+    if is_secret_name(name):
+        return is_secret_value(value, name)
+    parts = words(name)
+    return bool(parts) and parts[-1] in ("key", "keys") and bool(_RANDOM_LOOKING.fullmatch(value))
 
 
 def is_placeholder(value: str) -> bool:
@@ -90,6 +100,8 @@ def url_with_credentials(text: str) -> bool:
 def _credential_is_placeholder(text: str) -> bool:
     match = _URL_CREDENTIALS.search(text)
     secret = match.group(1) if match else ""
+    if secret.lower() in ("pass", "pwd", "pw", "passwd", "secret", "password"):
+        return True
     return not secret or secret.startswith(("$", "{", "%", "<")) or set(secret) <= {"*", "x", "X"} or is_placeholder(secret)
 
 

@@ -116,9 +116,10 @@ def _is_token_body(node: ast.AST | None) -> bool:
     if isinstance(node, ast.Dict):
         return any(const_str(key) in TOKEN_KEYS for key in node.keys)
     if isinstance(node, ast.Call):
-        if any(kw.arg in TOKEN_KEYS for kw in node.keywords):
+        callee = last_name(node.func) or ""
+        if (callee[:1].isupper() or callee == "dict") and any(kw.arg in TOKEN_KEYS for kw in node.keywords):
             return True
-        return (last_name(node.func) or "") in ("model_validate", "parse_obj") and _is_token_body(argument(node, 0, "obj"))
+        return callee in ("model_validate", "parse_obj") and _is_token_body(argument(node, 0, "obj"))
     return False
 
 

@@ -9,7 +9,7 @@ from cynic.models import Severity
 from cynic.parsing.pyast import argument, call_name, const_str, last_name
 from cynic.rules.base import FileRule, Hit
 from cynic.rules.python._secret_lines import compose_secrets, dotenv_secrets, script_secrets
-from cynic.rules.python._secret_patterns import is_secret_name, is_secret_value, secret_shape, url_with_credentials
+from cynic.rules.python._secret_patterns import is_named_secret, is_secret_value, secret_shape, url_with_credentials
 from cynic.source import FileKind, SourceFile
 
 _EXAMPLE_KEYS = frozenset({"example", "examples", "json_schema_extra", "openapi_examples", "schema_extra"})
@@ -93,7 +93,7 @@ class _PythonSecrets(ast.NodeVisitor):
 
     def report(self, name: str, value: ast.AST | None) -> None:
         text = _literal(value)
-        if text is not None and self.in_example == 0 and is_secret_name(name) and is_secret_value(text, name):
+        if text is not None and self.in_example == 0 and name and is_named_secret(name, text):
             self.found.append((getattr(value, "lineno", 0), f"`{name}` is assigned a hard-coded secret."))
 
     def visit_Assign(self, node: ast.Assign) -> None:
@@ -147,6 +147,13 @@ class _PythonSecrets(ast.NodeVisitor):
         self.visit(node.func)
         for arg in node.args:
             self.visit(arg)
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):  # a docstring: examples, not config
+            if secret_shape(node.value.value):
+                self.found.append((node.lineno, "A credential is written into the code."))
+            return
+        self.generic_visit(node)
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and (secret_shape(node.value) or url_with_credentials(node.value)):
