@@ -83,16 +83,16 @@ class RawSqlString(FileRule):
             return
         tree = source.tree
         module = StringScope()
-        scopes = [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
-        for _ in _track(tree, module):
+        for _ in _track(tree, module):  # module-level constants, known to every function
             pass
-        for function in scopes:  # first pass: helpers that return built strings
+        scopes = [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        for function in scopes:  # first pass: same-module helpers that return built SQL text
             scope = module.child()
             for node in _track(function, scope):
                 if isinstance(node, ast.Return) and (found := scope.fragments(node.value)) and found.built:
                     module.helpers[function.name] = found.text
         for owner in (tree, *scopes):
-            scope = module.child() if owner is not tree else StringScope(dict(module.constants), {}, module.helpers)
+            scope = StringScope(helpers=module.helpers) if owner is tree else module.child()
             handled: set[int] = set()
             for node in _track(owner, scope):
                 if isinstance(node, ast.Call) and id(node) not in handled and self._is_raw_sql(node, scope, handled):
