@@ -89,3 +89,31 @@ def decorator_calls(function: FunctionNode) -> Iterator[ast.Call]:
     for decorator in function.decorator_list:
         if isinstance(decorator, ast.Call):
             yield decorator
+
+
+def scope_nodes(scope: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of one scope (a module or function body) in source order, not descending into
+    nested functions, classes or lambdas, which are scopes of their own."""
+    body = getattr(scope, "body", [])
+    stack: list[ast.AST] = list(reversed(body if isinstance(body, list) else [body]))
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(
+            child
+            for child in reversed(list(ast.iter_child_nodes(node)))
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda))
+        )
+
+
+def identifiers(node: ast.AST | None) -> Iterator[str]:
+    """Every variable name and attribute name in an expression: `user_in.password` -> user_in, password."""
+    if node is None:
+        return
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name):
+            yield child.id
+        elif isinstance(child, ast.Attribute):
+            yield child.attr
+        elif isinstance(child, ast.arg):
+            yield child.arg

@@ -1,0 +1,82 @@
+"""Line readers for secrets in files cynic does not parse as Python: `.env`, compose, TS/JS.
+
+Each yields (line, message). Placeholders (`changethis`, `<password>`) in these configuration
+files are not real-looking secrets and are not reported; `.env.example`-style files are checked
+for known credential shapes only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cynic.rules.python._secret_patterns import (
+    is_named_secret,
+    is_placeholder,
+    secret_shape,
+)
+
+_DOTENV = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
+_COMPOSE_ENTRY = re.compile(r"""^\s*(?:-\s*)?["']?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=|:\s)\s*(.*?)["']?\s*$""")
+_SCRIPT_LITERAL = re.compile(r"""([A-Za-z_$][\w$]*)["']?\s*(?::\s*[\w.<>\[\]| ]+\s*)?[:=]\s*(["'`])((?:(?!\2).)*)\2""")
+_EXAMPLE_FILE = re.compile(r"\.(?:example|sample|template|tpl|dist|defaults?)(?:\.|$)", re.I)
+
+Found = tuple[int, str]
+
+
+def dotenv_secrets(name: str, lines: list[str]) -> Iterator[Found]:
+    """Secret-named keys with real-looking values, and known key shapes, in a committed `.env`."""
+    example = bool(_EXAMPLE_FILE.search(name))
+    for number, text in enumerate(lines, start=1):
+        match = _DOTENV.match(text)
+        if not match or text.lstrip().startswith("#"):
+            continue
+        key, value = match.group(1), _unquote(match.group(2))
+        if secret_shape(value) and not (example and "example" in value.lower()):
+            yield number, f"`{key}` holds a credential in a committed env file."
+        elif not example and is_named_secret(key, value) and not is_placeholder(value):
+            yield number, f"`{key}` holds a real-looking secret in a committed env file."
+
+
+def compose_secrets(lines: list[str]) -> Iterator[Found]:
+    """Literal secret values under `environment:` in a compose file, and key shapes anywhere."""
+    block_indent: int | None = None
+    for number, text in enumerate(lines, start=1):
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(text) - len(text.lstrip())
+        if block_indent is not None and indent <= block_indent:
+            block_indent = None
+        if re.match(r"environment:\s*$", stripped):
+            block_indent = indent
+            continue
+        if secret_shape(text):
+            yield number, "A credential is written into the compose file."
+            continue
+        match = _COMPOSE_ENTRY.match(text) if block_indent is not None else None
+        if match:
+            key, value = match.group(1), _unquote(match.group(2))
+            if "${" not in value and is_named_secret(key, value) and not is_placeholder(value):
+                yield number, f"`{key}` is given a literal secret in the compose file."
+
+
+def script_secrets(lines: list[str]) -> Iterator[Found]:
+    """`const API_KEY = "sk-..."`, `password: "hunter2"` and key shapes in TS/JS (or unparsed Python)."""
+    for number, text in enumerate(lines, start=1):
+        if len(text) > 2000:
+            continue
+        if secret_shape(text):
+            yield number, "A credential is written into the source."
+            continue
+        for match in _SCRIPT_LITERAL.finditer(text):
+            key, value = match.group(1), match.group(3)
+            if "${" not in value and is_named_secret(key, value):
+                yield number, f"`{key}` is assigned a hard-coded secret."
+                break
+
+
+def _unquote(value: str) -> str:
+    if value[:1] in ("'", '"') and value[-1:] == value[:1] and len(value) > 1:
+        return value[1:-1]
+    return re.split(r"\s+#", value, maxsplit=1)[0]

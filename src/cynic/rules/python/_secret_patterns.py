@@ -1,0 +1,121 @@
+"""What a secret looks like: secret-named variables, placeholder values, and known key shapes.
+
+Known shapes (AWS, GitHub, Slack, Stripe, private keys...) come from detect-secrets' plugin
+patterns, compiled once into one expression, plus a few newer shapes it does not know yet.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+_SECRET_WORDS = frozenset({"secret", "password", "passwd", "pwd", "passphrase", "pass", "token", "apikey", "credential", "credentials", "privatekey"})
+_NOT_SECRET_LAST = frozenset(
+    {"url", "uri", "urls", "endpoint", "path", "file", "dir", "name", "names", "id", "type", "field", "length", "len",
+     "min", "max", "expire", "expires", "expiry", "minutes", "seconds", "hours", "days", "ttl", "algorithm", "alg",
+     "header", "prefix", "env", "var", "label", "hint", "regex", "pattern", "policy", "enabled", "required",
+     "rounds", "scheme", "format", "cookie", "limit", "count", "size", "location", "mode", "version", "lifetime",
+     "description", "title", "placeholder", "message", "error", "reset", "form", "input", "key_name"}
+)
+_SECRET_KEY_QUALIFIERS = frozenset(
+    {"api", "secret", "private", "signing", "sign", "encryption", "encrypt", "crypto", "access", "auth", "jwt", "master",
+     "client", "app", "license", "service", "hmac", "webhook", "session", "fernet", "aes", "stripe", "openai",
+     "anthropic", "aws", "sendgrid", "mailgun", "twilio", "google", "github", "slack", "recaptcha", "captcha", "admin",
+     "write", "read", "deploy", "ssh", "gpg", "pgp", "rsa", "ec", "cipher", "vapid", "turnstile", "x"}
+)
+_RANDOM_LOOKING = re.compile(r"(?=.*[0-9])(?=.*[A-Za-z])[A-Za-z0-9+/=_\-]{16,}")
+_PLACEHOLDER = re.compile(
+    r"^(?:<[^>]*>|\{\{.*\}\}|\$\{.*\}|x{3,}|\*{3,}|\.{3}|change[-_ ]?(?:me|this|it)\w*|replace[-_ ]?me\w*|your[-_ ].*"
+    r"|placeholder|example|dummy|todo|tbd|none|null|undefined|true|false|fake\w*|secret|password)$",
+    re.I,
+)
+_URL_CREDENTIALS = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@'\"]+:([^\s/@'\"]+)@[^\s'\"]+", re.I)
+_EXTRA_SHAPES = (
+    r"\bsk-(?:proj-|live-|test-|ant-)?[A-Za-z0-9_-]{20,}",
+    r"\bsk_test_[0-9a-zA-Z]{24,}",
+    r"\bAIza[0-9A-Za-z_-]{35}",
+    r"\bgithub_pat_[A-Za-z0-9_]{22,}",
+    r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----",
+)
+_SHAPE_PLUGINS = (
+    ("aws", "AWSKeyDetector"), ("github_token", "GitHubTokenDetector"), ("gitlab_token", "GitLabTokenDetector"),
+    ("openai", "OpenAIDetector"), ("private_key", "PrivateKeyDetector"), ("slack", "SlackDetector"),
+    ("stripe", "StripeDetector"), ("sendgrid", "SendGridDetector"), ("twilio", "TwilioKeyDetector"),
+    ("pypi_token", "PypiTokenDetector"), ("npm", "NpmDetector"), ("telegram_token", "TelegramBotTokenDetector"),
+    ("discord", "DiscordBotTokenDetector"), ("mailchimp", "MailchimpDetector"), ("azure_storage_key", "AzureStorageKeyDetector"),
+    ("jwt", "JwtTokenDetector"),
+)
+
+
+def words(name: str) -> list[str]:
+    """`JWT_SECRET_KEY` / `jwtSecretKey` -> ["jwt", "secret", "key"]."""
+    return [w.lower() for w in _WORD_SPLIT.split(name) if w]
+
+
+def is_secret_name(name: str) -> bool:
+    """True for names that hold secrets: `SECRET_KEY`, `db_password`, `GITHUB_TOKEN`, `stripeApiKey`."""
+    parts = words(name)
+    if not parts or parts[-1] in _NOT_SECRET_LAST:
+        return False
+    joined = "".join(parts)
+    if any(p in _SECRET_WORDS for p in parts) or any(w in joined for w in ("apikey", "privatekey", "secretkey", "password")):
+        return True
+    return parts[-1] in ("key", "keys") and len(parts) > 1 and parts[-2] in _SECRET_KEY_QUALIFIERS
+
+
+def is_named_secret(name: str, value: str) -> bool:
+    """A literal that is a secret by its name (`JWT_SECRET = "..."`), by a password in a URL, or
+    a random-looking value of some other `*_KEY` (`MAPS_KEY = "a9F3..."`, not `ROOT_KEY = "__root__"`)."""
+    if url_with_credentials(value):
+        return True
+    if is_secret_name(name):
+        return is_secret_value(value, name)
+    parts = words(name)
+    return bool(parts) and parts[-1] in ("key", "keys") and bool(_RANDOM_LOOKING.fullmatch(value))
+
+
+def is_placeholder(value: str) -> bool:
+    """`changethis`, `your-api-key`, `<token>`, `xxx`: a value no one would deploy as a secret."""
+    value = value.strip().strip("'\"")
+    lowered = value.lower()
+    return bool(_PLACEHOLDER.match(value)) or any(w in lowered for w in ("changeme", "changethis", "your-", "your_", "example-", "example_"))
+
+
+def is_secret_value(value: str, name: str = "") -> bool:
+    """A literal that could be a secret, rather than a label, a path, a template or an env var name."""
+    value = value.strip()
+    if len(value) < 3 or any(c.isspace() for c in value) or value.lower() in (name.lower(), (words(name) or [""])[-1]):
+        return False
+    if re.fullmatch(r"[A-Z][A-Z0-9_]*_[A-Z0-9_]+", value) or value.startswith(("/", "http://", "https://", "${", "{{", "%(")):
+        return bool(_URL_CREDENTIALS.search(value)) and not _credential_is_placeholder(value)
+    return True
+
+
+def url_with_credentials(text: str) -> bool:
+    """`postgresql://user:realpass@host/db`: a password embedded in a connection URL."""
+    return bool(_URL_CREDENTIALS.search(text)) and not _credential_is_placeholder(text)
+
+
+def _credential_is_placeholder(text: str) -> bool:
+    match = _URL_CREDENTIALS.search(text)
+    secret = match.group(1) if match else ""
+    if secret.lower() in ("pass", "pwd", "pw", "passwd", "secret", "password"):
+        return True
+    return not secret or secret.startswith(("$", "{", "%", "<")) or set(secret) <= {"*", "x", "X"} or is_placeholder(secret)
+
+
+def secret_shape(text: str) -> bool:
+    """True when the text contains a known credential shape (AWS key id, GitHub token, PEM key...)."""
+    return len(text) >= 16 and bool(_shapes().search(text))
+
+
+@cache
+def _shapes() -> re.Pattern[str]:
+    import importlib
+
+    patterns = list(_EXTRA_SHAPES)
+    for module, detector in _SHAPE_PLUGINS:
+        plugin = getattr(importlib.import_module(f"detect_secrets.plugins.{module}"), detector)
+        patterns.extend(p.pattern for p in plugin.denylist)
+    return re.compile("|".join(f"(?:{p})" for p in patterns))

@@ -1,0 +1,97 @@
+"""Which names in one file hold the application's settings object, file-locally.
+
+A settings object is one bound by `from app.core.config import settings`, `settings = Settings()`,
+`get_settings()`, `Depends(get_settings)`, or a `BaseSettings` subclass of this file. A settings
+class of this file whose secret-named fields are all `SecretStr` is safe to print and is left out.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+from cynic.parsing.pyast import FunctionNode, dotted_name, last_name
+
+_CONFIG_MODULE = re.compile(r"(?:^|\.)(?:config|settings|conf|configuration)(?:$|\.)")
+_OBJECT_NAMES = frozenset({"settings", "config", "cfg", "conf", "app_settings", "app_config", "SETTINGS", "CONFIG"})
+_SECRET_FIELD = re.compile(r"secret|password|passwd|token|api_?key|private|credential|dsn|database_ur[il]", re.I)
+_SAFE_TYPES = ("SecretStr", "SecretBytes")
+
+
+@dataclass
+class SettingsNames:
+    """The names, classes, getters and config modules that denote settings in this file."""
+
+    objects: set[str] = field(default_factory=set)
+    classes: set[str] = field(default_factory=set)
+    getters: set[str] = field(default_factory=set)
+    modules: set[str] = field(default_factory=set)
+
+    def is_settings(self, node: ast.AST | None) -> bool:
+        """`settings`, `get_settings()`, `config.settings`: the whole settings object."""
+        if isinstance(node, ast.Name):
+            return node.id in self.objects
+        if isinstance(node, ast.Call):
+            return not node.args and last_name(node.func) in self.getters
+        if isinstance(node, ast.Attribute):
+            return isinstance(node.value, ast.Name) and node.value.id in self.modules and node.attr in _OBJECT_NAMES
+        return False
+
+    def with_parameters(self, function: FunctionNode) -> SettingsNames:
+        """These names plus the function's parameters typed or injected as settings."""
+        params = {
+            a.arg
+            for a in (*function.args.args, *function.args.kwonlyargs)
+            if self._injected(a.annotation)
+        }
+        params |= {a.arg for a, d in zip(reversed(function.args.args), reversed(function.args.defaults)) if self._injected(d)}
+        params |= {a.arg for a, d in zip(function.args.kwonlyargs, function.args.kw_defaults) if self._injected(d)}
+        return SettingsNames(self.objects | params, self.classes, self.getters, self.modules) if params else self
+
+    def _injected(self, node: ast.AST | None) -> bool:
+        if isinstance(node, ast.Subscript) and last_name(node.value) == "Annotated":
+            items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            return any(self._injected(item) for item in items)
+        if isinstance(node, ast.Call) and last_name(node.func) == "Depends" and node.args:
+            return last_name(node.args[0]) in self.getters
+        return last_name(node) in self.classes if isinstance(node, (ast.Name, ast.Attribute)) else False
+
+
+def settings_names(tree: ast.Module) -> SettingsNames:
+    """Read the file's imports, settings classes, getters and assignments, in one walk."""
+    names = SettingsNames()
+    safe: set[str] = set()
+    assignments: list[ast.Assign] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and _CONFIG_MODULE.search(node.module):
+            for alias in node.names:
+                local = alias.asname or alias.name
+                if alias.name in _OBJECT_NAMES:
+                    names.objects.add(local)
+                elif alias.name.startswith("get_"):
+                    names.getters.add(local)
+                elif alias.name.endswith(("Settings", "Config")):
+                    names.classes.add(local)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.modules.update(a.asname or a.name for a in node.names if a.name in ("config", "settings"))
+        elif isinstance(node, ast.ClassDef) and any((last_name(b) or "").endswith("BaseSettings") for b in node.bases):
+            (safe if _all_secrets_wrapped(node) else names.classes).add(node.name)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and re.fullmatch(r"get_(?:\w+_)?(?:settings|config)", node.name):
+            names.getters.add(node.name)
+        elif isinstance(node, ast.Assign):
+            assignments.append(node)
+    for assign in assignments:
+        value = assign.value
+        if isinstance(value, ast.Call) and (last_name(value.func) in names.classes or last_name(value.func) in names.getters):
+            names.objects.update(t.id for t in assign.targets if isinstance(t, ast.Name))
+    names.classes -= safe
+    return names
+
+
+def _all_secrets_wrapped(cls: ast.ClassDef) -> bool:
+    for statement in cls.body:
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            if _SECRET_FIELD.search(statement.target.id) and not any(t in (dotted_name(statement.annotation) or ast.unparse(statement.annotation)) for t in _SAFE_TYPES):
+                return False
+    return True

@@ -1,0 +1,119 @@
+"""SEC002: the settings object, secrets and all, sent to a log, stdout or an HTTP response."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from cynic.models import Severity
+from cynic.parsing.pyast import call_name, functions, last_name, scope_nodes
+from cynic.rules.base import FileRule, Hit
+from cynic.rules.python._routes import is_route
+from cynic.rules.python._settings import SettingsNames, settings_names
+from cynic.source import FileKind, SourceFile
+
+_MENTIONS = re.compile(r"settings|config|cfg|conf\b", re.I)  # cheap text filter before the tree walk
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "msg"})
+_PRINTERS = frozenset({"print", "pprint", "pp", "rich.print", "console.print", "console.log"})
+_DUMPS = frozenset({"model_dump", "dict", "model_dump_json", "json", "to_dict"})
+_WRAPPERS = frozenset({"vars", "dict", "str", "repr", "jsonable_encoder"})
+
+
+class SecretsLogged(FileRule):
+    """The settings object, which holds secrets, is logged, printed or returned whole.
+
+    ## What it does
+    Flags a settings object (imported from a config module, built from a `BaseSettings` class,
+    returned by `get_settings()` or injected with `Depends(get_settings)`) that is passed whole,
+    or dumped (`model_dump()`, `dict()`, `vars()`, `__dict__`), to a logger or `print`, also
+    inside an f-string or `%`-formatting, or returned whole from a route. Logging one field
+    (`settings.ENVIRONMENT`) is fine, and so is a settings class of the same file whose secret
+    fields are all `SecretStr`.
+
+    ## Why is this bad?
+    Settings hold the JWT signing key, database password and API keys. Logs are shipped to
+    aggregators, kept for months and read by many people; an endpoint returning settings hands
+    them to anyone who calls it (CWE-532). One leaked signing key lets an attacker mint tokens
+    for any user.
+
+    ## Example
+    ```python app/main.py
+    from app.core.config import settings
+
+    logger.info("starting with %s", settings)
+    ```
+
+    ## Use instead
+    ```python app/main.py
+    from app.core.config import settings
+
+    logger.info("starting %s in %s", settings.PROJECT_NAME, settings.ENVIRONMENT)
+    ```
+
+    ## References
+    - https://cwe.mitre.org/data/definitions/532.html
+    - https://docs.pydantic.dev/latest/concepts/types/#secret-types
+    """
+
+    code = "SEC002"
+    name = "secrets-logged"
+    severity = Severity.MEDIUM
+    cwe = (532,)
+    fix = "Log or return only the non-secret fields you need (`settings.ENVIRONMENT`), and type secret fields as `SecretStr`."
+    kinds = frozenset({FileKind.PYTHON})
+
+    def check_file(self, source: SourceFile) -> Iterator[Hit]:
+        if not _MENTIONS.search(source.text):
+            return
+        module_names = settings_names(source.tree)
+        if not (module_names.objects or module_names.classes or module_names.getters or module_names.modules):
+            return
+        scopes: list[tuple[ast.AST, SettingsNames, bool]] = [(source.tree, module_names, False)]
+        scopes += [(f, module_names.with_parameters(f), is_route(f)) for f in functions(source.tree)]
+        for scope, names, route in scopes:
+            for node in scope_nodes(scope):
+                if isinstance(node, ast.Call) and _is_output(node) and any(_leaks(a, names) for a in _arguments(node)):
+                    yield self.hit(source.path, node.lineno, "The settings object, secrets included, is logged or printed.")
+                elif route and isinstance(node, ast.Return) and _leaks(node.value, names):
+                    yield self.hit(source.path, node.lineno, "A route returns the settings object, secrets included.")
+
+
+def _is_output(call: ast.Call) -> bool:
+    name = call_name(call) or ""
+    if name in _PRINTERS:
+        return True
+    receiver, _, method = name.rpartition(".")
+    return method in _LOG_METHODS and "log" in receiver.rsplit(".", 1)[-1].lower()
+
+
+def _arguments(call: ast.Call) -> list[ast.expr]:
+    return [*call.args, *(kw.value for kw in call.keywords)]
+
+
+def _leaks(node: ast.AST | None, names: SettingsNames) -> bool:
+    """True when the expression carries the whole settings object."""
+    if node is None:
+        return False
+    if names.is_settings(node):
+        return True
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _DUMPS and names.is_settings(func.value):
+            return True
+        if last_name(func) in _WRAPPERS and any(_leaks(a, names) for a in node.args):
+            return True
+        if isinstance(func, ast.Attribute) and func.attr == "format":
+            return any(_leaks(a, names) for a in _arguments(node))
+        return False
+    if isinstance(node, ast.Attribute):
+        return node.attr == "__dict__" and names.is_settings(node.value)
+    if isinstance(node, ast.JoinedStr):
+        return any(isinstance(v, ast.FormattedValue) and _leaks(v.value, names) for v in node.values)
+    if isinstance(node, ast.BinOp):
+        return _leaks(node.left, names) or _leaks(node.right, names)
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return any(_leaks(e, names) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return any(_leaks(v, names) for v in node.values)
+    return False
