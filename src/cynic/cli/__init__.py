@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 
 from cynic._version import __version__
-from cynic.cli import audit_command, rules_command
+from cynic.cli import audit_command, report_command, rules_command
 
 app = typer.Typer(
     name="cynic",
@@ -33,6 +33,7 @@ def _root(
 
 app.command("audit")(audit_command.audit)
 app.add_typer(rules_command.app, name="rules")
+app.command("report")(report_command.report)
 
 
 def main() -> None:

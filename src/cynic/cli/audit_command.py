@@ -14,6 +14,7 @@ from cynic.severity import Severity
 class Format(StrEnum):
     markdown = "markdown"
     json = "json"
+    html = "html"
 
 
 def audit(
@@ -38,6 +39,10 @@ def audit(
         from cynic.reports.json import render_json
 
         emit(render_json(result), output)
+    elif format is Format.html:
+        from cynic.reports.html import render_audit_html
+
+        emit(render_audit_html(result), output)
     else:
         from cynic.reports.markdown import render_markdown
 
