@@ -32,8 +32,8 @@ def progress(description: str, total: int | None = None, *, quiet: bool = False,
         started = time.perf_counter()
         console.print(f"{description}...", markup=False, highlight=False)
         yield count
-        amount = f"{done}/{total}" if total is not None else f"{done}"
-        console.print(f"{description}: done ({amount} in {time.perf_counter() - started:.1f}s)", markup=False, highlight=False)
+        amount = f"{done}/{total} " if total is not None else ""
+        console.print(f"{description}: done ({amount}in {time.perf_counter() - started:.1f}s)", markup=False, highlight=False)
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
