@@ -6,7 +6,15 @@ from __future__ import annotations
 import typer
 
 from cynic._version import __version__
-from cynic.cli import audit_command, baseline_command, loop_command, review_command, rules_command, waive_command
+from cynic.cli import (
+    audit_command,
+    baseline_command,
+    loop_command,
+    report_command,
+    review_command,
+    rules_command,
+    waive_command,
+)
 
 app = typer.Typer(
     name="cynic",
@@ -36,6 +44,7 @@ app.command("review")(review_command.review)
 app.command("baseline")(baseline_command.baseline)
 app.command("waive")(waive_command.waive)
 app.add_typer(rules_command.app, name="rules")
+app.command("report")(report_command.report)
 for _name in ("fix", "implement", "runs", "show", "resume", "demo"):
     app.command(_name)(getattr(loop_command, _name))
 

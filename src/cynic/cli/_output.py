@@ -21,6 +21,7 @@ class Format(StrEnum):
     json = "json"
     sarif = "sarif"
     junit = "junit"
+    html = "html"
 
 
 def write_report(format: Format, result: AuditResult, output: Path | None, review: ReviewResult | None = None) -> None:
@@ -37,6 +38,10 @@ def write_report(format: Format, result: AuditResult, output: Path | None, revie
         from cynic.reports.junit import render_junit
 
         text = render_junit(result, review)
+    elif format is Format.html:
+        from cynic.reports.html import render_audit_html
+
+        text = render_audit_html(result)
     else:
         from cynic.reports.markdown import render_markdown, render_review_markdown
 
