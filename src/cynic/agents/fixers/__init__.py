@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cynic.agents.fixers import (
+    auth002_auth_cookie,
     cors001_cors_middleware,
 )
 from cynic.agents.fixers._workspace import Unfixable, Workspace, syntax_error
@@ -28,6 +29,8 @@ changes nothing the second time.
 """
 
 FIXERS: dict[str, Fixer] = {
+    "AUTH002": auth002_auth_cookie.fix,
+    "AUTH003": auth002_auth_cookie.fix,
     "CORS001": cors001_cors_middleware.fix,
     "CORS002": cors001_cors_middleware.fix,
     "CORS003": cors001_cors_middleware.fix,

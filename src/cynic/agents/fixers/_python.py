@@ -10,7 +10,7 @@ from typing import TypeVar
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import CodeRange, MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from cynic.agents.fixers._workspace import Unfixable, Workspace
@@ -80,10 +80,44 @@ def save(files: Workspace, path: str, module: cst.Module) -> None:
 
 
 def with_import(module: cst.Module, from_module: str, name: str | None = None) -> cst.Module:
-    """`module` with `from from_module import name` (or `import from_module`) if it is missing."""
+    """`module` with `from from_module import name` (or `import from_module`) if it is missing.
+
+    A name joins an existing `from from_module import ...` line at its end; otherwise libcst's
+    `AddImportsVisitor` places a new import line after the module's imports.
+    """
+    if name is not None:
+        for statement in module.body:
+            if not isinstance(statement, cst.SimpleStatementLine) or not isinstance(statement.body[0], cst.ImportFrom):
+                continue
+            imported = statement.body[0]
+            if imported.relative or dotted(imported.module) != from_module or isinstance(imported.names, cst.ImportStar):
+                continue
+            if any(alias.evaluated_name == name and alias.asname is None for alias in imported.names):
+                return module
+            return module.deep_replace(imported, _with_alias(imported, name))  # type: ignore[return-value]
     context = CodemodContext()
     AddImportsVisitor.add_needed_import(context, from_module, name)
     return AddImportsVisitor(context).transform_module(module)
+
+
+def _with_alias(imported: cst.ImportFrom, name: str) -> cst.ImportFrom:
+    names = list(imported.names)  # type: ignore[arg-type]
+    last = names[-1]
+    if imported.lpar is not None and "\n" in cst.Module([]).code_for_node(imported):
+        separator = names[-2].comma if len(names) > 1 else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        names[-1] = last.with_changes(comma=separator)
+        names.append(cst.ImportAlias(name=cst.Name(name), comma=last.comma))
+    else:
+        names[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        names.append(cst.ImportAlias(name=cst.Name(name)))
+    return imported.with_changes(names=names)
+
+
+def without_unused_import(module: cst.Module, from_module: str, name: str) -> cst.Module:
+    """`module` without `from from_module import name` when nothing uses `name` any more."""
+    context = CodemodContext()
+    RemoveImportsVisitor.remove_unused_import(context, from_module, name)
+    return RemoveImportsVisitor(context).transform_module(module)
 
 
 def add_import(files: Workspace, path: str, from_module: str, name: str | None = None) -> None:
