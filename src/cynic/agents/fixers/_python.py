@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import TypeVar
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import CodeRange, MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from cynic.agents.fixers._workspace import Unfixable, Workspace
@@ -67,12 +69,17 @@ class PyFile:
 def load(files: Workspace, path: str) -> PyFile:
     """Parse a workspace file with libcst; Unfixable when it does not parse."""
     try:
-        wrapper = MetadataWrapper(cst.parse_module(files.read(path)))
+        module, positions, parents = _parse(files.read(path))
     except cst.ParserSyntaxError as error:
         raise Unfixable(f"{path} does not parse ({error.message} at line {error.raw_line})") from None
-    resolved = wrapper.resolve(PositionProvider)
-    parents = wrapper.resolve(ParentNodeProvider)
-    return PyFile(path, wrapper.module, dict(resolved), dict(parents))
+    return PyFile(path, module, positions, parents)
+
+
+@lru_cache(maxsize=256)
+def _parse(text: str) -> tuple[cst.Module, dict[cst.CSTNode, CodeRange], dict[cst.CSTNode, cst.CSTNode]]:
+    """libcst trees are immutable, so one parse of a text serves every fixer that reads it."""
+    wrapper = MetadataWrapper(cst.parse_module(text))
+    return wrapper.module, dict(wrapper.resolve(PositionProvider)), dict(wrapper.resolve(ParentNodeProvider))
 
 
 def save(files: Workspace, path: str, module: cst.Module) -> None:
@@ -114,10 +121,29 @@ def _with_alias(imported: cst.ImportFrom, name: str) -> cst.ImportFrom:
 
 
 def without_unused_import(module: cst.Module, from_module: str, name: str) -> cst.Module:
-    """`module` without `from from_module import name` when nothing uses `name` any more."""
-    context = CodemodContext()
-    RemoveImportsVisitor.remove_unused_import(context, from_module, name)
-    return RemoveImportsVisitor(context).transform_module(module)
+    """`module` without `from from_module import name` when nothing else uses `name` any more."""
+    if name_is_read(module, name):
+        return module
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine) or not isinstance(statement.body[0], cst.ImportFrom):
+            continue
+        imported = statement.body[0]
+        if dotted(imported.module) != from_module or imported.relative or isinstance(imported.names, cst.ImportStar):
+            continue
+        kept = [a for a in imported.names if not (a.evaluated_name == name and a.asname is None)]
+        if len(kept) == len(imported.names):
+            continue
+        if not kept:
+            return module.with_changes(body=[s for s in module.body if s is not statement])
+        kept[-1] = kept[-1].with_changes(comma=imported.names[-1].comma)
+        return module.deep_replace(imported, imported.with_changes(names=kept))  # type: ignore[return-value]
+    return module
+
+
+def name_is_read(module: cst.Module, name: str) -> bool:
+    """True when code in `module` reads the name (imports and assignments are not reads)."""
+    tree = ast.parse(module.code)
+    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(tree))
 
 
 def add_import(files: Workspace, path: str, from_module: str, name: str | None = None) -> None:

@@ -71,20 +71,9 @@ def _without_unused_origins(module: cst.Module, origins: cst.Arg | None) -> cst.
     if origins is None or not isinstance(origins.value, cst.Name):
         return module
     name = origins.value.value
-    if _names(module).count(name) != 1:
+    if py.name_is_read(module, name):
         return module
     return module.with_changes(body=[s for s in module.body if not _assigns(s, name)])
-
-
-def _names(module: cst.Module) -> list[str]:
-    found: list[str] = []
-
-    class Names(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            found.append(node.value)
-
-    module.visit(Names())
-    return found
 
 
 def _assigns(statement: cst.BaseStatement, name: str) -> bool:
