@@ -17,6 +17,9 @@ from pathlib import Path
 from cynic.agents.fixers import (
     auth002_auth_cookie,
     cors001_cors_middleware,
+    rate001_slowapi,
+    sec001_secret_from_env,
+    val002_forbid_extra,
 )
 from cynic.agents.fixers._workspace import Unfixable, Workspace, syntax_error
 from cynic.models import Finding
@@ -34,6 +37,9 @@ FIXERS: dict[str, Fixer] = {
     "CORS001": cors001_cors_middleware.fix,
     "CORS002": cors001_cors_middleware.fix,
     "CORS003": cors001_cors_middleware.fix,
+    "RATE001": rate001_slowapi.fix,
+    "SEC001": sec001_secret_from_env.fix,
+    "VAL002": val002_forbid_extra.fix,
 }
 
 NEEDS_HUMAN = "needs an LLM or a human"

@@ -60,8 +60,9 @@ def _add_to_pyproject(files: Workspace, path: str, package: str) -> None:
     project = re.search(r"^\[project\]\s*$(?P<body>.*?)(?=^\[|\Z)", text, re.M | re.S)
     if project is None:
         return
-    block = re.search(r"^dependencies\s*=\s*\[(?P<items>.*?)\]", project["body"], re.M | re.S)
-    if block is None or _lists(block["items"].splitlines() + block["items"].split(","), package):
+    block = re.search(r"^dependencies\s*=\s*\[(?P<items>\n.*?)^\s*\]", project["body"], re.M | re.S) or re.search(
+        r"^dependencies\s*=\s*\[(?P<items>.*)\]\s*$", project["body"], re.M)
+    if block is None or _lists(re.findall(r"[\"']([^\"']+)[\"']", block["items"]), package):
         return
     items_start = project.start("body") + block.start("items")
     items = block["items"]

@@ -257,9 +257,9 @@ def _imported_as_package(files: Workspace, package: str) -> bool:
     return any(pattern.search(files.read(p)) for p in files.files(FileKind.PYTHON))
 
 
-def binds_name(py: PyFile, name: str) -> bool:
+def binds_name(module: cst.Module, name: str) -> bool:
     """True when the module imports or assigns `name` at top level."""
-    for statement in py.module.body:
+    for statement in module.body:
         for node in _top_level_bindings(statement):
             if node == name:
                 return True
@@ -281,7 +281,7 @@ def _top_level_bindings(statement: cst.CSTNode) -> Iterator[str]:
 
 def import_name(files: Workspace, path: str, defined_in: str, name: str) -> None:
     """Make `name`, defined at top level of `defined_in`, usable in `path`."""
-    if path == defined_in or binds_name(load(files, path), name):
+    if path == defined_in or binds_name(load(files, path).module, name):
         return
     add_import(files, path, module_name(files, defined_in), name)
 
