@@ -16,9 +16,11 @@ from pathlib import Path
 
 from cynic.agents.fixers import (
     auth002_auth_cookie,
+    auth005_bcrypt,
     cors001_cors_middleware,
     rate001_slowapi,
     sec001_secret_from_env,
+    sql001_bound_parameters,
     val002_forbid_extra,
 )
 from cynic.agents.fixers._workspace import Unfixable, Workspace, syntax_error
@@ -34,11 +36,13 @@ changes nothing the second time.
 FIXERS: dict[str, Fixer] = {
     "AUTH002": auth002_auth_cookie.fix,
     "AUTH003": auth002_auth_cookie.fix,
+    "AUTH005": auth005_bcrypt.fix,
     "CORS001": cors001_cors_middleware.fix,
     "CORS002": cors001_cors_middleware.fix,
     "CORS003": cors001_cors_middleware.fix,
     "RATE001": rate001_slowapi.fix,
     "SEC001": sec001_secret_from_env.fix,
+    "SQL001": sql001_bound_parameters.fix,
     "VAL002": val002_forbid_extra.fix,
 }
 

@@ -65,6 +65,18 @@ class PyFile:
     def replace(self, old: cst.CSTNode, new: cst.CSTNode | cst.RemovalSentinel) -> cst.Module:
         return self.module.deep_replace(old, new)  # type: ignore[return-value]
 
+    def replace_all(self, replacements: dict[cst.CSTNode, cst.CSTNode]) -> cst.Module:
+        """The module with several nodes of this parse replaced in one pass."""
+        return self.module.visit(_Replacer(replacements))  # type: ignore[return-value]
+
+
+class _Replacer(cst.CSTTransformer):
+    def __init__(self, replacements: dict[cst.CSTNode, cst.CSTNode]) -> None:
+        self.replacements = replacements
+
+    def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
+        return self.replacements.get(original, updated)
+
 
 def load(files: Workspace, path: str) -> PyFile:
     """Parse a workspace file with libcst; Unfixable when it does not parse."""
@@ -102,6 +114,13 @@ def with_import(module: cst.Module, from_module: str, name: str | None = None) -
             if any(alias.evaluated_name == name and alias.asname is None for alias in imported.names):
                 return module
             return module.deep_replace(imported, _with_alias(imported, name))  # type: ignore[return-value]
+    plain = [s for s in module.body if isinstance(s, cst.SimpleStatementLine) and isinstance(s.body[0], cst.Import)]
+    if name is None and plain:
+        if any(a.evaluated_name == from_module for s in plain for a in s.body[0].names):  # type: ignore[union-attr]
+            return module
+        index = module.body.index(plain[-1]) + 1
+        new = cst.parse_statement(f"import {from_module}\n")
+        return module.with_changes(body=[*module.body[:index], new, *module.body[index:]])
     context = CodemodContext()
     AddImportsVisitor.add_needed_import(context, from_module, name)
     return AddImportsVisitor(context).transform_module(module)
