@@ -15,15 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cynic.agents.fixers import (
+    auth001_token_storage,
     auth002_auth_cookie,
+    auth004_credentials,
     auth005_bcrypt,
     cors001_cors_middleware,
+    dock001_non_root_user,
     rate001_slowapi,
     sec001_secret_from_env,
     sql001_bound_parameters,
     val002_forbid_extra,
+    xss001_dompurify,
 )
-from cynic.agents.fixers._workspace import Unfixable, Workspace, syntax_error
+from cynic.agents.fixers._workspace import Gone, Unfixable, Workspace, syntax_error
 from cynic.models import Finding
 
 Fixer = Callable[[Workspace, Finding], None]
@@ -34,16 +38,20 @@ changes nothing the second time.
 """
 
 FIXERS: dict[str, Fixer] = {
+    "AUTH001": auth001_token_storage.fix,
     "AUTH002": auth002_auth_cookie.fix,
     "AUTH003": auth002_auth_cookie.fix,
+    "AUTH004": auth004_credentials.fix,
     "AUTH005": auth005_bcrypt.fix,
     "CORS001": cors001_cors_middleware.fix,
     "CORS002": cors001_cors_middleware.fix,
     "CORS003": cors001_cors_middleware.fix,
+    "DOCK001": dock001_non_root_user.fix,
     "RATE001": rate001_slowapi.fix,
     "SEC001": sec001_secret_from_env.fix,
     "SQL001": sql001_bound_parameters.fix,
     "VAL002": val002_forbid_extra.fix,
+    "XSS001": xss001_dompurify.fix,
 }
 
 NEEDS_HUMAN = "needs an LLM or a human"
@@ -82,6 +90,8 @@ def _run(fixer: Fixer, files: Workspace, finding: Finding) -> str | None:
     before = files.snapshot()
     try:
         fixer(files, finding)
+    except Gone:
+        pass  # nothing left to change where the finding was
     except Unfixable as error:
         if not error.keep_edits:
             files.restore(before)

@@ -32,14 +32,25 @@ def add_npm_dependency(files: Workspace, package: str) -> None:
         except json.JSONDecodeError:
             continue
         dependencies = manifest.get("dependencies")
-        if not isinstance(dependencies, dict) or package in dependencies:
+        if not isinstance(dependencies, dict) or not dependencies or package in dependencies:
             continue
-        match = re.search(r'^(?P<indent>[ \t]*)"dependencies"\s*:\s*\{[ \t]*\n(?P<inner>[ \t]*)', text, re.M)
-        if match is None:
-            continue
-        entry = f'{match["inner"]}"{package}": "{_NPM_VERSIONS.get(package, "latest")}"'
-        files.write(path, text[: match.end("inner") - len(match["inner"])] + entry + (",\n" if dependencies else "\n")
-                    + text[match.end("inner") - len(match["inner"]):])
+        files.write(path, _with_npm_entry(text, sorted(dependencies), package))
+
+
+def _with_npm_entry(text: str, names: list[str], package: str) -> str:
+    """package.json's text with `"package": "version"` in its sorted place in `dependencies`."""
+    block = re.search(r'"dependencies"\s*:\s*\{', text)
+    assert block is not None
+    version = _NPM_VERSIONS.get(package, "latest")
+    following = [name for name in names if name > package]
+    anchor_name = following[0] if following else names[-1]
+    anchor = re.compile(r'^([ \t]*)"' + re.escape(anchor_name) + r'"\s*:\s*"[^"]*"', re.M).search(text, block.end())
+    if anchor is None:
+        return text
+    indent = anchor[1]
+    if following:
+        return f'{text[: anchor.start()]}{indent}"{package}": "{version}",\n{text[anchor.start():]}'
+    return f'{text[: anchor.end()]},\n{indent}"{package}": "{version}"{text[anchor.end():]}'
 
 
 def _named(files: Workspace, name: str) -> list[str]:

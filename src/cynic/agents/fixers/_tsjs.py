@@ -97,6 +97,9 @@ def whole_lines(source: bytes, node: tree_sitter.Node) -> Edit:
 
 def remove_from_list(source: bytes, node: tree_sitter.Node) -> Edit:
     """An edit deleting an element of an object/argument list with its comma and its line if alone."""
+    parent = node.parent
+    if parent is not None and [n for n in parent.named_children if n.type != "comment"] == [node]:
+        return Edit(parent.start_byte + 1, parent.end_byte - 1, "")
     end = node.end_byte
     following = node.next_sibling
     if following is not None and following.type == ",":
@@ -125,3 +128,40 @@ def add_import(script: ScriptFile, statement: str) -> Edit | None:
         end = imports[-1].end_byte
         return Edit(end, end, "\n" + statement)
     return Edit(0, 0, statement + "\n\n")
+
+
+def quote_of(source: bytes) -> str:
+    """The string quote the file mostly uses."""
+    return "'" if source.count(b"'") > source.count(b'"') else '"'
+
+
+def callee(script: ScriptFile, call: tree_sitter.Node) -> str:
+    """The text of what a call calls: `fetch`, `axios.create`, `api.get`."""
+    function = call.child_by_field_name("function")
+    return script.text(function) if function is not None else ""
+
+
+def arguments(call: tree_sitter.Node) -> list[tree_sitter.Node]:
+    found = call.child_by_field_name("arguments")
+    return [n for n in found.named_children if n.type != "comment"] if found is not None else []
+
+
+def property_key(script: ScriptFile, pair: tree_sitter.Node) -> str:
+    key = pair.child_by_field_name("key")
+    return script.text(key).strip("\"'") if key is not None else ""
+
+
+def with_property(script: ScriptFile, obj: tree_sitter.Node, key: str, value: str) -> list[Edit]:
+    """Edits that make object literal `obj` hold `key: value` (replacing the value when the key is there)."""
+    pairs = [p for p in obj.named_children if p.type == "pair"]
+    existing = next((p for p in pairs if property_key(script, p) == key), None)
+    if existing is not None:
+        current = existing.child_by_field_name("value")
+        return [] if script.text(current) == value else [Edit(current.start_byte, current.end_byte, value)]
+    members = [n for n in obj.named_children if n.type != "comment"]
+    if not members:
+        return [Edit(obj.start_byte, obj.end_byte, f"{{ {key}: {value} }}")]
+    first = members[0]
+    if first.start_point.row != obj.start_point.row:  # one property per line
+        return [Edit(first.start_byte, first.start_byte, f"{key}: {value},\n{indentation(script.source, first)}")]
+    return [Edit(first.start_byte, first.start_byte, f"{key}: {value}, ")]

@@ -26,6 +26,10 @@ class Unfixable(Exception):
         self.keep_edits = keep_edits
 
 
+class Gone(Exception):
+    """The finding's code is no longer in the file: an earlier fix in this run (or before) removed it."""
+
+
 class Workspace:
     """An in-memory overlay on the files under `root`; `None` stands for a file that does not exist."""
 
@@ -156,10 +160,15 @@ def _first_error_line(node: object) -> int:
 
 
 def locate(files: Workspace, finding: Finding) -> int:
-    """The finding's line in the file as edited so far, re-found by its evidence when it moved."""
+    """The finding's line in the file as edited so far, re-found by its evidence when it moved.
+
+    Raises `Gone` when the evidence is nowhere in the file any more: the code was already changed.
+    """
     line = files.current_line(finding.path, finding.line)
     lines = files.read(finding.path).splitlines()
-    if not finding.evidence or (1 <= line <= len(lines) and lines[line - 1].strip()[:300] == finding.evidence):
+    if not finding.evidence or finding.whole_file:
         return line
     same = [number for number, text in enumerate(lines, start=1) if text.strip()[:300] == finding.evidence]
-    return min(same, key=lambda number: abs(number - line), default=line)
+    if not same:
+        raise Gone(finding.path)
+    return min(same, key=lambda number: abs(number - line))
