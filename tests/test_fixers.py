@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cynic.agents.fixers import FixReport, apply_fixes
+from cynic.agents.fixers import FIXERS, FixReport, apply_fixes
 from cynic.agents.fixers._workspace import Workspace
 from cynic.models import Confidence, Finding, Severity
 from cynic.parsing.python import parse_python
@@ -92,3 +92,23 @@ def test_a_rule_without_a_fixer_needs_an_llm_or_a_human(tmp_path: Path) -> None:
 
     assert report.fixed == [] and report.changed_paths == []
     assert report.unfixable["SEC002-1"] == "needs an LLM or a human: cynic has no codemod for SEC002; do the right thing"
+
+
+def test_a_codemod_that_fails_is_undone_and_the_run_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text("SECRET = 'hunter2'\n")
+    (tmp_path / "Dockerfile").write_text('FROM python:3.12-slim\nCMD ["python", "main.py"]\n')
+
+    def half_done(files: Workspace, finding: Finding) -> None:
+        files.write(finding.path, "SECRET = None\n")
+        raise ValueError("unexpected shape")
+
+    report = apply_fixes(
+        tmp_path,
+        [_finding("SEC001", "main.py", 1, "SECRET = 'hunter2'"), _finding("DOCK001", "Dockerfile", 2, 'CMD ["python", "main.py"]')],
+        fixers={"SEC001": half_done, "DOCK001": FIXERS["DOCK001"]},
+    )
+
+    assert (tmp_path / "main.py").read_text() == "SECRET = 'hunter2'\n"
+    assert report.unfixable["SEC001-1"].endswith("could not handle this code (ValueError: unexpected shape)")
+    assert report.fixed == ["DOCK001-2"] and report.changed_paths == ["Dockerfile"]
+    assert "USER appuser" in (tmp_path / "Dockerfile").read_text()

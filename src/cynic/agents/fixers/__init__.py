@@ -102,6 +102,9 @@ def _run(fixer: Fixer, files: Workspace, finding: Finding) -> str | None:
         if not error.keep_edits:
             files.restore(before)
         return _needs_human(error.reason)
+    except Exception as error:  # a codemod meeting code it did not expect must not stop the run
+        files.restore(before)
+        return _needs_human(f"the {finding.rule} codemod could not handle this code ({type(error).__name__}: {error})")
     for path in files.changed_since(before):
         problem = syntax_error(path, files.read(path)) if files.exists(path) else None
         if problem:

@@ -346,18 +346,18 @@ def insert_in_class(cls: cst.ClassDef, code: str, *, first: bool = False) -> cst
     statement = cst.parse_statement(code)
     body = list(cls.body.body)
     if first:
-        position = 1 if body and _is_docstring(body[0]) else 0
+        position = 1 if body and is_docstring(body[0]) else 0
     else:
         fields = [i for i, s in enumerate(body) if isinstance(s, cst.SimpleStatementLine)
                   and any(isinstance(x, (cst.AnnAssign, cst.Assign)) for x in s.body)]
-        position = fields[-1] + 1 if fields else (1 if body and _is_docstring(body[0]) else 0)
+        position = fields[-1] + 1 if fields else (1 if body and is_docstring(body[0]) else 0)
     body = [b for b in body if not _is_pass(b)] if len(body) == 1 else body
     position = min(position, len(body))
     body.insert(position, statement)
     return cls.with_changes(body=cls.body.with_changes(body=body))
 
 
-def _is_docstring(statement: cst.BaseStatement) -> bool:
+def is_docstring(statement: cst.BaseStatement) -> bool:
     return (isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Expr)
             and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
 

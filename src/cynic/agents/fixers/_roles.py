@@ -73,7 +73,8 @@ def ensure_role_field(files: Workspace) -> str:
 def _add_enum(files: Workspace, path: str) -> None:
     module = py.load(files, path).module
     first_class = next(i for i, s in enumerate(module.body) if isinstance(s, cst.ClassDef))
-    enum = cst.parse_statement(ROLE_ENUM).with_changes(leading_lines=module.body[first_class].leading_lines)
+    blank = [line for line in module.body[first_class].leading_lines if line.comment is None]
+    enum = cst.parse_statement(ROLE_ENUM).with_changes(leading_lines=blank)
     body = [*module.body[:first_class], enum, *module.body[first_class:]]
     py.save(files, path, py.with_import(module.with_changes(body=body), "enum", "Enum"))
 

@@ -66,12 +66,6 @@ def settings_for(files: Workspace, near: str) -> SettingsClass:
     return SettingsClass(path, "Settings", "settings")
 
 
-def field_named(files: Workspace, settings: SettingsClass, *names: str) -> str | None:
-    """The settings field whose lower-cased name is one of `names`, if any."""
-    fields = py.class_fields(_class(files, settings))
-    return next((f for f in fields if f.lower() in names), None)
-
-
 def field_matching(files: Workspace, settings: SettingsClass, pattern: str) -> str | None:
     """The first settings field (or property) whose name matches the regex `pattern`."""
     cls = _class(files, settings)

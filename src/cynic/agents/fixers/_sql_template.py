@@ -192,5 +192,6 @@ def _name_for(value: cst.BaseExpression, index: int) -> str:
     if isinstance(value, cst.Name):
         return value.value
     if isinstance(value, cst.Attribute):
-        return value.attr.value
+        dotted = cst.Module([]).code_for_node(value)
+        return dotted.replace(".", "_") if dotted.replace(".", "").isidentifier() else value.attr.value
     return f"param_{index + 1}"

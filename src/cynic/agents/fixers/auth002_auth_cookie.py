@@ -44,7 +44,8 @@ def fix(files: Workspace, finding: Finding) -> None:
                         "a token sent in a header or by a helper needs a person to move it to a cookie")
     edited = function.visit(_CookieFlags(flags))
     if token is not None:
-        edited = _token_to_cookie(module, edited, token, flags, bool(cookies), _max_age(files, settings))
+        sets_token = any(_cookie_value(module, c) == module.code(token[1]) for c in cookies)
+        edited = _token_to_cookie(module, edited, token, flags, sets_token, _max_age(files, settings))
     if edited.deep_equals(function):
         return
     edited_module = module.replace(function, edited)
@@ -76,6 +77,12 @@ def _without_model_import(module: cst.Module, model: str) -> cst.Module:
             if imported.module is not None and not imported.relative and any(a.evaluated_name == model for a in names):
                 return py.without_unused_import(module, py.dotted(imported.module) or "", model)
     return module
+
+
+def _cookie_value(module: py.PyFile, call: cst.Call) -> str | None:
+    """The code of the value a `set_cookie(key, value, ...)` call stores."""
+    value = py.keyword(call, "value") or (call.args[1] if len(call.args) > 1 and call.args[1].keyword is None else None)
+    return module.code(value.value) if value is not None else None
 
 
 def _is_set_cookie(call: cst.Call) -> bool:
@@ -131,11 +138,11 @@ def _max_age(files: Workspace, settings: _settings.SettingsClass) -> str | None:
 
 
 def _token_to_cookie(module: py.PyFile, function: cst.FunctionDef, token: tuple[cst.Return, cst.BaseExpression],
-                     flags: dict[str, str], has_cookie: bool, max_age: str | None) -> cst.FunctionDef:
+                     flags: dict[str, str], sets_token: bool, max_age: str | None) -> cst.FunctionDef:
     returned, value = token
     response = next((p.name.value for p in function.params.params if py.annotation_text(p) == "Response"), None)
     statements: list[cst.BaseStatement] = []
-    if not has_cookie:
+    if not sets_token:
         response = response or "response"
         if not isinstance(value, cst.Name):
             statements.append(cst.parse_statement(f"{COOKIE} = {module.code(value)}\n"))

@@ -8,12 +8,17 @@ Shapes fixed:
   comparison that re-hashes to verify (`hashlib...(plain.encode()).hexdigest() == hashed`,
   `hash_password(plain) == hashed`, `hmac.compare_digest(...)`) becomes
   `bcrypt.checkpw(plain.encode(), hashed.encode())`, so that login keeps working.
+- a salted or iterated hash inside `hash_password(password)` / `get_password_hash(password)`: the
+  function body becomes the bcrypt call, and the `verify_password(plain, hashed)` twin's body
+  `return bcrypt.checkpw(plain.encode(), hashed.encode())`.
 `bcrypt` is added to the project's dependency files. Hashes already stored stop verifying: users
-need a password reset. Salted or iterated hashlib constructions and argon2's `PasswordHasher`
+need a password reset. Other salted or iterated constructions and argon2's `PasswordHasher`
 (whose `verify` raises instead of returning False) are left to a person.
 """
 
 from __future__ import annotations
+
+import re
 
 import libcst as cst
 
@@ -22,6 +27,8 @@ from cynic.agents.fixers._dependencies import add_python_dependency
 from cynic.agents.fixers._workspace import Unfixable, Workspace, locate
 from cynic.models import Finding
 
+HASHER = re.compile(r"hash_?password|password_?hash|hash_pw", re.I)
+VERIFIER = re.compile(r"(verify|check)_?(password|pw)", re.I)
 DIGESTS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s",
                      "sha3_256", "sha3_512"})
 
@@ -34,6 +41,12 @@ def fix(files: Workspace, finding: Finding) -> None:
         _bcrypt_context(files, module, context)
         return
     digest = module.at_line(line, cst.Call, lambda c: _hashed_input(c) is not None)
+    hashers = module.nodes(cst.FunctionDef, _is_hasher)
+    in_verifier = module.at_line(line, cst.FunctionDef, _is_verifier) is not None
+    hasher = module.at_line(line, cst.FunctionDef, _is_hasher) or (hashers[0] if in_verifier and len(hashers) == 1 else None)
+    if digest is None and hasher is not None:
+        _rewrite_password_functions(files, module, hasher)
+        return
     if digest is None:
         raise Unfixable(f"no `CryptContext(...)` or `hashlib.<digest>(password.encode())` at {finding.path}:{line}: "
                         "a salted, iterated or argon2 hash needs a person to move it to bcrypt")
@@ -48,6 +61,36 @@ def fix(files: Workspace, finding: Finding) -> None:
     for unused in ("hashlib", "hmac"):
         _drop_unused(files, finding.path, unused)
     add_python_dependency(files, "bcrypt")
+
+
+def _is_hasher(function: cst.FunctionDef) -> bool:
+    return bool(HASHER.search(function.name.value)) and len(function.params.params) == 1
+
+
+def _is_verifier(function: cst.FunctionDef) -> bool:
+    return bool(VERIFIER.search(function.name.value)) and len(function.params.params) == 2
+
+
+def _rewrite_password_functions(files: Workspace, module: py.PyFile, hasher: cst.FunctionDef) -> None:
+    """Replace the bodies of `hash_password(pw)` and its `verify_password(plain, hashed)` twin with bcrypt."""
+    password = hasher.params.params[0].name.value
+    replacements: dict[cst.CSTNode, cst.CSTNode] = {
+        hasher: _with_body(hasher, f"return bcrypt.hashpw({password}.encode(), bcrypt.gensalt()).decode()")}
+    for verifier in module.nodes(cst.FunctionDef, _is_verifier):
+        first, second = (p.name.value for p in verifier.params.params)
+        plain, hashed = (second, first) if "hash" in first else (first, second)
+        replacements[verifier] = _with_body(verifier, f"return bcrypt.checkpw({plain}.encode(), {hashed}.encode())")
+    py.save(files, module.path, py.with_import(module.replace_all(replacements), "bcrypt"))
+    for unused in ("hashlib", "hmac", "secrets"):
+        _drop_unused(files, module.path, unused)
+    add_python_dependency(files, "bcrypt")
+
+
+def _with_body(function: cst.FunctionDef, code: str) -> cst.FunctionDef:
+    """The function with its body replaced by `code`, its docstring kept."""
+    body = list(function.body.body)  # type: ignore[union-attr]
+    docstring = body[:1] if body and py.is_docstring(body[0]) else []
+    return function.with_changes(body=function.body.with_changes(body=[*docstring, cst.parse_statement(code + "\n")]))
 
 
 def _hashed_input(call: cst.Call) -> cst.BaseExpression | None:

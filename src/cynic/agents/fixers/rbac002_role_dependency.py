@@ -2,11 +2,12 @@
 
 Shapes fixed: `if not current_user.is_superuser: raise ...`, `if current_user.is_admin is False`,
 `if current_user.role != Role.ADMIN: raise ...` (or `!= "admin"`) in a route handler's body,
-where the `if` does nothing but raise. The `if` is removed and the route decorator gets
+where the `if` does nothing but raise, and routes whose name or path says admin with no check at
+all. The `if` is removed and the route decorator gets
 `dependencies=[Depends(require_role(Role.<ROLE>))]` (added to an existing list). `require_role`
 is written into the module that defines `get_current_user` unless the project has one, and the
 `Role` enum and the user's `role` field are added as RBAC001 does. Checks mixed with other
-conditions, and admin-only routes with no inline check, are left to a person.
+conditions, and other routes that are admin-only by what they do, are left to a person.
 """
 
 from __future__ import annotations
@@ -22,25 +23,39 @@ from cynic.models import Finding
 def fix(files: Workspace, finding: Finding) -> None:
     line = locate(files, finding)
     module = py.load(files, finding.path)
-    check = module.at_line(line, cst.If)
-    function = module.enclosing(check, cst.FunctionDef) if check is not None else None
-    role = _required_role(check) if check is not None else None
-    if check is None or function is None or role is None or py.route_decorator(function) is None:
-        raise Unfixable(f"no inline `if not user.is_superuser: raise` / `if user.role != Role.X: raise` in a route "
-                        f"at {finding.path}:{line}: add `dependencies=[Depends(require_role(Role.ADMIN))]` by hand")
-    if not isinstance(function.body, cst.IndentedBlock) or check not in function.body.body:
-        raise Unfixable(f"the role check at {finding.path}:{line} is nested: move it to the route's dependencies")
+    check = module.at_line(line, cst.If, lambda c: _required_role(c) is not None)
+    route = module.at_line(line, cst.FunctionDef, lambda f: py.route_decorator(f) is not None)
+    if check is not None and route is not None:
+        if check not in route.body.body:  # type: ignore[operator]
+            raise Unfixable(f"the role check at {finding.path}:{line} is nested: move it to the route's dependencies")
+        _require(files, finding.path, route, _required_role(check), check)  # type: ignore[arg-type]
+    elif route is not None and _is_admin_route(route):
+        if "require_role(" not in module.code(py.route_decorator(route)):  # type: ignore[arg-type]
+            _require(files, finding.path, route, "ADMIN", None)
+    else:
+        raise Unfixable(f"no inline `if not user.is_superuser: raise` / `if user.role != Role.X: raise` and no admin "
+                        f"route at {finding.path}:{line}: add `dependencies=[Depends(require_role(Role.ADMIN))]` by hand")
+
+
+def _is_admin_route(route: cst.FunctionDef) -> bool:
+    call = py.route_decorator(route).decorator  # type: ignore[union-attr]
+    path = call.args[0].value if isinstance(call, cst.Call) and call.args else None
+    return "admin" in route.name.value.lower() or (isinstance(path, cst.SimpleString) and "admin" in str(path.evaluated_value))
+
+
+def _require(files: Workspace, path: str, route: cst.FunctionDef, role: str, check: cst.If | None) -> None:
+    """Put `Depends(require_role(Role.<role>))` on the route, and drop the inline `check` it replaces."""
     enum_path = _roles.ensure_role_field(files)
     deps_path = _roles.ensure_require_role(files, enum_path)
-    module = py.load(files, finding.path)
-    function = next(f for f in module.nodes(cst.FunctionDef) if f.name.value == function.name.value
-                    and any(s.deep_equals(check) for s in f.body.body))  # type: ignore[union-attr]
-    kept = [s for s in function.body.body if not s.deep_equals(check)]
-    edited = function.with_changes(body=function.body.with_changes(body=kept))
+    module = py.load(files, path)
+    route = next(f for f in module.nodes(cst.FunctionDef) if f.name.value == route.name.value
+                 and py.route_decorator(f) is not None)
+    kept = [s for s in route.body.body if check is None or not s.deep_equals(check)]
+    edited = route.with_changes(body=route.body.with_changes(body=kept))
     edited = _with_dependency(edited, f"Depends(require_role(Role.{role}))")
-    py.save(files, finding.path, py.with_import(module.replace(function, edited), "fastapi", "Depends"))
-    py.import_name(files, finding.path, deps_path, "require_role")
-    py.import_name(files, finding.path, enum_path, "Role")
+    py.save(files, path, py.with_import(module.replace(route, edited), "fastapi", "Depends"))
+    py.import_name(files, path, deps_path, "require_role")
+    py.import_name(files, path, enum_path, "Role")
 
 
 def _required_role(check: cst.If) -> str | None:

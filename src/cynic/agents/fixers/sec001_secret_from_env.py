@@ -86,4 +86,4 @@ def _ignore_env_file(files: Workspace, path: str) -> None:
     if path not in entries and PurePosixPath(path).name not in entries:
         files.write(ignore, f"{text}{'' if not text or text.endswith(chr(10)) else chr(10)}{path}\n")
     raise Unfixable(f"the secrets in {path} are in git history: rotate every one of them, then "
-                    f"`git rm --cached {path}` ({path} is now in .gitignore)", keep_edits=True)
+                    f"`git rm --cached {path}` ({path} is listed in .gitignore)", keep_edits=True)

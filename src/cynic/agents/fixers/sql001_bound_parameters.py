@@ -30,6 +30,7 @@ def fix(files: Workspace, finding: Finding) -> None:
     line = locate(files, finding)
     module = py.load(files, finding.path)
     built = module.at_line(line, cst.BaseExpression, lambda n: _is_built(n) and not _is_built(module.parents.get(n)))
+    built = built or _built_behind_name(module, line)
     if built is None:
         raise Unfixable(f"no SQL string built from values at {finding.path}:{line}")
     site, assignment = _site(module, built)
@@ -48,6 +49,21 @@ def fix(files: Workspace, finding: Finding) -> None:
     if "text(" in module.code(new_site) and placeholder == ":{name}" and not _is_text(site):
         edited = py.with_import(edited, "sqlalchemy", "text")
     py.save(files, finding.path, edited)
+
+
+def _built_behind_name(module: py.PyFile, line: int) -> cst.BaseExpression | None:
+    """For `session.execute(text(query))` at `line`: the built string the function assigns to `query`."""
+    def takes_name(call: cst.Call) -> bool:
+        return _is_sql_call(call) and isinstance(call.args[0].value, cst.Name)
+
+    call = module.at_line(line, cst.Call, takes_name)
+    if call is None:
+        return None
+    name = call.args[0].value.value  # type: ignore[attr-defined]
+    function = module.enclosing(call, cst.FunctionDef)
+    values = [a.value for a in module.nodes(cst.Assign) if module.enclosing(a, cst.FunctionDef) is function
+              and len(a.targets) == 1 and py.dotted(a.targets[0].target) == name]
+    return values[0] if len(values) == 1 and _is_built(values[0]) else None
 
 
 def _is_built(node: cst.CSTNode | None) -> bool:
