@@ -1,0 +1,66 @@
+"""AUTH001: the token is no longer written to `localStorage`/`sessionStorage`.
+
+Shapes fixed: a `localStorage.setItem(key, token)` (or `sessionStorage`, `window.` prefixed)
+statement at the finding's line is deleted; with the token now in an HttpOnly cookie, every
+`Authorization: \\`Bearer ${localStorage.getItem(key)}\\`` header property in the frontend that
+read it is deleted too (the browser sends the cookie; requests need `credentials: "include"`,
+see AUTH004). A write that is not a statement of its own (an arrow function's body, part of an
+expression) is left to a person, as are readers that copy the token elsewhere.
+"""
+
+from __future__ import annotations
+
+import tree_sitter
+
+from cynic.agents.fixers import _tsjs as ts
+from cynic.agents.fixers._workspace import Unfixable, Workspace, locate
+from cynic.models import Finding
+from cynic.source import FileKind
+
+STORAGES = ("localStorage", "sessionStorage", "window.localStorage", "window.sessionStorage")
+
+
+def fix(files: Workspace, finding: Finding) -> None:
+    line = locate(files, finding)
+    script = ts.load(files, finding.path)
+    write = script.at_line(line, "call_expression", lambda c: _is_storage(script, c, "setItem"))
+    if write is None:
+        raise Unfixable(f"no `localStorage.setItem(...)`/`sessionStorage.setItem(...)` at {finding.path}:{line}: "
+                        "a token stored through a wrapper needs a person to remove the wrapper")
+    statement = write.parent
+    if statement is None or statement.type != "expression_statement":
+        raise Unfixable(f"the token write at {finding.path}:{line} is part of a larger expression: "
+                        "remove it and keep the token in the HttpOnly cookie")
+    key = ts.arguments(write)[0] if ts.arguments(write) else None
+    files.write(finding.path, script.apply([_delete_statement(script, statement)]))
+    if key is not None:
+        _remove_bearer_headers(files, script.text(key))
+
+
+def _is_storage(script: ts.ScriptFile, call: tree_sitter.Node, method: str) -> bool:
+    return ts.callee(script, call) in {f"{storage}.{method}" for storage in STORAGES}
+
+
+def _delete_statement(script: ts.ScriptFile, statement: tree_sitter.Node) -> ts.Edit:
+    start = ts.line_start(script.source, statement.start_byte)
+    end = script.source.find(b"\n", statement.end_byte)
+    alone = not script.source[start : statement.start_byte].strip() and not script.source[
+        statement.end_byte : end if end >= 0 else len(script.source)].strip()
+    return ts.whole_lines(script.source, statement) if alone else ts.Edit(statement.start_byte, statement.end_byte, "")
+
+
+def _remove_bearer_headers(files: Workspace, key: str) -> None:
+    """Delete `Authorization` header properties that read the removed token from storage."""
+    for path in files.files(FileKind.SCRIPT):
+        if "getItem" not in files.read(path):
+            continue
+        script = ts.load(files, path)
+        readers = {f"{storage}.getItem({key})" for storage in STORAGES}
+        headers = script.nodes("pair", lambda p: ts.property_key(script, p) == "Authorization"
+                               and any(r in script.text(p).replace("'", '"') for r in _normalised(readers)))
+        if headers:
+            files.write(path, script.apply([ts.remove_from_list(script.source, h) for h in headers]))
+
+
+def _normalised(readers: set[str]) -> set[str]:
+    return {r.replace("'", '"') for r in readers}
