@@ -214,22 +214,6 @@ def _to_findings(
                 )
             )
         evidence = source.line_text(hit.line).strip() if source else ""
-        findings.append(
-            Finding(
-                rule=code,
-                name=rule.name,
-                severity=rule.severity,
-                confidence=hit.confidence or rule.confidence,
-                cwe=rule.cwe_ids(),
-                path=hit.path,
-                line=hit.line,
-                end_line=hit.end_line or hit.line,
-                message=hit.message,
-                evidence=evidence[:300],
-                fix=hit.fix or rule.fix,
-                fingerprint=fingerprint(code, hit.path, evidence),
-                whole_file=hit.whole_file,
-            )
-        )
+        findings.append(rule.to_finding(hit, evidence, fingerprint(code, hit.path, evidence)))
     findings.sort(key=lambda f: f.sort_key)
     return findings, notices, suppressed

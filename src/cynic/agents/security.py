@@ -80,21 +80,7 @@ def diff_findings(rules: Sequence[Rule], run_diff: RoundDiff) -> list[Finding]:
             evidence = lines[hit.line - 1].strip() if 0 < hit.line <= len(lines) else "(file deleted)"
             findings.setdefault(
                 (rule.code, hit.path, hit.line),
-                Finding(
-                    rule=rule.code,
-                    name=rule.name,
-                    severity=rule.severity,
-                    confidence=hit.confidence or rule.confidence,
-                    cwe=rule.cwe_ids(),
-                    path=hit.path,
-                    line=hit.line,
-                    end_line=hit.end_line or hit.line,
-                    message=hit.message,
-                    evidence=evidence[:300],
-                    fix=hit.fix or rule.fix,
-                    fingerprint=fingerprint(rule.code, hit.path, evidence + hit.message),
-                    whole_file=hit.whole_file,
-                ),
+                rule.to_finding(hit, evidence, fingerprint(rule.code, hit.path, evidence + hit.message)),
             )
     return list(findings.values())
 

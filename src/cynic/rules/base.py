@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from cynic.models import Confidence, Severity
+from cynic.models import Confidence, Finding, Severity
 from cynic.source import FileKind, SourceFile
 
 if TYPE_CHECKING:
@@ -70,6 +70,24 @@ class Rule:
 
     def hit(self, path: str, line: int, message: str, **fields: object) -> Hit:
         return Hit(path=path, line=line, message=message, **fields)  # type: ignore[arg-type]
+
+    def to_finding(self, hit: Hit, evidence: str, fingerprint: str) -> Finding:
+        """The finding for `hit`, carrying this rule's metadata where the hit sets none."""
+        return Finding(
+            rule=self.code,
+            name=self.name,
+            severity=self.severity,
+            confidence=hit.confidence or self.confidence,
+            cwe=self.cwe_ids(),
+            path=hit.path,
+            line=hit.line,
+            end_line=hit.end_line or hit.line,
+            message=hit.message,
+            evidence=evidence[:300],
+            fix=hit.fix or self.fix,
+            fingerprint=fingerprint,
+            whole_file=hit.whole_file,
+        )
 
     @classmethod
     def doc(cls) -> RuleDoc:
