@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from cynic.parsing.pyast import argument, call_name, const_str, dotted_name, keyword, last_name
 from cynic.project._python_classes import class_info
+from cynic.project._python_sql import sql_lookup
 from cynic.project._python_values import (
     compare_side,
     dependencies_in,
@@ -292,6 +293,10 @@ class FactVisitor(ast.NodeVisitor):
             lookup = self._lookup(node)
             if lookup is not None:
                 body.lookups.append(lookup)
+        raw = sql_lookup(node)
+        if raw is not None:
+            body.lookups.append(raw[0])
+            body.compares.extend(raw[1])
 
     def _lookup(self, node: ast.Call) -> Lookup | None:
         """A keyed database access rooted at this call chain, if it is one."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from cynic.project._symbols import Symbol
 from cynic.project.fastapi import DependencyUse, FastAPIModel, RouteView
-from cynic.project.python_facts import Call, ClassInfo, Function, Lookup
+from cynic.project.python_facts import Call, ClassInfo, Compare, Function, Lookup
 
 _ROLE = re.compile(r"admin|superuser|super_user|role|permission|privileg|staff|scopes=", re.I)
 _AUTH = re.compile(r"user|auth|token|login|principal|verify|jwt|account|identity|require|current|oauth|bearer|api_?key|member", re.I)
@@ -119,13 +119,19 @@ class UncheckedLookup:
 def unchecked_lookups(
     model: FastAPIModel, function: Symbol, ids: frozenset[str], users: frozenset[str], depth: int = 0
 ) -> list[UncheckedLookup] | None:
-    """Lookups keyed by `ids` without an ownership check; None when the function checks ownership."""
+    """Lookups keyed by `ids` without an ownership check; None when the function checks ownership.
+
+    A helper that checks ownership vouches only for the ids it was given: after
+    `_owned_note(session, note_id, user)`, a lookup by `attachment_id` is still unchecked unless
+    the row is tied to a checked one (`attachment.note_id != note.id`).
+    """
     body: Function = function.definition  # type: ignore[assignment]
     if any(is_ownership_compare(c.left, c.right, users, ids) for c in body.compares):
         return None
     found = [UncheckedLookup(lk, function.path, function.module) for lk in body.lookups if _reads(lk.keys, ids)]
     if depth >= _MAX_DEPTH:
         return found
+    vouched: set[str] = set()
     for call in body.calls:
         mapped = _mapped_params(model, function, call, ids)
         if mapped is None:
@@ -135,9 +141,23 @@ def unchecked_lookups(
             continue
         inner = unchecked_lookups(model, callee, callee_ids, callee_users, depth + 1)
         if inner is None:
-            return None
+            vouched.update(ref.split(".")[0] for refs in (*call.args, *(v for _, v in call.kwargs)) for ref in refs)
+            continue
         found.extend(inner)
-    return found
+    if not vouched:
+        return found
+    if ids <= vouched or any(_links_rows(c, ids) for c in body.compares):
+        return None
+    return [u for u in found if _reads(u.lookup.keys, ids - vouched)] or None
+
+
+def _links_rows(compare: Compare, ids: frozenset[str]) -> bool:
+    """`attachment.note_id != note.id`: a row tied to another by its foreign key, not by a request id."""
+    sides = (compare.left or "", compare.right or "")
+    if any(not side or _reads((side,), ids) or "." not in side for side in sides):
+        return False
+    attrs = {side.rsplit(".", 1)[1] for side in sides}
+    return "id" in attrs and any(attr.endswith("_id") for attr in attrs)
 
 
 def _reads(refs: tuple[str, ...], names: frozenset[str]) -> bool:

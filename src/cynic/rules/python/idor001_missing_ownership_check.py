@@ -31,14 +31,19 @@ class MissingOwnershipCheck(ProjectRule):
     For each route guarded by a current-user dependency (on the route, through an `Annotated`
     alias, or on its router), follows the ids the request supplies (path parameters, `*_id`
     query parameters, body fields) into database lookups: `session.get(Item, id)`,
-    `select(Item).where(Item.id == id)`, `db.query(Item).filter(...)`, `Item.get(id=...)`, in the
-    handler, in its dependencies and in the helpers or service methods it calls, one or two
-    levels deep. The route is reported at its decorator line when none of those places checks
-    ownership: an owner filter (`Item.owner_id == user.id`, `filter_by(owner_id=...)`), a
+    `select(Item).where(Item.id == id)`, `db.query(Item).filter(...)`, `Item.get(id=...)`, and
+    raw SQL with a `WHERE` given that id as a bound parameter (`cur.execute("... WHERE id = %s",
+    (item_id,))`), in the handler, in its dependencies and in the helpers, service methods and
+    repositories it calls, one or two levels deep. The route is reported at its decorator line
+    when none of those places checks ownership: an owner filter (`Item.owner_id == user.id`,
+    `filter_by(owner_id=...)`, `AND owner_id = %s` bound to the current user), a
     compare-and-raise (`if item.owner_id != current_user.id: raise ...`) or a helper given the
-    current user that does either. Admin routes behind a role dependency are not reported. When
-    the model has no owner column (`owner_id`, `user_id`, `author_id`, `created_by`) the finding
-    has low confidence.
+    current user that does either. Such a helper vouches only for the ids passed to it: after
+    `owned_note(session, note_id, user)`, loading an attachment by `attachment_id` is still
+    reported unless the row is tied to the checked one (`attachment.note_id != note.id`).
+    Admin routes behind a role dependency are not reported. When the model has no owner column
+    (`owner_id`, `user_id`, `author_id`, `created_by`) the finding has low confidence; a raw-SQL
+    lookup, whose table is not resolved to a model, has medium confidence.
 
     ## Why is this bad?
     A valid token says who the caller is, not what they may touch. Without the owner check any

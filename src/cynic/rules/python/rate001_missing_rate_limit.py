@@ -74,7 +74,7 @@ class MissingRateLimit(ProjectRule):
             return
         if not has_any_limiter(model):
             for app in model.apps:
-                yield self.hit(app.path, app.fact.line, "The app has no rate limiter.", whole_file=True)  # type: ignore[attr-defined]
+                yield self.hit(app.path, app.fact.line, "The app has no rate limiter: login, sign-up and password-reset routes can be brute-forced.", whole_file=True)  # type: ignore[attr-defined]
             return
         for view in model.routes:
             if is_auth_route(view) and not route_is_limited(view):

@@ -96,7 +96,7 @@ class RawSqlString(FileRule):
             handled: set[int] = set()
             for node in _track(owner, scope):
                 if isinstance(node, ast.Call) and id(node) not in handled and self._is_raw_sql(node, scope, handled):
-                    yield self.hit(source.path, node.lineno, "SQL text is built from values and sent to the database.", end_line=node.end_lineno)
+                    yield self.hit(source.path, node.lineno, "SQL text is built by splicing values into a string and sent to the database: an injection point.", end_line=node.end_lineno)
 
     def _is_raw_sql(self, call: ast.Call, scope: StringScope, handled: set[int]) -> bool:
         name = call_name(call) or ""
