@@ -24,7 +24,7 @@ def state(*rounds: dict, request: str | None = None, max_rounds: int = 5, max_to
             "fixed": spec.get("fixed", []),
             "test": spec.get("test"),
             "unparsed": spec.get("unparsed", []),
-            "usage": {"prompt_tokens": spec.get("tokens", 0), "completion_tokens": 0, "cost": 0.0},
+            "usage": {"coder": {"prompt_tokens": spec.get("tokens", 0), "completion_tokens": 0, "cost": 0.0}},
         })
     return {
         "round": len(rounds) - 1,
