@@ -11,7 +11,7 @@ from cynic.agents.reviewer import LLMReviewer
 from cynic.agents.security import merge_findings
 from cynic.agents.rulebook import default_rulebook
 from cynic.audit import audit
-from cynic.models import Confidence, Finding, Severity
+from cynic.models import Finding
 from tests.fake_openai import reply, serve
 from tests.llm_support import fake_settings, make_repo
 
