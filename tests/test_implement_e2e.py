@@ -10,6 +10,7 @@ import git
 import pytest
 
 from cynic.cli import app
+from cynic.workflows.run import list_runs
 from tests.fake_openai import reply, serve
 from tests.fakes import INJECTION, make_repo
 from tests.implement_support import (
@@ -257,3 +258,17 @@ def test_implement_names_the_prompt_in_the_run(repo: Path) -> None:
     with serve([*feature_round(), findings()]) as fake:
         implement(repo, "--max-rounds", "1", base_url=fake.base_url)
     assert latest_run(repo)["request"] == PROMPT and PROMPT in fake.requests[0]["messages"][1]["content"]
+
+
+def test_fix_asks_the_llm_reviewer_when_an_llm_is_configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = make_repo(tmp_path / "repo", {**APP, ROUTE_PATH: ROUTE})
+    with serve([findings()]) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("CYNIC_MODEL", "fake-model")
+        reviewed = runner.invoke(app, ["fix", str(repo), "--quiet"])
+        unreviewed = runner.invoke(app, ["fix", str(repo), "--quiet", "--no-llm-review"])
+
+    assert reviewed.exit_code == 0 and unreviewed.exit_code == 0, reviewed.output + unreviewed.output
+    assert len(fake.requests) == 1 and "response_format" in fake.requests[0]
+    first, second = sorted(list_runs(repo / ".git" / "cynic"), key=lambda state: state["started_at"] + state["run_id"])
+    assert set(first["history"][1]["usage"]) == {"reviewer"} and second["history"][1].get("usage", {}) == {}

@@ -13,6 +13,7 @@ from cynic.agents.llm_coder import LLMCoder
 from cynic.agents.rulebook import default_rulebook
 from cynic.config import Settings
 from cynic.models import Confidence, Finding, Severity
+from cynic.rules import RULES_BY_CODE
 from tests.fake_openai import reply, serve
 from tests.llm_support import fake_settings, make_repo
 
@@ -142,3 +143,14 @@ def test_a_replay_of_a_different_run_is_a_clear_error(tmp_path: Path) -> None:
     coder = LLMCoder(Settings(replay=recording, api_key=None))
     with pytest.raises(ReplayMismatch, match="message 2 \\(user\\) changed"):
         coder.code(task_for(make_repo(tmp_path / "b"), request="Something else entirely."))
+
+
+def test_a_long_checklist_is_capped_and_each_rule_explained_once(tmp_path: Path) -> None:
+    workspace = make_repo(tmp_path / "repo")
+    checklist = [INJECTION.model_copy(update={"line": line, "fingerprint": f"fp-{line}"}) for line in range(1, 201)]
+    coder = LLMCoder(Settings(base_url="http://127.0.0.1:9/v1", model="m", api_key=None))
+    task = CodingTask(workspace=workspace, round=1, checklist=checklist, request=REQUEST)
+    prompt = coder.opening_messages(task)[1]["content"]
+    why = RULES_BY_CODE["INJ001"].doc().why
+    assert prompt.count("- fingerprint: ") == 60 and "140 less severe findings" in prompt
+    assert prompt.count(why) == 1

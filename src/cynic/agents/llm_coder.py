@@ -1,8 +1,8 @@
 """The LLM coder: a tool-calling loop in the sandbox workspace, one call to `code` per round.
 
-Each round starts from a fresh conversation: the rulebook, the request, the open checklist
-(with each rule's why and use-instead), a capped map of the repository and the previous
-round's test output. File contents reach the model only through the tools, so a round's prompt
+Each round starts from a fresh conversation: the rulebook, the request, the worst open findings
+of the checklist (capped; each rule's why and use-instead given once), a capped map of the
+repository and the previous round's test output. File contents reach the model only through the tools, so a round's prompt
 does not grow with the repository beyond the map. The model ends the round by answering without
 a tool call, with a JSON block naming the checklist items it fixed and those it cannot.
 """
@@ -29,6 +29,7 @@ from cynic.prompts import render
 from cynic.rules import RULES_BY_CODE
 
 REPO_MAP_ENTRIES = 300
+CHECKLIST_ENTRIES = 60  # the worst open findings shown in one round; the rest come back in later rounds
 TEST_OUTPUT_CHARS = 6_000
 
 
@@ -120,7 +121,8 @@ class LLMCoder:
             "coder_task.md.j2",
             round=task.round,
             request=redact_secrets(task.request) if task.request else None,
-            checklist=[_checklist_item(finding) for finding in task.checklist],
+            checklist=_checklist(task.checklist[:CHECKLIST_ENTRIES]),
+            checklist_omitted=max(0, len(task.checklist) - CHECKLIST_ENTRIES),
             test_output=_tail(redact_secrets(task.test_output)) if task.test_output else None,
             repo_map=entries[:REPO_MAP_ENTRIES],
             omitted=max(0, len(entries) - REPO_MAP_ENTRIES),
@@ -135,9 +137,19 @@ def _run_budget_spent(task: CodingTask, usage: Usage) -> bool:
     )
 
 
-def _checklist_item(finding: Finding) -> dict[str, Any]:
+def _checklist(findings: list[Finding]) -> list[dict[str, Any]]:
+    """The checklist for the prompt; a rule's why and use-instead are given once, at its first finding."""
+    explained: set[str] = set()
+    items = []
+    for finding in findings:
+        items.append(_checklist_item(finding, explain=finding.rule not in explained))
+        explained.add(finding.rule)
+    return items
+
+
+def _checklist_item(finding: Finding, *, explain: bool) -> dict[str, Any]:
     rule = RULES_BY_CODE.get(finding.rule)
-    doc = rule.doc() if rule else None
+    doc = rule.doc() if rule and explain else None
     return {
         "rule": finding.rule,
         "name": finding.name,

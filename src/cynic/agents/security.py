@@ -43,13 +43,14 @@ class SecurityAgent:
         result = audit(workspace, rules=rules, distrusted=added_suppressions(run_diff))
         deterministic = sorted(result.findings + diff_findings(rules, run_diff), key=lambda f: f.sort_key)
         verdict = SecurityVerdict(findings=deterministic, unparsed=[s.path for s in result.skipped if s.incomplete])
-        if self.reviewer is not None and run_diff.changed_paths:
+        changed = set(run_diff.changed_paths)
+        if self.reviewer is not None and changed:
             review = self.reviewer.review(
                 ReviewTask(
                     workspace=workspace,
                     changed_paths=run_diff.changed_paths,
                     diff=run_diff.text(),
-                    deterministic=deterministic,
+                    deterministic=[f for f in deterministic if f.path in changed],  # what it must not repeat
                     rulebook=self.rulebook,
                 )
             )

@@ -76,7 +76,7 @@ def code(state: LoopState, runtime: Runtime[LoopContext]) -> LoopState:
         coder_summary=outcome.summary,
         addressed=outcome.addressed,
         needs_human=outcome.notes or {fp: "" for fp in outcome.needs_human},
-        usage={"coder": _usage(outcome.usage)},
+        usage={"coder": _usage(outcome.usage)} if outcome.usage.total_tokens or outcome.usage.cost else {},  # codemods spend nothing
         refused=list(outcome.refused),
         timings={"coder": coder_seconds},
     )
