@@ -11,6 +11,7 @@ import pytest
 
 from cynic.cli import app
 from cynic.workflows.run import list_runs
+from cynic.workflows.state import total_usage
 from tests.fake_openai import reply, serve
 from tests.fakes import INJECTION, make_repo
 from tests.implement_support import (
@@ -272,3 +273,21 @@ def test_fix_asks_the_llm_reviewer_when_an_llm_is_configured(tmp_path: Path, mon
     assert len(fake.requests) == 1 and "response_format" in fake.requests[0]
     first, second = sorted(list_runs(repo / ".git" / "cynic"), key=lambda state: state["started_at"] + state["run_id"])
     assert set(first["history"][1]["usage"]) == {"reviewer"} and second["history"][1].get("usage", {}) == {}
+
+
+def test_a_cost_budget_counts_with_the_configured_price(tmp_path: Path) -> None:
+    priced = {**APP, ".cynic.toml": APP[".cynic.toml"] + '\n[prices."fake-model"]\ninput = 10000.0\noutput = 10000.0\n'}
+    repo = make_repo(tmp_path / "repo", priced)
+    with serve([*feature_round(), findings(), *hardening_round(), findings()]) as fake:
+        result = implement(repo, "--max-cost", "5", base_url=fake.base_url)
+
+    assert result.exit_code == 1, result.output
+    state = latest_run(repo)
+    assert state["status"] == "budget" and total_usage(state)["cost"] >= 5
+    assert "run budget" in state["history"][2]["coder_summary"], "round 2's coder stopped at what the budget left"
+
+
+def test_a_cost_budget_without_a_price_is_refused(repo: Path) -> None:
+    result = implement(repo, "--max-cost", "1", base_url="http://127.0.0.1:9/v1")
+
+    assert result.exit_code == 2 and '[prices."fake-model"]' in result.output

@@ -186,6 +186,8 @@ def _start(target: Any, settings: Settings, *, mode: str, request: str | None, l
     from cynic.cli._loop_output import LoopPrinter
     from cynic.workflows.run import new_run_id, start_run
 
+    if llm_review or mode == "implement":
+        _check_cost_budget(settings, ("coder", "reviewer") if mode == "implement" else ("reviewer",))
     printer = LoopPrinter(quiet=quiet)
     run_id = new_run_id()
     crew = _crew(mode, settings, target, run_id, test_cmd=settings.test_cmd, llm_review=llm_review)
@@ -197,6 +199,17 @@ def _start(target: Any, settings: Settings, *, mode: str, request: str | None, l
         run_id,
     )
     return printer, state
+
+
+def _check_cost_budget(settings: Settings, agents: tuple[str, ...]) -> None:
+    """--max-cost counts only what has a price: refuse a cost budget that could never be reached."""
+    if settings.max_cost is None:
+        return
+    for agent in agents:
+        model = settings.model_for(agent)
+        if model and model not in settings.prices:
+            fail(f"--max-cost needs the price of the model {model!r}: add `[prices.\"{model}\"]` with `input = ...` and "
+                 "`output = ...` (per million tokens) to .cynic.toml, or use --max-tokens.")
 
 
 def _guarded(work: Any, run_id: str) -> Any:
