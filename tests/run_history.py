@@ -69,10 +69,11 @@ def make_run(root: Path, *, status: str = "max_rounds") -> Path:
                    evidence=PAYLOAD)
     llm = finding("LLM-SECRET", "hard-coded-secret", "low", HOSTILE_FILE, 1, "dddd4444",
                   message=PAYLOAD, evidence=PAYLOAD, source="llm")
-    usage = {"prompt_tokens": 1200, "completion_tokens": 300, "cost": 0.012}
+    usage = {"coder": {"prompt_tokens": 1000, "completion_tokens": 250, "cost": 0.01},
+             "reviewer": {"prompt_tokens": 200, "completion_tokens": 50, "cost": 0.002}}
     history = [
         {"round": 0, "commit": base, "files_changed": [], "test": None, "checklist": [idor, cors, rate],
-         "fixed": [], "new": [], "unparsed": [], "usage": {"prompt_tokens": 0, "completion_tokens": 0, "cost": 0.0}},
+         "fixed": [], "new": [], "unparsed": []},
         {"round": 1, "commit": first, "files_changed": ["app/main.py", HOSTILE_FILE], "coder_summary": PAYLOAD,
          "addressed": ["aaaa1111"], "needs_human": {}, "usage": usage, "checklist": [rate, llm],
          "fixed": ["aaaa1111", "bbbb2222"], "new": ["dddd4444"], "unparsed": [],

@@ -24,7 +24,7 @@ SAMPLE_CONTEXT = {
     "rulebook": "RULES", "redacted": "<redacted>", "max_tool_calls": 3, "round": 2, "request": "Add X",
     "checklist": [{"rule": "SQL001", "name": "raw-sql-string", "severity": "critical", "path": "a.py", "line": 1,
                    "fingerprint": "fp", "message": "m", "evidence": "e", "fix": "f", "why": "w", "use_instead": "u"}],
-    "test_output": "1 failed", "repo_map": [("a.py", 10)], "omitted": 2, "delimiter": "<<<D>>>",
+    "test_output": "1 failed", "repo_map": [("a.py", 10)], "omitted": 2, "checklist_omitted": 3, "delimiter": "<<<D>>>",
     "deterministic": [], "not_shown": ["b.py"], "diff": "+x", "files": [{"path": "a.py", "numbered": "    1| x"}],
 }
 LLM_VARIABLES = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CYNIC_MODEL", "CYNIC_CODER_MODEL", "CYNIC_REVIEWER_MODEL", "MY_KEY")

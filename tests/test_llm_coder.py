@@ -9,10 +9,11 @@ import pytest
 
 from cynic.agents.base import CodingTask
 from cynic.agents.errors import ReplayMismatch
-from cynic.agents.llm_coder import REFUSALS_NOTE, LLMCoder
+from cynic.agents.llm_coder import LLMCoder
 from cynic.agents.rulebook import default_rulebook
 from cynic.config import Settings
 from cynic.models import Confidence, Finding, Severity
+from cynic.rules import RULES_BY_CODE
 from tests.fake_openai import reply, serve
 from tests.llm_support import fake_settings, make_repo
 
@@ -90,8 +91,7 @@ def test_escaping_tool_calls_are_refused_counted_and_reported_to_the_model(tmp_p
         coder = LLMCoder(fake_settings(fake.base_url))
         outcome = coder.code(task_for(workspace))
     assert list(outside.iterdir()) == []
-    assert len(coder.last_round.refused) == 3
-    assert outcome.notes[REFUSALS_NOTE].startswith("3 tool call(s) refused")
+    assert len(coder.last_round.refused) == 3 and outcome.refused == coder.last_round.refused
     answers = [m["content"] for m in fake.requests[1]["messages"] if m["role"] == "tool"]
     assert len(answers) == 3 and all(answer.startswith("error: refused") for answer in answers)
     assert outcome.changed_paths == []
@@ -143,3 +143,14 @@ def test_a_replay_of_a_different_run_is_a_clear_error(tmp_path: Path) -> None:
     coder = LLMCoder(Settings(replay=recording, api_key=None))
     with pytest.raises(ReplayMismatch, match="message 2 \\(user\\) changed"):
         coder.code(task_for(make_repo(tmp_path / "b"), request="Something else entirely."))
+
+
+def test_a_long_checklist_is_capped_and_each_rule_explained_once(tmp_path: Path) -> None:
+    workspace = make_repo(tmp_path / "repo")
+    checklist = [INJECTION.model_copy(update={"line": line, "fingerprint": f"fp-{line}"}) for line in range(1, 201)]
+    coder = LLMCoder(Settings(base_url="http://127.0.0.1:9/v1", model="m", api_key=None))
+    task = CodingTask(workspace=workspace, round=1, checklist=checklist, request=REQUEST)
+    prompt = coder.opening_messages(task)[1]["content"]
+    why = RULES_BY_CODE["INJ001"].doc().why
+    assert prompt.count("- fingerprint: ") == 60 and "140 less severe findings" in prompt
+    assert prompt.count(why) == 1

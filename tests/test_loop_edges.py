@@ -24,7 +24,7 @@ def state(*rounds: dict, request: str | None = None, max_rounds: int = 5, max_to
             "fixed": spec.get("fixed", []),
             "test": spec.get("test"),
             "unparsed": spec.get("unparsed", []),
-            "usage": {"prompt_tokens": spec.get("tokens", 0), "completion_tokens": 0, "cost": 0.0},
+            "usage": {"coder": {"prompt_tokens": spec.get("tokens", 0), "completion_tokens": 0, "cost": 0.0}},
         })
     return {
         "round": len(rounds) - 1,
@@ -57,11 +57,12 @@ def state(*rounds: dict, request: str | None = None, max_rounds: int = 5, max_to
         (state({}, request="add search"), None),
         (state({"checklist": [A]}, {"checklist": [A]}, request="add search"), None),
         (state({}, error="the coder failed"), "error"),
+        (state({"checklist": [A]}, {"checklist": [A], "commit": None, "tokens": 500}, max_tokens=400), "budget"),
     ],
     ids=["clean-at-start", "clean-after-a-round", "go-on", "changed-nothing", "max-rounds", "fixed-nothing",
          "oscillating", "budget", "tests-fail", "newly-unparsed", "unparsed-from-the-start", "tests-fixed",
          "tests-pass-but-nothing-fixed", "tests-made-green", "implement-starts-coding", "implement-round-one",
-         "error"],
+         "error", "budget-spent-before-any-change"],
 )
 def test_stop_reason(current: dict, expected: str | None) -> None:
     assert stop_reason(current) == expected

@@ -74,8 +74,17 @@ def test_the_security_agent_merges_the_reviewer_and_counts_its_usage(tmp_path: P
     (tmp_path / "app.py").write_text(INJECTION + CLEAN_APP)
     reviewer = ScriptedReviewer([finding("LLM042", 2, Severity.HIGH, source="llm")], Usage(prompt_tokens=120, completion_tokens=30))
 
-    verdict = SecurityAgent(reviewer).inspect(tmp_path, diff_between({}, {}))
+    verdict = SecurityAgent(reviewer).inspect(tmp_path, diff_between({}, {"app.py": INJECTION + CLEAN_APP}))
 
     assert sorted(f.rule for f in verdict.findings) == ["INJ001", "LLM042"]
-    assert verdict.usage.total_tokens == 150
+    assert verdict.review is not None and verdict.review.usage.total_tokens == 150
     assert [f.rule for f in reviewer.tasks[0].deterministic] == ["INJ001"]
+
+
+def test_the_reviewer_is_not_asked_while_the_run_has_changed_nothing(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(INJECTION + CLEAN_APP)
+    reviewer = ScriptedReviewer([finding("LLM042", 2, Severity.HIGH, source="llm")])
+
+    verdict = SecurityAgent(reviewer).inspect(tmp_path, diff_between({}, {}))
+
+    assert [f.rule for f in verdict.findings] == ["INJ001"] and verdict.review is None and reviewer.tasks == []

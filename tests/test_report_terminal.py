@@ -23,7 +23,7 @@ def _render(repo: Path) -> str:
 def test_the_terminal_report_shows_rounds_findings_and_usage(tmp_path: Path) -> None:
     text = _render(make_run(tmp_path))
     assert "Rounds" in text and "Findings" in text and "LLM usage" in text
-    assert "fixed (round 1)" in text and "2,400" in text and "⟨U+202E⟩evil" in text
+    assert "fixed (round 1)" in text and "2,000" in text and "security agent (LLM reviewer)" in text and "⟨U+202E⟩evil" in text
 
 
 def test_markup_and_control_codes_from_audited_code_are_printed_as_text(tmp_path: Path) -> None:

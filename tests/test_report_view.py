@@ -42,6 +42,9 @@ def test_rounds_carry_their_commit_diff_tests_and_usage(run_view: RunView) -> No
     assert first.diff is not None and '-app.add_middleware(CORSMiddleware, allow_origins=["*"]' in first.diff
     assert first.test is not None and first.test.word == "failed (exit 1)"
     assert run_view.total_usage.total_tokens == 3000 and run_view.llm_used
+    assert {agent: usage.total_tokens for agent, usage in run_view.usage.items()} == {
+        "coder": 2500, "security agent (LLM reviewer)": 500}
+    assert set(first.usage) == {"coder", "security agent (LLM reviewer)"}
     assert run_view.coder_rounds == 2 and run_view.status == "max_rounds"
 
 

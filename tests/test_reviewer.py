@@ -7,10 +7,11 @@ import re
 from pathlib import Path
 
 from cynic.agents.base import ReviewTask
-from cynic.agents.reviewer import LLMReviewer, merge_findings
+from cynic.agents.reviewer import LLMReviewer
+from cynic.agents.security import merge_findings
 from cynic.agents.rulebook import default_rulebook
 from cynic.audit import audit
-from cynic.models import Confidence, Finding, Severity
+from cynic.models import Finding
 from tests.fake_openai import reply, serve
 from tests.llm_support import fake_settings, make_repo
 
@@ -85,15 +86,6 @@ def test_evidence_is_matched_with_whitespace_folded_and_new_rules_get_an_llm_id(
     (finding,) = outcome.findings
     assert finding.rule == "LLM-missing-ownership-tenant-check"
     assert finding.line == 8 and outcome.dropped == 0
-
-
-def test_the_merge_never_removes_or_downgrades_a_deterministic_finding() -> None:
-    rule_finding = Finding(rule="SQL001", name="raw-sql-string", severity=Severity.CRITICAL, confidence=Confidence.HIGH,
-                           path="app/api/items.py", line=10, end_line=10, message="raw SQL", evidence="x", fix="bind")
-    same_place = rule_finding.model_copy(update={"severity": Severity.LOW, "message": "meh", "source": "llm"})
-    elsewhere = rule_finding.model_copy(update={"rule": "LLM-ssrf", "line": 3, "source": "llm"})
-    merged = merge_findings([rule_finding], [same_place, elsewhere, same_place])
-    assert merged == [elsewhere, rule_finding], "sorted worst-first, then by place"
 
 
 def test_files_over_the_budget_are_listed_as_not_read(tmp_path: Path) -> None:

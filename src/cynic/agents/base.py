@@ -19,6 +19,8 @@ class CodingTask:
     request: str | None = None  # the feature asked for (`cynic implement`), None for `cynic fix`
     test_output: str | None = None  # the previous round's failing test output, if any
     rulebook: str = ""  # the user's rulebook text
+    max_tokens: int | None = None  # what the run's token budget leaves for this round (None: no budget)
+    max_cost: float | None = None  # what the run's cost budget leaves for this round (None: no budget)
 
 
 @dataclass
@@ -48,6 +50,7 @@ class CodingOutcome:
     addressed: list[str] = field(default_factory=list)  # fingerprints the coder says it fixed
     needs_human: list[str] = field(default_factory=list)  # fingerprints it cannot fix, and why, in `notes`
     notes: dict[str, str] = field(default_factory=dict)  # fingerprint -> why it was left
+    refused: list[str] = field(default_factory=list)  # tool calls refused for reaching outside the workspace
     usage: Usage = field(default_factory=Usage)
 
 

@@ -1,8 +1,8 @@
 """The LLM coder: a tool-calling loop in the sandbox workspace, one call to `code` per round.
 
-Each round starts from a fresh conversation: the rulebook, the request, the open checklist
-(with each rule's why and use-instead), a capped map of the repository and the previous
-round's test output. File contents reach the model only through the tools, so a round's prompt
+Each round starts from a fresh conversation: the rulebook, the request, the worst open findings
+of the checklist (capped; each rule's why and use-instead given once), a capped map of the
+repository and the previous round's test output. File contents reach the model only through the tools, so a round's prompt
 does not grow with the repository beyond the map. The model ends the round by answering without
 a tool call, with a JSON block naming the checklist items it fixed and those it cannot.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,8 @@ from cynic.prompts import render
 from cynic.rules import RULES_BY_CODE
 
 REPO_MAP_ENTRIES = 300
+CHECKLIST_ENTRIES = 60  # the worst open findings shown in one round; the rest come back in later rounds
 TEST_OUTPUT_CHARS = 6_000
-REFUSALS_NOTE = "tool-refusals"  # key in CodingOutcome.notes when tool calls were refused
 
 
 class _LeftForHuman(BaseModel):
@@ -49,7 +50,7 @@ class RoundReport:
 
     tool_calls: int = 0
     refused: list[str] = field(default_factory=list)
-    stopped_by: str | None = None  # "tool-call budget" or "token budget" when a cap ended the round
+    stopped_by: str | None = None  # "tool-call budget", "token budget" or "run budget" when a cap ended the round
 
 
 class LLMCoder:
@@ -63,8 +64,10 @@ class LLMCoder:
         *,
         client: ChatClient | None = None,
         record_to: Path | None = None,
-        run_tests: Callable[[], str] | None = None,
+        run_tests: Callable[[Path], str] | None = None,
     ) -> None:
+        """`run_tests(workspace)` runs the project's tests in the round's workspace and returns
+        their output (the `run_tests` tool); without it the tool says no test command is set."""
         self.settings = settings
         self.client = client or build_client(settings, "coder", record_to=record_to)
         self.run_tests = run_tests
@@ -72,7 +75,7 @@ class LLMCoder:
 
     def code(self, task: CodingTask) -> CodingOutcome:
         """Work one round in `task.workspace` and say what changed."""
-        toolbox = Toolbox(task.workspace, self.run_tests)
+        toolbox = Toolbox(task.workspace, partial(self.run_tests, task.workspace) if self.run_tests else None)
         messages = self.opening_messages(task)
         usage = Usage()
         report = RoundReport()
@@ -80,6 +83,9 @@ class LLMCoder:
         while final is None:
             if usage.total_tokens >= self.settings.coder_max_round_tokens:
                 report.stopped_by = "token budget"
+                break
+            if _run_budget_spent(task, usage):
+                report.stopped_by = "run budget"
                 break
             out_of_calls = toolbox.calls >= self.settings.coder_max_tool_calls
             if out_of_calls:
@@ -115,7 +121,8 @@ class LLMCoder:
             "coder_task.md.j2",
             round=task.round,
             request=redact_secrets(task.request) if task.request else None,
-            checklist=[_checklist_item(finding) for finding in task.checklist],
+            checklist=_checklist(task.checklist[:CHECKLIST_ENTRIES]),
+            checklist_omitted=max(0, len(task.checklist) - CHECKLIST_ENTRIES),
             test_output=_tail(redact_secrets(task.test_output)) if task.test_output else None,
             repo_map=entries[:REPO_MAP_ENTRIES],
             omitted=max(0, len(entries) - REPO_MAP_ENTRIES),
@@ -123,9 +130,26 @@ class LLMCoder:
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-def _checklist_item(finding: Finding) -> dict[str, Any]:
+def _run_budget_spent(task: CodingTask, usage: Usage) -> bool:
+    """The run's token or cost budget left for this round is used up."""
+    return (task.max_tokens is not None and usage.total_tokens >= task.max_tokens) or (
+        task.max_cost is not None and usage.cost >= task.max_cost
+    )
+
+
+def _checklist(findings: list[Finding]) -> list[dict[str, Any]]:
+    """The checklist for the prompt; a rule's why and use-instead are given once, at its first finding."""
+    explained: set[str] = set()
+    items = []
+    for finding in findings:
+        items.append(_checklist_item(finding, explain=finding.rule not in explained))
+        explained.add(finding.rule)
+    return items
+
+
+def _checklist_item(finding: Finding, *, explain: bool) -> dict[str, Any]:
     rule = RULES_BY_CODE.get(finding.rule)
-    doc = rule.doc() if rule else None
+    doc = rule.doc() if rule and explain else None
     return {
         "rule": finding.rule,
         "name": finding.name,
@@ -155,14 +179,13 @@ def _outcome(final: str | None, task: CodingTask, toolbox: Toolbox, report: Roun
     if report.stopped_by:
         summary = f"{summary}\n(The round stopped at its {report.stopped_by}.)".strip()
     notes = {item.fingerprint: item.why for item in parsed.needs_human if item.fingerprint in open_items}
-    if report.refused:
-        notes[REFUSALS_NOTE] = f"{len(report.refused)} tool call(s) refused: " + "; ".join(report.refused)
     return CodingOutcome(
         summary=summary or "(the coder gave no summary)",
         changed_paths=list(toolbox.changed),
         addressed=[fp for fp in parsed.addressed if fp in open_items],
         needs_human=[item.fingerprint for item in parsed.needs_human if item.fingerprint in open_items],
         notes=notes,
+        refused=list(report.refused),
         usage=usage,
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,10 +22,14 @@ from cynic.agents.errors import LLMError, ReplayMismatch, SchemaRejected
 _RECORDED_REQUEST_KEYS = ("model", "messages", "tools", "response_format")
 
 
+_DURATION = re.compile(r"\b\d+(?:\.\d+)?\s?(?:ms|s|sec|secs|seconds)\b")
+
+
 def request_hash(payload: dict[str, Any]) -> str:
-    """What identifies a request: its model and its messages."""
+    """What identifies a request: its model and its messages, with durations (a test runner's
+    "1 passed in 0.03s") folded, since a replayed run's tests never take exactly as long."""
     canonical = json.dumps({"model": payload.get("model"), "messages": payload.get("messages")}, sort_keys=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(_DURATION.sub("<duration>", canonical).encode()).hexdigest()
 
 
 class Recorder:

@@ -3,7 +3,8 @@
 The code under review (the run's diff, then the touched files, within a token budget) is put in
 the prompt as data between delimiters derived from its own hash, which the code cannot contain.
 Every finding must quote evidence found at the place it names (within two lines, whitespace
-folded); the others are dropped and counted. `merge_findings` joins the two lists for the loop.
+folded); the others are dropped and counted. The security agent's `merge_findings` joins them
+with the deterministic findings, which the reviewer can never remove or downgrade.
 """
 
 from __future__ import annotations
@@ -79,22 +80,6 @@ class LLMReviewer:
         answer, usage = self.client.chat_json(messages, LLMFindings, "findings")
         kept, dropped = _checked(answer.findings, task.workspace, task.rulebook)
         return ReviewOutcome(findings=kept, files_read=read, files_not_read=not_read, dropped=dropped, usage=usage)
-
-
-def merge_findings(deterministic: list[Finding], llm: list[Finding]) -> list[Finding]:
-    """The checklist: every deterministic finding as it is, plus the LLM's findings at new places.
-
-    Same rule, path and line means the same finding; the deterministic one is kept. An LLM
-    finding can therefore never remove, replace or downgrade a deterministic one.
-    """
-    merged = list(deterministic)
-    taken = {(f.rule, f.path, f.line) for f in deterministic}
-    for finding in llm:
-        key = (finding.rule, finding.path, finding.line)
-        if key not in taken:
-            taken.add(key)
-            merged.append(finding.model_copy(update={"source": "llm"}))
-    return sorted(merged, key=lambda f: f.sort_key)
 
 
 def _files_within(workspace: Path, paths: list[str], budget: int) -> tuple[list[dict[str, str]], list[str], list[str]]:

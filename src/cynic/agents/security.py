@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cynic.agents.base import Reviewer, ReviewTask, Usage
+from cynic.agents.base import ReviewOutcome, Reviewer, ReviewTask
 from cynic.fingerprints import Fingerprinter
 from cynic.models import Finding
 from cynic.rules.base import Rule
@@ -21,7 +21,7 @@ class SecurityVerdict:
 
     findings: list[Finding]  # worst first
     unparsed: list[str] = field(default_factory=list)  # files the audit could not parse: it is incomplete
-    usage: Usage = field(default_factory=Usage)  # what the LLM reviewer spent
+    review: ReviewOutcome | None = None  # the LLM reviewer's look (files read, usage); None when it did not look
 
 
 class SecurityAgent:
@@ -34,7 +34,8 @@ class SecurityAgent:
 
     def inspect(self, workspace: Path, run_diff: RoundDiff) -> SecurityVerdict:
         """Audit `workspace` (not honouring suppressions the run added), judge `run_diff` with the
-        loop guards, then let the reviewer add what the rules cannot see."""
+        loop guards, then let the reviewer add what the rules cannot see in what the run changed
+        (nothing changed yet, as at the start of a run: nothing for it to review)."""
         from cynic.audit import audit
         from cynic.rules import ALL_RULES
 
@@ -42,18 +43,19 @@ class SecurityAgent:
         result = audit(workspace, rules=rules, distrusted=added_suppressions(run_diff))
         deterministic = sorted(result.findings + diff_findings(rules, run_diff), key=lambda f: f.sort_key)
         verdict = SecurityVerdict(findings=deterministic, unparsed=[s.path for s in result.skipped if s.incomplete])
-        if self.reviewer is not None:
+        changed = set(run_diff.changed_paths)
+        if self.reviewer is not None and changed:
             review = self.reviewer.review(
                 ReviewTask(
                     workspace=workspace,
                     changed_paths=run_diff.changed_paths,
                     diff=run_diff.text(),
-                    deterministic=deterministic,
+                    deterministic=[f for f in deterministic if f.path in changed],  # what it must not repeat
                     rulebook=self.rulebook,
                 )
             )
             verdict.findings = merge_findings(deterministic, review.findings)
-            verdict.usage.add(review.usage)
+            verdict.review = review
         return verdict
 
 

@@ -204,6 +204,6 @@ def files_under(folder: Path, root: Path) -> Iterator[tuple[str, int]]:
         dirs[:] = sorted(d for d in dirs if d not in ALWAYS_SKIPPED_DIRS and not Path(current, d).is_symlink())
         for name in sorted(files):
             path = Path(current, name)
-            if path.is_symlink() or not path.is_file():
+            if name == ".git" or path.is_symlink() or not path.is_file():  # a worktree's .git is a file
                 continue
             yield path.relative_to(root).as_posix(), path.stat().st_size

@@ -35,6 +35,9 @@ RULEBOOK = typer.Option(None, "--rulebook", help="The rulebook file the agents f
 MAX_TOKENS = typer.Option(None, "--max-tokens", min=1, help="Stop when the agents have used this many tokens.")
 MAX_COST = typer.Option(None, "--max-cost", min=0.0, help="Stop when the agents have spent this much (in the provider's currency).")
 QUIET = typer.Option(False, "--quiet", "-q", help="Plain output: one line per step, no per-round checklists.")
+MODEL = typer.Option(None, "--model", help="The LLM model (default: CYNIC_MODEL).")
+BASE_URL = typer.Option(None, "--base-url", help="An OpenAI-compatible endpoint (default: OPENAI_BASE_URL).")
+NO_LLM_REVIEW = typer.Option(False, "--no-llm-review", help="The security agent runs the deterministic rules only, no LLM reviewer.")
 
 
 def fix(
@@ -44,38 +47,51 @@ def fix(
     rulebook: Path | None = RULEBOOK,
     max_tokens: int | None = MAX_TOKENS,
     max_cost: float | None = MAX_COST,
+    no_llm_review: bool = NO_LLM_REVIEW,
     quiet: bool = QUIET,
 ) -> None:
-    """Clear the checklist with the deterministic fixers (no LLM), on a new branch cynic/<run-id>.
+    """Clear the checklist with the deterministic fixers (no LLM coder), on a new branch cynic/<run-id>.
+
+    When an LLM is configured (CYNIC_MODEL with OPENAI_BASE_URL or OPENAI_API_KEY, or .cynic.toml),
+    the LLM reviewer joins the security agent unless --no-llm-review.
 
     Exit codes: 0 clean, 1 stopped with findings left, 2 usage error, 3 error, 130 interrupted.
     """
     target, settings = _target_and_settings(path, max_rounds=max_rounds, test_cmd=test_cmd, rulebook=_absolute(rulebook),
                                             max_tokens=max_tokens, max_cost=max_cost)
-    _finish(*_start(target, settings, _crew("fix", settings, target.root), mode="fix", request=None, quiet=quiet))
+    llm_review = settings.llm_configured and not no_llm_review
+    _finish(*_start(target, settings, mode="fix", request=None, llm_review=llm_review, quiet=quiet))
 
 
 def implement(
     prompt: str = typer.Argument(..., help="The feature to build, in plain words."),
     path: Path = PATH_ARG,
-    model: str | None = typer.Option(None, "--model", help="The LLM model (default: CYNIC_MODEL)."),
-    base_url: str | None = typer.Option(None, "--base-url", help="An OpenAI-compatible endpoint (default: OPENAI_BASE_URL)."),
+    model: str | None = MODEL,
+    base_url: str | None = BASE_URL,
+    replay: Path | None = typer.Option(None, "--replay", help="Serve the model's answers from a recorded llm.jsonl, without any endpoint."),
     max_rounds: int | None = MAX_ROUNDS,
     test_cmd: str | None = TEST_CMD,
     rulebook: Path | None = RULEBOOK,
     max_tokens: int | None = MAX_TOKENS,
     max_cost: float | None = MAX_COST,
+    no_llm_review: bool = NO_LLM_REVIEW,
     quiet: bool = QUIET,
 ) -> None:
     """Build a feature with the LLM coder until the security checklist is empty, on a new branch.
 
-    Exit codes: 0 clean, 1 stopped with findings left, 2 usage error, 3 error, 130 interrupted.
+    Every model exchange is recorded in <git dir>/cynic/runs/<run-id>/llm.jsonl; --replay FILE
+    runs again from such a recording.
+
+    Exit codes: 0 clean, 1 stopped with findings left (or at the budget), 2 usage error, 3 error, 130 interrupted.
     """
-    target, settings = _target_and_settings(path, model=model, base_url=base_url, max_rounds=max_rounds, test_cmd=test_cmd,
-                                            rulebook=_absolute(rulebook), max_tokens=max_tokens, max_cost=max_cost)
+    target, settings = _target_and_settings(path, model=model, base_url=base_url, replay=_absolute(replay),
+                                            max_rounds=max_rounds, test_cmd=test_cmd, rulebook=_absolute(rulebook),
+                                            max_tokens=max_tokens, max_cost=max_cost)
     if not settings.llm_configured:
         fail(LLM_HINT)
-    _finish(*_start(target, settings, _crew("implement", settings, target.root), mode="implement", request=prompt, quiet=quiet))
+    if settings.replay is not None and not settings.replay.is_file():
+        fail(f"the recording {settings.replay} does not exist. Give the llm.jsonl of an earlier run (see `cynic show RUN`).")
+    _finish(*_start(target, settings, mode="implement", request=prompt, llm_review=not no_llm_review, quiet=quiet))
 
 
 def runs(path: Path = PATH_ARG) -> None:
@@ -112,29 +128,39 @@ def show(run_id: str = typer.Argument(..., help="The run id, as listed by `cynic
             test = record.get("test")
             if test is not None:
                 printer.line(f"round {record['round']}: tests {'passed' if test['passed'] else 'failed'} ({test['command']})")
+        printer.agents(record)
         if "checklist" in record:
             printer.round_summary(record)
+    printer.usage_total(state)
     printer.final(state, EXIT_BY_STATUS.get(state.get("status", ""), EXIT_INTERRUPTED))
-    typer.echo(f"history: {_state_dir(target, settings) / 'runs' / run_id}")
+    folder = _state_dir(target, settings) / "runs" / run_id
+    typer.echo(f"history: {folder}")
+    if (folder / "llm.jsonl").is_file():
+        typer.echo(f"model exchanges: {folder / 'llm.jsonl'} (replay with `cynic implement ... --replay` on it)")
 
 
 def resume(
     run_id: str = typer.Argument(..., help="The run id, as listed by `cynic runs`."),
     path: Path = PATH_ARG,
+    model: str | None = MODEL,
+    base_url: str | None = BASE_URL,
     quiet: bool = QUIET,
 ) -> None:
-    """Continue an interrupted run (Ctrl-C, a killed process, a crash) from its last completed step."""
+    """Continue an interrupted run (Ctrl-C, a killed process, a crash) from its last completed
+    step, or retry the step that stopped a run on an error (an LLM endpoint that was down)."""
     from cynic.cli._loop_output import LoopPrinter
     from cynic.workflows.run import resume_run
 
-    target, settings = _target_and_settings(path)
+    target, settings = _target_and_settings(path, model=model, base_url=base_url)
     state = _load(target, settings, run_id)
     printer = LoopPrinter(quiet=quiet)
-    if state.get("status", "running") != "running":
+    if state.get("status", "running") not in ("running", "error"):
         printer.line(f"run {run_id} already finished.")
         _finish(printer, state)
+    if state.get("status") == "error":
+        printer.line(f"retrying the step that stopped run {run_id}: {state.get('error')}")
     printer.line(f"resuming run {run_id} after round {state.get('round', 0)}")
-    crew = _crew(state["mode"], settings, target.root)
+    crew = _crew(state["mode"], settings, target, run_id, test_cmd=state.get("test_cmd"), llm_review=state.get("llm_review", False))
     _finish(printer, _guarded(lambda: resume_run(_state_dir(target, settings), state, crew, printer), run_id))
 
 
@@ -147,7 +173,7 @@ def demo(quiet: bool = QUIET) -> None:
     repo = prepare_demo_repository()
     typer.echo(f"demo repository: {repo}")
     target, settings = _target_and_settings(repo)
-    printer, state = _start(target, settings, _crew("fix", settings, target.root), mode="fix", request=None, quiet=quiet)
+    printer, state = _start(target, settings, mode="fix", request=None, llm_review=False, quiet=quiet)
     code = EXIT_BY_STATUS[state["status"]]
     printer.final(state, code)
     typer.echo(f"\ngit log --oneline {state['branch']}:")
@@ -155,20 +181,35 @@ def demo(quiet: bool = QUIET) -> None:
     raise typer.Exit(code)
 
 
-def _start(target: Any, settings: Settings, crew: Crew, *, mode: str, request: str | None, quiet: bool) -> tuple[Any, dict[str, Any]]:
+def _start(target: Any, settings: Settings, *, mode: str, request: str | None, llm_review: bool, quiet: bool) -> tuple[Any, dict[str, Any]]:
     """Run the loop to a stop status, reporting each step; (the printer, the final state)."""
     from cynic.cli._loop_output import LoopPrinter
     from cynic.workflows.run import new_run_id, start_run
 
+    if llm_review or mode == "implement":
+        _check_cost_budget(settings, ("coder", "reviewer") if mode == "implement" else ("reviewer",))
     printer = LoopPrinter(quiet=quiet)
     run_id = new_run_id()
+    crew = _crew(mode, settings, target, run_id, test_cmd=settings.test_cmd, llm_review=llm_review)
     limits = {"max_rounds": settings.max_rounds, "max_tokens": settings.max_tokens, "max_cost": settings.max_cost}
     state = _guarded(
         lambda: start_run(target, _state_dir(target, settings), crew, mode=mode, request=request,  # type: ignore[arg-type]
-                          test_cmd=settings.test_cmd, limits=limits, report=printer, run_id=run_id),  # type: ignore[arg-type]
+                          test_cmd=settings.test_cmd, limits=limits, report=printer, run_id=run_id,  # type: ignore[arg-type]
+                          llm_review=llm_review),
         run_id,
     )
     return printer, state
+
+
+def _check_cost_budget(settings: Settings, agents: tuple[str, ...]) -> None:
+    """--max-cost counts only what has a price: refuse a cost budget that could never be reached."""
+    if settings.max_cost is None:
+        return
+    for agent in agents:
+        model = settings.model_for(agent)
+        if model and model not in settings.prices:
+            fail(f"--max-cost needs the price of the model {model!r}: add `[prices.\"{model}\"]` with `input = ...` and "
+                 "`output = ...` (per million tokens) to .cynic.toml, or use --max-tokens.")
 
 
 def _guarded(work: Any, run_id: str) -> Any:
@@ -219,35 +260,16 @@ def _load(target: Any, settings: Settings, run_id: str) -> dict[str, Any]:
     return state
 
 
-def _crew(mode: str, settings: Settings, root: Path) -> Crew:
-    """The agents for `mode`: deterministic fixers for fix, the LLM coder and reviewer for implement."""
-    from cynic.agents.security import SecurityAgent
-    from cynic.sandbox.runner import Limits
-    from cynic.workflows.run import Crew
+def _crew(mode: str, settings: Settings, target: Any, run_id: str, *, test_cmd: str | None, llm_review: bool) -> Crew:
+    """The agents of run `run_id`, their exchanges with a model recorded in the run's folder."""
+    from cynic.agents.errors import LLMError
+    from cynic.agents.rulebook import RulebookError
+    from cynic.workflows.crew import build_crew
 
-    rulebook_text, protected = _rulebook(settings, root)
-    limits = Limits(timeout=settings.test_timeout)
-    if mode == "fix":
-        from cynic.agents.deterministic import DeterministicCoder
-
-        return Crew(DeterministicCoder(), SecurityAgent(rulebook=rulebook_text), rulebook_text, protected, limits)
-    if not settings.llm_configured:
+    if mode == "implement" and not settings.llm_configured:
         fail(LLM_HINT)
-    from cynic.agents.llm_coder import LLMCoder
-    from cynic.agents.reviewer import LLMReviewer
-
-    reviewer = LLMReviewer.from_settings(settings)
-    return Crew(LLMCoder.from_settings(settings), SecurityAgent(reviewer, rulebook=rulebook_text), rulebook_text, protected, limits)
-
-
-def _rulebook(settings: Settings, root: Path) -> tuple[str, frozenset[str]]:
-    """The rulebook's text, and its path inside the repository (which the coder may not edit)."""
-    if settings.rulebook is None:
-        return "", frozenset()
-    path = settings.rulebook if settings.rulebook.is_absolute() else root / settings.rulebook
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        fail(f"cannot read the rulebook {path}: {error.strerror or error}. Give a readable file with --rulebook.")
-    resolved = path.resolve()
-    return text, frozenset({resolved.relative_to(root).as_posix()} if resolved.is_relative_to(root) else ())
+        return build_crew(mode, settings, target.root, run_dir=_state_dir(target, settings) / "runs" / run_id,  # type: ignore[arg-type]
+                          test_cmd=test_cmd, llm_review=llm_review)
+    except (LLMError, RulebookError) as error:
+        fail(str(error))

@@ -16,7 +16,7 @@ from cynic.reports.run_view import AgentUsage, Coverage, FindingView, RoundView,
 from cynic.reports.source_context import RunRepository, snippet_from_text
 
 DATABASE = "runs.sqlite"
-LOOP_AGENTS = "coder + security agent"  # the loop records one usage per round for both agents
+AGENT_NAMES = {"coder": "coder", "reviewer": "security agent (LLM reviewer)"}  # the loop's usage keys, as shown
 
 
 class RunNotFound(Exception):
@@ -61,8 +61,10 @@ def view_from_state(state: dict[str, Any], repository: RunRepository) -> RunView
     history = sorted(state.get("history", []), key=lambda record: record["round"])
     rounds, seen_at = _rounds(history, repository)
     findings = _findings(history, state.get("checklist", []), rounds, seen_at, repository)
-    usage = [round_.usage[LOOP_AGENTS] for round_ in rounds if LOOP_AGENTS in round_.usage]
-    total = sum(usage, AgentUsage())
+    usage: dict[str, AgentUsage] = {}
+    for round_ in rounds:
+        for agent, spent in round_.usage.items():
+            usage[agent] = usage.get(agent, AgentUsage()) + spent
     last = history[-1] if history else {}
     return RunView(
         title=f"cynic {state.get('mode', 'run')} run {state['run_id']}",
@@ -79,7 +81,7 @@ def view_from_state(state: dict[str, Any], repository: RunRepository) -> RunView
         findings=findings,
         coverage=Coverage(skipped=[{"path": path, "reason": "could not be parsed", "incomplete": True}
                                    for path in last.get("unparsed", [])]),
-        usage={LOOP_AGENTS: total} if usage else {},
+        usage=usage,
     )
 
 
@@ -94,7 +96,6 @@ def _rounds(history: list[dict[str, Any]], repository: RunRepository) -> tuple[l
         open_now = [item["fingerprint"] for item in record.get("checklist", [])]
         appeared = open_now if record["round"] == 0 else record.get("new", [])
         diff = repository.diff(record.get("commit")) if record["round"] > 0 else None
-        usage = record.get("usage")
         rounds.append(RoundView(
             number=record["round"],
             commit=record.get("commit"),
@@ -108,7 +109,7 @@ def _rounds(history: list[dict[str, Any]], repository: RunRepository) -> tuple[l
             open_after=len(open_now),
             test=_test(record.get("test")),
             unparsed=record.get("unparsed", []),
-            usage={LOOP_AGENTS: AgentUsage(**usage)} if usage else {},
+            usage={AGENT_NAMES.get(agent, agent): AgentUsage(**spent) for agent, spent in record.get("usage", {}).items()},
         ))
         ever_open.update(open_now)
         seen_at.update({fp: head for fp in open_now})

@@ -24,12 +24,13 @@ def route_after_audit(state: LoopState) -> Literal["code", "finish"]:
 
 def stop_reason(state: LoopState) -> StopStatus | None:
     """Why the loop stops now, or None to go on. Checked in this order: error, a round that
-    changed nothing, clean, budget, stalled (fixed nothing), oscillating, max_rounds."""
+    changed nothing (budget when the budget is spent, else stalled), clean, budget, stalled
+    (fixed nothing), oscillating, max_rounds."""
     if state.get("error"):
         return "error"
     last = _last_round(state)
     if last["round"] > 0 and last.get("commit") is None:
-        return "stalled"
+        return "budget" if _over_budget(state) else "stalled"  # a coder stopped by the budget may have changed nothing
     if "checklist" not in last:
         raise ValueError(f"round {last['round']} has not been audited yet")
     if is_clean(state):

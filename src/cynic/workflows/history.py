@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cynic.workflows.state import LoopState, total_usage
+from cynic.workflows.state import LoopState, total_usage, usage_by_agent
 
 
 def run_summary(state: LoopState) -> dict:
@@ -26,6 +26,7 @@ def run_summary(state: LoopState) -> dict:
         "rounds": max((record["round"] for record in history), default=0),
         "open_findings": len(state.get("checklist", [])),
         "usage": total_usage(state),
+        "usage_by_agent": usage_by_agent(state),
         "history": [
             {
                 "round": record["round"],
@@ -35,6 +36,9 @@ def run_summary(state: LoopState) -> dict:
                 "new": len(record.get("new", [])),
                 "remaining": len(record.get("checklist", [])),
                 "tests": _test_word(record.get("test")),
+                "usage": record.get("usage", {}),
+                "refused_tool_calls": len(record.get("refused", [])),
+                "review": record.get("review"),
             }
             for record in history
         ],

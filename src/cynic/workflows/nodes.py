@@ -8,6 +8,7 @@ from pathlib import Path
 from langgraph.runtime import Runtime
 
 from cynic.agents.base import CodingOutcome, CodingTask, Usage
+from cynic.agents.errors import LLMUnavailable
 from cynic.models import Finding
 from cynic.sandbox.base import SandboxError
 from cynic.sandbox.runner import run_command
@@ -15,7 +16,15 @@ from cynic.sandbox.worktree import GitWorktree, find_target
 from cynic.workflows.context import LoopContext
 from cynic.workflows.edges import stop_reason
 from cynic.workflows.history import write_history
-from cynic.workflows.state import LoopState, RoundRecord, TestRecord, UsageRecord, checklist_signature
+from cynic.workflows.state import (
+    LoopState,
+    ReviewRecord,
+    RoundRecord,
+    TestRecord,
+    UsageRecord,
+    checklist_signature,
+    total_usage,
+)
 
 
 def prepare(state: LoopState, runtime: Runtime[LoopContext]) -> LoopState:
@@ -51,12 +60,13 @@ def code(state: LoopState, runtime: Runtime[LoopContext]) -> LoopState:
         request=state.get("request"),
         test_output=_feedback(state),
         rulebook=context.rulebook,
+        **_budget_left(state),
     )
     started = time.perf_counter()
     try:
         outcome = context.coder.code(task)
-    except Exception as error:  # an agent's failure ends the run with status "error", kept for `show`
-        return {"error": f"the {context.coder.name} coder failed in round {number}: {error}"}
+    except Exception as error:  # an agent's failure ends the run with status "error"; `cynic resume` retries
+        return {"error": _failure(f"the {context.coder.name} coder failed in round {number}", error, state["run_id"])}
     coder_seconds = time.perf_counter() - started
     committed = workspace.commit_round(_commit_message(number, outcome, state["checklist"]))
     record = RoundRecord(
@@ -66,7 +76,8 @@ def code(state: LoopState, runtime: Runtime[LoopContext]) -> LoopState:
         coder_summary=outcome.summary,
         addressed=outcome.addressed,
         needs_human=outcome.notes or {fp: "" for fp in outcome.needs_human},
-        usage=_usage(outcome.usage),
+        usage={"coder": _usage(outcome.usage)} if outcome.usage.total_tokens or outcome.usage.cost else {},  # codemods spend nothing
+        refused=list(outcome.refused),
         timings={"coder": coder_seconds},
     )
     context.report("coded", {"state": state, "record": record})
@@ -103,20 +114,26 @@ def audit(state: LoopState, runtime: Runtime[LoopContext]) -> LoopState:
     try:
         diff = workspace.changes_since(state["base_commit"], protected=context.protected)
         verdict = context.security.inspect(workspace.root, diff)
-    except Exception as error:  # a reviewer or audit failure ends the run with status "error"
-        return {"error": f"the security agent failed after round {state['round']}: {error}"}
+    except Exception as error:  # a reviewer or audit failure ends the run with status "error"; `cynic resume` retries
+        return {"error": _failure(f"the security agent failed after round {state['round']}", error, state["run_id"])}
     checklist = [finding.model_dump(mode="json") for finding in verdict.findings]
     before = {item["fingerprint"] for item in state["checklist"]}
     after = {item["fingerprint"] for item in checklist}
     history = list(state["history"])
     record = dict(history.pop()) if state["round"] > 0 else RoundRecord(round=0, commit=state["base_commit"], files_changed=[], test=None)
-    usage = record.get("usage", UsageRecord(prompt_tokens=0, completion_tokens=0, cost=0.0))
+    usage = dict(record.get("usage", {}))
+    review: ReviewRecord | None = None
+    if verdict.review is not None:
+        usage["reviewer"] = _usage(verdict.review.usage)
+        review = ReviewRecord(files_read=verdict.review.files_read, files_not_read=verdict.review.files_not_read,
+                              dropped=verdict.review.dropped)
     record.update(
         checklist=checklist,
         fixed=sorted(before - after),
         new=sorted(after - before) if state["round"] > 0 else [],
         unparsed=verdict.unparsed,
-        usage=_usage(Usage(usage["prompt_tokens"], usage["completion_tokens"], usage["cost"]), verdict.usage),
+        usage=usage,
+        review=review,
         timings={**record.get("timings", {}), "audit": time.perf_counter() - started},
     )
     update: LoopState = {
@@ -130,11 +147,12 @@ def audit(state: LoopState, runtime: Runtime[LoopContext]) -> LoopState:
 
 
 def finish(state: LoopState, runtime: Runtime[LoopContext]) -> LoopState:
-    """Record why the loop stopped, and free the worktree (the branch keeps the result)."""
+    """Record why the loop stopped, and free the worktree (the branch keeps the result); after an
+    error the worktree stays, so that `cynic resume` can retry the step that failed."""
     status = stop_reason(state)
     if status is None:
         raise ValueError("finish was reached while the loop had a reason to go on")
-    if state.get("workspace") and Path(state["workspace"]).exists():
+    if status != "error" and state.get("workspace") and Path(state["workspace"]).exists():
         _workspace(state).remove()
     final = {**state, "status": status}
     write_history(runtime.context.runs_dir, final)
@@ -180,8 +198,24 @@ def _commit_message(number: int, outcome: CodingOutcome, checklist: list[dict]) 
     return "\n".join(lines) + "\n"
 
 
-def _usage(*usages: Usage) -> UsageRecord:
-    total = Usage()
-    for usage in usages:
-        total.add(usage)
-    return UsageRecord(prompt_tokens=total.prompt_tokens, completion_tokens=total.completion_tokens, cost=total.cost)
+def _usage(usage: Usage) -> UsageRecord:
+    return UsageRecord(prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens, cost=usage.cost)
+
+
+def _budget_left(state: LoopState) -> dict[str, float | int | None]:
+    """What the run's token and cost budgets leave for the next round (None where there is no budget)."""
+    limits, spent = state["limits"], total_usage(state)
+    tokens = limits["max_tokens"]
+    cost = limits["max_cost"]
+    return {
+        "max_tokens": None if tokens is None else max(0, tokens - spent["prompt_tokens"] - spent["completion_tokens"]),
+        "max_cost": None if cost is None else max(0.0, cost - spent["cost"]),
+    }
+
+
+def _failure(step: str, error: Exception, run_id: str) -> str:
+    """What stopped the run, and how to continue it."""
+    if isinstance(error, LLMUnavailable):
+        return (f"{step}: the model endpoint {error.endpoint} is unavailable ({error.problem}). Everything done so far "
+                f"is saved; `cynic resume {run_id}` continues once the endpoint is back.")
+    return f"{step}: {error}. Fix the cause, then `cynic resume {run_id}` retries this step."

@@ -49,8 +49,10 @@ def start_run(
     limits: Limits,
     report: Reporter | None = None,
     run_id: str | None = None,
+    llm_review: bool = False,
 ) -> LoopState:
-    """Run the loop from the target's HEAD to a stop status."""
+    """Run the loop from the target's HEAD to a stop status; `llm_review` says whether the crew's
+    security agent has an LLM reviewer, so that a resumed run gets the same crew."""
     initial = LoopState(
         run_id=run_id or new_run_id(),
         mode=mode,
@@ -58,6 +60,7 @@ def start_run(
         repo=str(target.root),
         base_commit=target.head,
         test_cmd=test_cmd,
+        llm_review=llm_review,
         limits=limits,
         started_at=datetime.now(UTC).isoformat(timespec="seconds"),
         notes=list(target.notes),
@@ -66,8 +69,17 @@ def start_run(
 
 
 def resume_run(state_dir: Path, state: LoopState, crew: Crew, report: Reporter | None = None) -> LoopState:
-    """Continue an interrupted run from its last completed step."""
+    """Continue an interrupted run from its last completed step; a run stopped by an error (an
+    endpoint that was down) retries the step that failed, keeping every round done before it."""
     return _drive(state_dir, state["run_id"], None, state["limits"]["max_rounds"], crew, report)
+
+
+def _retried_after(state: LoopState) -> str:
+    """The step after which a run that stopped on an error goes on: the one before the step that failed."""
+    history = state.get("history", [])
+    if not history:
+        return "prepare"  # the first audit failed
+    return "audit" if "checklist" in history[-1] else "verify"  # the coder failed, else the security agent
 
 
 def load_run(state_dir: Path, run_id: str) -> LoopState | None:
@@ -113,6 +125,10 @@ def _drive(
     }
     with _checkpointer(state_dir) as saver:
         graph = build_graph(saver)
+        if initial is None:
+            stopped: LoopState = graph.get_state(config).values
+            if stopped.get("status") == "error":
+                graph.update_state(config, {"status": "running", "error": None}, as_node=_retried_after(stopped))
         graph.invoke(initial, config, context=context, durability="sync")
         return dict(graph.get_state(config).values)  # type: ignore[return-value]
 

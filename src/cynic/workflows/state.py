@@ -27,6 +27,14 @@ class UsageRecord(TypedDict):
     cost: float
 
 
+class ReviewRecord(TypedDict):
+    """What the LLM reviewer looked at after a round: a file it did not read was not reviewed."""
+
+    files_read: list[str]
+    files_not_read: list[str]  # changed files over the reviewer's budget, or unreadable
+    dropped: int  # findings discarded because their evidence was not at the place they named
+
+
 class TestRecord(TypedDict):
     """The target's own tests after a round."""
 
@@ -48,7 +56,9 @@ class RoundRecord(TypedDict, total=False):
     coder_summary: str
     addressed: list[str]  # fingerprints the coder says it fixed
     needs_human: dict[str, str]  # fingerprint -> why the coder left it
-    usage: UsageRecord  # tokens and cost spent by the coder and the reviewer this round
+    usage: dict[str, UsageRecord]  # per agent ("coder", "reviewer"): tokens and cost spent this round
+    refused: list[str]  # the coder's tool calls refused for naming a path outside the workspace
+    review: ReviewRecord | None  # None when no LLM reviewer looked at the round
     test: TestRecord | None  # None when no test command is configured
     checklist: list[dict]  # the open findings after the round (Finding.model_dump(mode="json"))
     fixed: list[str]  # fingerprints open before the round and gone after it
@@ -68,6 +78,7 @@ class LoopState(TypedDict, total=False):
     branch: str  # cynic/<run_id>, the accepted result
     workspace: str  # the run's git worktree, under <repo>/.git/cynic/worktrees/
     test_cmd: str | None  # the target's own test command, run after every round
+    llm_review: bool  # an LLM reviewer joins the security agent (kept so a resumed run has the same crew)
     limits: Limits
     started_at: str  # ISO 8601, UTC
     notes: list[str]  # what the user was told at the start (uncommitted changes not included...)
@@ -84,13 +95,31 @@ def checklist_signature(checklist: list[dict]) -> str:
     return " ".join(sorted(finding["fingerprint"] for finding in checklist))
 
 
+def no_usage() -> UsageRecord:
+    return UsageRecord(prompt_tokens=0, completion_tokens=0, cost=0.0)
+
+
+def add_usage(total: UsageRecord, more: UsageRecord) -> UsageRecord:
+    """The sum of two usages, as a new record."""
+    return UsageRecord(
+        prompt_tokens=total["prompt_tokens"] + more["prompt_tokens"],
+        completion_tokens=total["completion_tokens"] + more["completion_tokens"],
+        cost=total["cost"] + more["cost"],
+    )
+
+
+def usage_by_agent(state: LoopState) -> dict[str, UsageRecord]:
+    """What each agent spent over the whole run, for the agents that spent anything."""
+    totals: dict[str, UsageRecord] = {}
+    for record in state.get("history", []):
+        for agent, usage in record.get("usage", {}).items():
+            totals[agent] = add_usage(totals.get(agent, no_usage()), usage)
+    return totals
+
+
 def total_usage(state: LoopState) -> UsageRecord:
     """Everything the run's agents spent so far."""
-    total = UsageRecord(prompt_tokens=0, completion_tokens=0, cost=0.0)
-    for record in state.get("history", []):
-        usage = record.get("usage")
-        if usage:
-            total["prompt_tokens"] += usage["prompt_tokens"]
-            total["completion_tokens"] += usage["completion_tokens"]
-            total["cost"] += usage["cost"]
+    total = no_usage()
+    for usage in usage_by_agent(state).values():
+        total = add_usage(total, usage)
     return total
