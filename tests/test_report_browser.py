@@ -13,8 +13,7 @@ import pytest
 
 from cynic.reports.html import render_html
 from cynic.reports.run_adapter import load_run_view
-from cynic.reports.run_view import Waiver
-from tests.run_history import RUN_ID, make_run
+from tests.run_history import RATE_WAIVER, RUN_ID, make_run, waiver
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -44,7 +43,7 @@ class Visit:
 def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("browser")
     view = load_run_view(make_run(root), RUN_ID)
-    view = view.apply_waivers([Waiver(owner="dana@sec", reason="rate limited at the proxy", rule="RATE001")], date(2025, 6, 1))
+    view = view.apply_waivers([waiver(**RATE_WAIVER)], date(2025, 6, 1))
     path = root / "report.html"
     path.write_text(render_html(view), encoding="utf-8")
     return path

@@ -94,28 +94,40 @@ def runs(path: Path = PATH_ARG) -> None:
                    f"{len(state.get('checklist', [])):>5}  {state['started_at']:<25} {request[:60]}")
 
 
-def show(run_id: str = typer.Argument(..., help="The run id, as listed by `cynic runs`."), path: Path = PATH_ARG) -> None:
-    """Print each round of a run: its checklist, commit, files, tests, fixed / new / remaining."""
-    from cynic.cli._loop_output import LoopPrinter
+def show(
+    run_id: str = typer.Argument(..., help="The run id, as listed by `cynic runs`."),
+    path: Path = PATH_ARG,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Plain lines even on a terminal."),
+) -> None:
+    """Show a run: its rounds (commit, files, tests, fixed / new / remaining), every finding with
+    its status and waiver, and the LLM usage. Tables on a terminal; plain lines when piped, in CI
+    (CI=true) or with --quiet."""
+    from datetime import date
+
+    from rich.console import Console
+
+    from cynic.policy import PolicyError
+    from cynic.reports.plain import plain_run_lines
+    from cynic.reports.progress import interactive
+    from cynic.reports.run_adapter import DATABASE, RunNotFound, load_waived_run_view
+    from cynic.reports.terminal import render_run_terminal
 
     target, settings = _target_and_settings(path)
-    state = _load(target, settings, run_id)
-    printer = LoopPrinter()
-    printer.line(f"run {state['run_id']} ({state['mode']}) from {state['base_commit'][:12]}, started {state['started_at']}", style="bold")
-    if state.get("request"):
-        printer.line(f"request: {state['request']}")
-    for record in state.get("history", []):
-        if record["round"] > 0:
-            commit = record["commit"][:12] if record.get("commit") else "none"
-            printer.line(f"round {record['round']}: commit {commit}; files: {', '.join(record.get('files_changed', [])) or 'none'}")
-            printer.line(f"round {record['round']}: coder: {record.get('coder_summary', '')}")
-            test = record.get("test")
-            if test is not None:
-                printer.line(f"round {record['round']}: tests {'passed' if test['passed'] else 'failed'} ({test['command']})")
-        if "checklist" in record:
-            printer.round_summary(record)
-    printer.final(state, EXIT_BY_STATUS.get(state.get("status", ""), EXIT_INTERRUPTED))
-    typer.echo(f"history: {_state_dir(target, settings) / 'runs' / run_id}")
+    state_dir = _state_dir(target, settings)
+    if not (state_dir / DATABASE).is_file():
+        fail(f"no run {run_id!r} in {target.root}: it has no runs yet. Start one with `cynic fix` or "
+             "`cynic implement`; `cynic runs` lists them.")
+    try:
+        view = load_waived_run_view(state_dir, run_id, date.today())
+    except (RunNotFound, PolicyError) as error:
+        fail(str(error))
+    console = Console(highlight=False)
+    if interactive(console, quiet):
+        render_run_terminal(view, console)
+    else:
+        for line in plain_run_lines(view):
+            typer.echo(line)
+    typer.echo(f"history: {state_dir / 'runs' / run_id}")
 
 
 def resume(

@@ -8,6 +8,7 @@ has every round's checklist and fingerprints. When the loop's format moves, only
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,15 @@ def load_run_view(repo_or_state_dir: Path, run_id: str) -> RunView:
     """The report's view of run `run_id`, diffs and code read from the run's commits."""
     state = load_state(find_state_dir(repo_or_state_dir), run_id)
     return view_from_state(state, RunRepository(Path(state["repo"])))
+
+
+def load_waived_run_view(repo_or_state_dir: Path, run_id: str, today: date) -> RunView:
+    """`load_run_view` with the waivers of the run's repository (`.cynic/waivers.json`) applied.
+    Raises `PolicyError` when the waivers file is unreadable."""
+    from cynic.policy import load_waivers
+
+    view = load_run_view(repo_or_state_dir, run_id)
+    return view.apply_waivers(load_waivers(Path(view.root)), today)
 
 
 def view_from_state(state: dict[str, Any], repository: RunRepository) -> RunView:

@@ -60,8 +60,10 @@ def _findings_table(findings: list[FindingView]) -> Table:
     for item in findings:
         finding = item.finding
         status = item.status + (f" (round {item.fixed_round})" if item.fixed_round is not None else "")
+        if item.change is not None:
+            status = f"{item.change}, {status}"
         if item.waiver is not None:
-            status += f" by {item.waiver.owner}" + (" [expired]" if item.waiver_expired else "")
+            status += waiver_note(item)
         table.add_row(
             Text(finding.severity.value, style=SEVERITY_STYLE[finding.severity.value]),
             _text(finding.rule + (" (LLM)" if finding.source == "llm" else "")),
@@ -70,6 +72,16 @@ def _findings_table(findings: list[FindingView]) -> Table:
             _text(finding.message),
         )
     return table
+
+
+def waiver_note(item: FindingView) -> str:
+    """How a waiver reads after the finding's status: who, until when, why; or when it expired."""
+    waiver = item.waiver
+    if waiver is None:
+        return ""
+    if item.waiver_expired:
+        return f" (waiver expired on {waiver.expires.isoformat()}, owner {waiver.owner}: {waiver.reason})"
+    return f" by {waiver.owner} until {waiver.expires.isoformat()}: {waiver.reason}"
 
 
 def _usage_table(view: RunView) -> Table:
