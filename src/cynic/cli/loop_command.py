@@ -16,6 +16,7 @@ from cynic.cli._common import EXIT_CLEAN, EXIT_FINDINGS, fail
 
 if TYPE_CHECKING:
     from cynic.config import Settings
+    from cynic.policy import Policy
     from cynic.workflows.run import Crew
 
 EXIT_ERROR = 3
@@ -147,7 +148,7 @@ def resume(
         _finish(printer, state)
     printer.line(f"resuming run {run_id} after round {state.get('round', 0)}")
     crew = _crew(state["mode"], settings, target.root)
-    _finish(printer, _guarded(lambda: resume_run(_state_dir(target, settings), state, crew, printer), run_id))
+    _finish(printer, _guarded(lambda: resume_run(_state_dir(target, settings), state, crew, printer), run_id, printer))
 
 
 def demo(quiet: bool = QUIET) -> None:
@@ -179,17 +180,20 @@ def _start(target: Any, settings: Settings, crew: Crew, *, mode: str, request: s
         lambda: start_run(target, _state_dir(target, settings), crew, mode=mode, request=request,  # type: ignore[arg-type]
                           test_cmd=settings.test_cmd, limits=limits, report=printer, run_id=run_id),  # type: ignore[arg-type]
         run_id,
+        printer,
     )
     return printer, state
 
 
-def _guarded(work: Any, run_id: str) -> Any:
+def _guarded(work: Any, run_id: str, printer: Any) -> Any:
     """Run `work`; an interruption or an unexpected failure leaves the run resumable and says so."""
     try:
         return work()
     except KeyboardInterrupt:
+        printer.idle()
         fail(f"interrupted. Nothing is lost: continue with `cynic resume {run_id}`.", EXIT_INTERRUPTED)
     except Exception as error:  # the CLI never shows a traceback; the run stays resumable
+        printer.idle()
         fail(f"run {run_id} stopped: {type(error).__name__}: {error}. Fix the cause, then `cynic resume {run_id}`.", EXIT_ERROR)
 
 
@@ -239,17 +243,29 @@ def _crew(mode: str, settings: Settings, root: Path) -> Crew:
 
     rulebook_text, protected = _rulebook(settings, root)
     limits = Limits(timeout=settings.test_timeout)
+    policy = _policy(root)
     if mode == "fix":
         from cynic.agents.deterministic import DeterministicCoder
 
-        return Crew(DeterministicCoder(), SecurityAgent(rulebook=rulebook_text), rulebook_text, protected, limits)
+        return Crew(DeterministicCoder(), SecurityAgent(rulebook=rulebook_text, policy=policy), rulebook_text, protected, limits)
     if not settings.llm_configured:
         fail(LLM_HINT)
     from cynic.agents.llm_coder import LLMCoder
     from cynic.agents.reviewer import LLMReviewer
 
     reviewer = LLMReviewer.from_settings(settings)
-    return Crew(LLMCoder.from_settings(settings), SecurityAgent(reviewer, rulebook=rulebook_text), rulebook_text, protected, limits)
+    return Crew(LLMCoder.from_settings(settings), SecurityAgent(reviewer, rulebook=rulebook_text, policy=policy),
+                rulebook_text, protected, limits)
+
+
+def _policy(root: Path) -> Policy:
+    """The baseline and waivers of the user's repository (the coder's copy is never read)."""
+    from cynic.policy import PolicyError, load_policy
+
+    try:
+        return load_policy(root)
+    except PolicyError as error:
+        fail(str(error))
 
 
 def _rulebook(settings: Settings, root: Path) -> tuple[str, frozenset[str]]:
