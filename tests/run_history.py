@@ -3,10 +3,13 @@ branch holds one commit per round, and the run's state in the LangGraph checkpoi
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import git
+
+from cynic.models import Waiver
 
 PAYLOAD = (
     "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\"></textarea></style>"
@@ -42,6 +45,15 @@ def finding(rule: str, name: str, severity: str, path: str, line: int, fingerpri
         "evidence": evidence, "fix": "Do the safe thing.", "fingerprint": fingerprint, "source": source,
         "whole_file": False,
     }
+
+
+def waiver(fingerprint: str, rule: str, path: str, *, owner: str = "dana@sec", reason: str = "rate limited at the proxy",
+           expires: date = date(2030, 1, 1)) -> Waiver:
+    """A waiver of one of the run's findings, as `cynic waive` writes it."""
+    return Waiver(fingerprint=fingerprint, rule=rule, path=path, evidence="", owner=owner, reason=reason, expires=expires)
+
+
+RATE_WAIVER = dict(fingerprint="cccc3333", rule="RATE001", path="app/api/routes/login.py")
 
 
 def make_run(root: Path, *, status: str = "max_rounds") -> Path:

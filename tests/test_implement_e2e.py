@@ -73,9 +73,10 @@ def test_show_prints_tokens_per_agent_and_what_the_reviewer_read(repo: Path) -> 
     shown = runner.invoke(app, ["show", run_id, str(repo)])
 
     assert shown.exit_code == 0, shown.output
-    assert "round 1: usage: coder 360 tokens (300 prompt + 60 completion), cost 0.0000; reviewer 120 tokens" in shown.output
+    assert ("round 1: usage: coder 360 tokens (300 prompt + 60 completion), cost 0.0000; "
+            "security agent (LLM reviewer) 120 tokens") in shown.output
     assert "round 1: the LLM reviewer read app/api/routes/items.py, app/main.py" in shown.output
-    assert "total: coder 720 tokens" in shown.output and "total: reviewer 240 tokens" in shown.output
+    assert "total: coder 720 tokens" in shown.output and "total: security agent (LLM reviewer) 240 tokens" in shown.output
     summary = json.loads((repo / ".git/cynic/runs" / run_id / "run.json").read_text())
     assert summary["usage_by_agent"]["reviewer"]["prompt_tokens"] == 200
     assert summary["history"][1]["review"]["files_not_read"] == []

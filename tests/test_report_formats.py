@@ -19,6 +19,7 @@ from cynic.cli import app
 from cynic.models import Confidence, Finding, Severity, Waiver
 from cynic.policy import add_waiver, save_baseline
 from cynic.reports.github import render_annotations
+from cynic.reports.html import render_review_html
 from cynic.reports.junit import render_junit
 from cynic.reports.markdown import render_review_markdown
 from cynic.reports.sarif import render_sarif
@@ -89,6 +90,37 @@ def test_review_sarif_is_valid_and_carries_what_code_scanning_reads(reviewed: Re
     assert new["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
     assert new["locations"][0]["physicalLocation"]["region"] == {"startLine": 2, "endLine": 2}
     assert run["invocations"][0]["executionSuccessful"] is False
+
+
+def test_review_html_marks_each_finding_new_existing_or_fixed(reviewed: ReviewResult) -> None:
+    page = render_review_html(reviewed)
+
+    articles = re.findall(r'<article class="finding[^>]*data-rule="(\w+)" data-status="(\w+)"(?: data-change="(\w+)")?>', page)
+    assert sorted((status, change) for _, status, change in articles) == [
+        ("fixed", "fixed"), ("open", "existing"), ("open", "new"), ("waived", "")
+    ]
+    cards = dict(re.findall(r'<div class="label">(\w+)</div><div class="value">(\d+)</div>', page))
+    assert (cards["New"], cards["Existing"], cards["Fixed"], cards["Waived"], cards["Baselined"]) == ("1", "1", "1", "1", "1")
+    assert "<legend>Change</legend>" in page and "incomplete: some files could not be parsed" in page
+    assert "<b>Waived</b> by sec-lead until 2030-01-01: Quoted &lt;b&gt;on purpose&lt;/b&gt;" in page
+
+
+def test_review_html_from_the_command_line(reviewed: ReviewResult, tmp_path: Path) -> None:
+    output = tmp_path / "review.html"
+
+    outcome = runner.invoke(app, ["review", reviewed.head.root, "--base", "main", "--format", "html", "--output", str(output)])
+
+    assert outcome.exit_code == 2, outcome.output  # app/broken.py does not parse: incomplete
+    assert 'data-change="new"' in output.read_text(encoding="utf-8")
+
+
+def test_audit_html_shows_waived_findings_as_waived(reviewed: ReviewResult, tmp_path: Path) -> None:
+    output = tmp_path / "audit.html"
+
+    runner.invoke(app, ["audit", reviewed.head.root, "--format", "html", "--output", str(output)])
+
+    page = output.read_text(encoding="utf-8")
+    assert page.count('data-status="waived"') == 1 and "by sec-lead until 2030-01-01" in page
 
 
 def test_audit_sarif_from_the_command_line_is_valid(tmp_path: Path, sarif_schema: dict) -> None:

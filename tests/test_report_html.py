@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from cynic.cli import app
 from cynic.reports.html import highlight_diff, render_html
 from cynic.reports.run_adapter import load_run_view
-from cynic.reports.run_view import Waiver
-from tests.run_history import PAYLOAD, RUN_ID, make_run
+from cynic.policy import add_waiver
+from tests.run_history import PAYLOAD, RATE_WAIVER, RUN_ID, make_run, waiver
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def page(repo: Path) -> str:
     view = load_run_view(repo, RUN_ID)
-    return render_html(view.apply_waivers([Waiver(owner=PAYLOAD, reason=PAYLOAD, fingerprint="cccc3333")], date(2025, 1, 1)))
+    return render_html(view.apply_waivers([waiver(**RATE_WAIVER, owner=PAYLOAD, reason=PAYLOAD)], date(2025, 1, 1)))
 
 
 class Elements(HTMLParser):
@@ -100,10 +100,24 @@ def test_cynic_report_writes_the_page(repo: Path, tmp_path: Path) -> None:
 def test_cynic_report_explains_a_missing_run_and_bad_waivers(repo: Path, tmp_path: Path) -> None:
     missing = CliRunner().invoke(app, ["report", "nope", str(repo), "--quiet"])
     assert missing.exit_code == 2 and "cynic runs" in missing.output and "Traceback" not in missing.output
-    bad = tmp_path / "waivers.json"
-    bad.write_text('[{"owner": "x"}]', encoding="utf-8")
-    invalid = CliRunner().invoke(app, ["report", RUN_ID, str(repo), "--waivers", str(bad), "--quiet"])
-    assert invalid.exit_code == 2 and "invalid at 0.reason" in invalid.output
+    repo = make_run(tmp_path)
+    (repo / ".cynic").mkdir()
+    (repo / ".cynic" / "waivers.json").write_text('{"waivers": [{"owner": "x"}]}', encoding="utf-8")
+    invalid = CliRunner().invoke(app, ["report", RUN_ID, str(repo), "--quiet"])
+    assert invalid.exit_code == 2 and "waivers.json" in invalid.output and "cynic waive" in invalid.output
+    assert "Traceback" not in invalid.output
+
+
+def test_cynic_report_shows_the_waivers_written_by_cynic_waive(tmp_path: Path) -> None:
+    repo = make_run(tmp_path)
+    add_waiver(repo, waiver(**RATE_WAIVER, owner="dana@sec", reason="limited at the proxy"))
+    add_waiver(repo, waiver("aaaa1111", "CORS001", "app/main.py", owner="lee", reason="legacy", expires=date(2020, 1, 1)))
+
+    page = CliRunner().invoke(app, ["report", RUN_ID, str(repo), "--quiet"]).stdout
+
+    assert 'data-rule="RATE001" data-status="waived"' in page
+    assert "<b>Waived</b> by dana@sec until 2030-01-01: limited at the proxy" in page
+    assert "<b>Waiver expired on 2020-01-01</b> (owner lee): legacy" in page
 
 
 def test_audit_writes_html(tmp_path: Path) -> None:

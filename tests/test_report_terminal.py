@@ -43,11 +43,13 @@ def test_markup_and_control_codes_from_audited_code_are_printed_as_text(tmp_path
 def test_progress_is_plain_lines_when_not_on_a_terminal() -> None:
     buffer = io.StringIO()
     console = Console(file=buffer)
-    with progress("auditing", total=2, console=console) as advance:
-        advance()
-        advance()
+    with progress("auditing", console=console) as tracker:
+        tracker.advance(1, total=2)
+        tracker.advance(1, total=2)
+    with progress("unheard", console=console, quiet=True) as tracker:
+        tracker.advance(2, total=2)
     lines = buffer.getvalue().splitlines()
-    assert lines[0] == "auditing..." and lines[1].startswith("auditing: done (2/2 in ")
+    assert lines == [lines[0], lines[1]] and lines[0] == "auditing..." and lines[1].startswith("auditing: done (2/2 in ")
 
 
 def test_progress_is_live_only_on_an_interactive_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -56,3 +58,24 @@ def test_progress_is_live_only_on_an_interactive_terminal(monkeypatch: pytest.Mo
     assert interactive(terminal) and not interactive(terminal, quiet=True)
     monkeypatch.setenv("CI", "true")
     assert not interactive(terminal)
+
+
+def test_cynic_show_prints_tables_on_a_terminal_and_plain_lines_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from cynic.cli import app
+
+    repo = make_run(tmp_path)
+    monkeypatch.delenv("CI", raising=False)
+    piped = CliRunner().invoke(app, ["show", RUN_ID, str(repo)])
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich treats stdout as a colour terminal
+    terminal = CliRunner().invoke(app, ["show", RUN_ID, str(repo)])
+    quiet = CliRunner().invoke(app, ["show", RUN_ID, str(repo), "--quiet"])
+    monkeypatch.setenv("CI", "true")
+    in_ci = CliRunner().invoke(app, ["show", RUN_ID, str(repo)])
+
+    assert terminal.exit_code == 0 and "Rounds" in terminal.stdout and "\x1b[" in terminal.stdout
+    for plain in (piped, quiet, in_ci):
+        assert plain.exit_code == 0 and "\x1b" not in plain.stdout
+        assert "round 1: fixed 2, new 1, remaining 2" in plain.stdout
+        assert "- HIGH CORS001 app/main.py:5 [open]" in plain.stdout

@@ -10,10 +10,12 @@ import pytest
 from cynic.audit import audit
 from cynic.models import Finding
 from cynic.reports.audit_view import view_from_audit
-from cynic.reports.run_adapter import RunNotFound, load_run_view
-from cynic.reports.run_view import RunView, Waiver
+from cynic.reports.run_adapter import RunNotFound, load_run_view, load_waived_run_view
+from cynic.policy import add_waiver
+from cynic.reports.plain import plain_run_lines
+from cynic.reports.run_view import RunView
 from cynic.reports.source_context import read_from_folder, snippet_from_text
-from tests.run_history import HOSTILE_FILE, RUN_ID, make_run
+from tests.run_history import HOSTILE_FILE, RATE_WAIVER, RUN_ID, make_run, waiver
 
 
 @pytest.fixture(scope="module")
@@ -63,17 +65,30 @@ def test_a_missing_run_says_how_to_list_runs(tmp_path: Path) -> None:
         load_run_view(tmp_path / "elsewhere", RUN_ID)
 
 
-def test_live_waivers_waive_open_findings_and_expired_ones_stay_open(run_view: RunView) -> None:
-    waivers = [
-        Waiver(owner="dana", reason="limited at the proxy", expires=date(2030, 1, 1), rule="RATE001"),
-        Waiver(owner="lee", reason="legacy", expires=date(2020, 1, 1), fingerprint="aaaa1111"),
-        Waiver(owner="kim", reason="moot", fingerprint="bbbb2222"),
-    ]
-    waived = run_view.apply_waivers(waivers, today=date(2025, 6, 1))
-    by_rule = {item.finding.rule: item for item in waived.findings}
+def test_the_repository_waivers_waive_open_findings_and_expired_ones_stay_open(tmp_path: Path) -> None:
+    repo = make_run(tmp_path)
+    add_waiver(repo, waiver(**RATE_WAIVER, owner="dana", reason="limited at the proxy"))
+    add_waiver(repo, waiver("aaaa1111", "CORS001", "app/main.py", owner="lee", reason="legacy", expires=date(2020, 1, 1)))
+    add_waiver(repo, waiver("bbbb2222", "IDOR001", "app/api/routes/notes.py", owner="kim", reason="moot"))
+
+    view = load_waived_run_view(repo, RUN_ID, today=date(2025, 6, 1))
+
+    by_rule = {item.finding.rule: item for item in view.findings}
     assert (by_rule["RATE001"].status, by_rule["RATE001"].waiver.owner) == ("waived", "dana")
     assert (by_rule["CORS001"].status, by_rule["CORS001"].waiver_expired) == ("open", True)
     assert by_rule["IDOR001"].status == "fixed" and by_rule["IDOR001"].waiver is None
+    lines = "\n".join(plain_run_lines(view))
+    assert "[waived by dana until 2030-01-01: limited at the proxy]" in lines
+    assert "[open (waiver expired on 2020-01-01, owner lee: legacy)]" in lines
+
+
+def test_a_waiver_follows_its_code_when_the_fingerprint_changed(run_view: RunView) -> None:
+    moved = waiver("0ld0ld00", "CORS001", "app/main.py")
+    moved = moved.model_copy(update={"evidence": 'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)'})
+
+    view = run_view.apply_waivers([moved], today=date(2025, 6, 1))
+
+    assert [item.finding.rule for item in view.with_status("waived")] == ["CORS001"]
 
 
 def test_an_audit_is_a_run_with_no_rounds(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import os
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,13 @@ from cynic.fingerprints import Fingerprinter
 
 
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting workers costs more than it saves
+PROGRESS_BATCH = 50  # files analysed in this process between two progress reports
+
+Progress = Callable[[int, int], None]  # (files just analysed, files in the audit)
+
+
+def _no_progress(count: int, total: int) -> None:
+    """The progress callback when nobody is watching."""
 
 
 class AuditError(Exception):
@@ -49,12 +56,14 @@ def audit(
     rules: Sequence[Rule] | None = None,
     use_cache: bool = True,
     distrusted: Collection[tuple[str, int]] = (),
+    progress: Progress | None = None,
 ) -> AuditResult:
     """Audit the tree at `root` with `rules` (default: the whole catalog).
 
     Unchanged files are served from the content-hash cache; the rest are analysed in a process
     pool when there are enough of them to pay for it. The result does not depend on either.
     Suppressions on the (path, line)s in `distrusted` (added by a coding agent) are not honoured.
+    `progress` hears how many files were analysed, in batches.
     """
     started = time.perf_counter()
     root = root.resolve() if root.exists() else root
@@ -65,12 +74,13 @@ def audit(
     active = list(ALL_RULES if rules is None else rules)
     found = discover(root, include_tests=include_tests)
     cache = AnalysisCache(cache_file(root, [rule.code for rule in active]) if use_cache else None)
-    analyses = analyze_files(found.files, active, cache)
+    analyses = analyze_files(found.files, active, cache, progress or _no_progress)
     cache.save(_cache_key(source) for source in found.files)
     return assemble(root, found.files, found.skipped, analyses, active, started, distrusted=distrusted)
 
 
-def analyze_files(files: list[SourceFile], rules: Sequence[Rule], cache: AnalysisCache) -> list[FileAnalysis]:
+def analyze_files(files: list[SourceFile], rules: Sequence[Rule], cache: AnalysisCache,
+                  progress: Progress = _no_progress) -> list[FileAnalysis]:
     """Every file's analysis, in the order of `files`: from the cache, a pool, or this process."""
     analyses: dict[str, FileAnalysis] = {}
     misses: list[SourceFile] = []
@@ -80,28 +90,42 @@ def analyze_files(files: list[SourceFile], rules: Sequence[Rule], cache: Analysi
             misses.append(source)
         else:
             analyses[source.path] = cached
-    for analysis in _analyze_misses(misses, rules):
+    progress(len(files) - len(misses), len(files))
+    for analysis in _analyze_misses(misses, rules, lambda count: progress(count, len(files))):
         analyses[analysis.path] = analysis
     for source in misses:
         cache.put(_cache_key(source), analyses[source.path])
     return [analyses[source.path] for source in files]
 
 
-def _analyze_misses(files: list[SourceFile], rules: Sequence[Rule]) -> Iterable[FileAnalysis]:
+def _analyze_misses(files: list[SourceFile], rules: Sequence[Rule], analysed: Callable[[int], None]) -> Iterable[FileAnalysis]:
+    """Analyse `files`, telling `analysed` how many are done after each batch (or pool chunk)."""
     codes = [rule.code for rule in rules]
     registered = all(RULES_BY_CODE.get(code) is rule for code, rule in zip(codes, rules))
     workers = min(os.cpu_count() or 1, 4)
     total_bytes = sum(len(source.text) for source in files)
     if workers < 2 or not registered or total_bytes < PARALLEL_MIN_BYTES or threading.active_count() > 1:
-        return [analyze_file(source, rules) for source in files]
+        return _analyze_serially(files, rules, analysed)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = [files[i::workers * 4] for i in range(workers * 4)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = pool.map(_analyze_chunk, chunks, [codes] * len(chunks))
-        return [analysis for chunk in results for analysis in chunk]
+        analyses: list[FileAnalysis] = []
+        for chunk in pool.map(_analyze_chunk, chunks, [codes] * len(chunks)):
+            analyses.extend(chunk)
+            analysed(len(chunk))
+        return analyses
+
+
+def _analyze_serially(files: list[SourceFile], rules: Sequence[Rule], analysed: Callable[[int], None]) -> list[FileAnalysis]:
+    analyses = []
+    for start in range(0, len(files), PROGRESS_BATCH):
+        batch = files[start : start + PROGRESS_BATCH]
+        analyses.extend(analyze_file(source, rules) for source in batch)
+        analysed(len(batch))
+    return analyses
 
 
 def _analyze_chunk(files: list[SourceFile], codes: list[str]) -> list[FileAnalysis]:

@@ -1,11 +1,13 @@
-"""The security agent: the deterministic audit of the workspace, the loop guards on what the
-coder changed, and, when configured, an LLM reviewer whose findings can only be added."""
+"""The security agent: the deterministic audit of the workspace, with the repository's baseline
+and waivers applied, the loop guards on what the coder changed, and, when configured, an LLM
+reviewer whose findings can only be added."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cynic.agents.base import ReviewOutcome, Reviewer, ReviewTask
 from cynic.fingerprints import Fingerprinter
@@ -13,6 +15,10 @@ from cynic.models import Finding
 from cynic.rules.base import Rule
 from cynic.rules.diff import DiffRule, RoundDiff
 from cynic.rules.loop.supp001_agent_added_suppression import describe_suppression
+
+if TYPE_CHECKING:
+    from cynic.audit import Progress
+    from cynic.policy import Policy
 
 
 @dataclass
@@ -25,22 +31,31 @@ class SecurityVerdict:
 
 
 class SecurityAgent:
-    """Judges the workspace and everything the run changed since it started."""
+    """Judges the workspace and everything the run changed since it started.
 
-    def __init__(self, reviewer: Reviewer | None = None, *, rulebook: str = "", rules: Sequence[Rule] | None = None) -> None:
+    `policy` is the repository's baseline and waivers, read when the run starts from the user's
+    repository, never from the workspace: a waiver the coder writes is no waiver (and TAMP001
+    reports the edit)."""
+
+    def __init__(self, reviewer: Reviewer | None = None, *, rulebook: str = "", rules: Sequence[Rule] | None = None,
+                 policy: Policy | None = None) -> None:
         self.reviewer = reviewer
         self.rulebook = rulebook
         self.rules = rules
+        self.policy = policy
 
-    def inspect(self, workspace: Path, run_diff: RoundDiff) -> SecurityVerdict:
-        """Audit `workspace` (not honouring suppressions the run added), judge `run_diff` with the
-        loop guards, then let the reviewer add what the rules cannot see in what the run changed
-        (nothing changed yet, as at the start of a run: nothing for it to review)."""
+    def inspect(self, workspace: Path, run_diff: RoundDiff, progress: Progress | None = None) -> SecurityVerdict:
+        """Audit `workspace` (not honouring suppressions the run added) and take the baselined
+        and waived findings off the checklist, judge `run_diff` with the loop guards, then let
+        the reviewer add what the rules cannot see. `progress` hears the files analysed."""
         from cynic.audit import audit
+        from cynic.policy import apply_policy
         from cynic.rules import ALL_RULES
 
         rules = list(ALL_RULES if self.rules is None else self.rules)
-        result = audit(workspace, rules=rules, distrusted=added_suppressions(run_diff))
+        result = audit(workspace, rules=rules, distrusted=added_suppressions(run_diff), progress=progress)
+        if self.policy is not None:
+            result = apply_policy(result, self.policy)
         deterministic = sorted(result.findings + diff_findings(rules, run_diff), key=lambda f: f.sort_key)
         verdict = SecurityVerdict(findings=deterministic, unparsed=[s.path for s in result.skipped if s.incomplete])
         changed = set(run_diff.changed_paths)

@@ -1,4 +1,5 @@
-"""How a loop run looks: rich on a terminal; plain lines when piped or with --quiet."""
+"""How a loop run looks: colour and a live status line (what the agents are doing now, the files
+the audit has analysed) on a terminal; plain lines only when piped, in CI (CI=true) or with --quiet."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from typing import Any
 
 from rich.console import Console
 from rich.text import Text
+
+from cynic.reports.progress import StatusLine, interactive
 
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 STATUS_WORDS = {
@@ -25,7 +28,8 @@ class LoopPrinter:
     def __init__(self, *, quiet: bool = False) -> None:
         self.quiet = quiet
         self.console = Console(highlight=False, soft_wrap=True, no_color=quiet or None)
-        self.fancy = self.console.is_terminal and not quiet
+        self.fancy = interactive(self.console, quiet)
+        self.status = StatusLine(self.console, self.fancy)
 
     def __call__(self, event: str, payload: dict[str, Any]) -> None:
         state, record = payload["state"], payload.get("record")
@@ -33,16 +37,34 @@ class LoopPrinter:
             self.line(f"run {state['run_id']} ({state['mode']}) on branch {payload['branch']}", style="bold")
             for note in state.get("notes", []):
                 self.line(f"note: {note}", style="yellow")
+            self.status.show("round 0: the security agent is auditing the starting commit")
         elif event == "coded" and record is not None:
             commit = f"commit {record['commit'][:12]} ({len(record['files_changed'])} files)" if record["commit"] else "no change"
             self.line(f"round {record['round']}: coder: {record['coder_summary']}; {commit}")
-        elif event == "verified" and record is not None and record.get("test") is not None:
-            test = record["test"]
-            word = "passed" if test["passed"] else ("timed out" if test["timed_out"] else f"failed (exit {test['exit_code']})")
-            self.line(f"round {record['round']}: tests {word} in {test['seconds']:.1f}s", style="green" if test["passed"] else "red")
+            step = "running the tests" if state.get("test_cmd") else "the security agent is auditing"
+            self.status.show(f"round {record['round']}: {step}")
+        elif event == "verified" and record is not None:
+            test = record.get("test")
+            if test is not None:
+                word = "passed" if test["passed"] else ("timed out" if test["timed_out"] else f"failed (exit {test['exit_code']})")
+                self.line(f"round {record['round']}: tests {word} in {test['seconds']:.1f}s", style="green" if test["passed"] else "red")
+            self.status.show(f"round {record['round']}: the security agent is auditing")
+        elif event == "auditing":
+            self.status.show(f"round {state['round']}: the security agent is auditing: "
+                             f"{payload['analysed']}/{payload['total']} files analysed")
         elif event == "audited" and record is not None:
             self.agents(record)
             self.round_summary(record)
+            open_count = len(record["checklist"])
+            if open_count:
+                self.status.show(f"round {record['round'] + 1}: the coder is working on "
+                                 f"{open_count} finding{'s' * (open_count != 1)}")
+        elif event == "finished":
+            self.idle()
+
+    def idle(self) -> None:
+        """Clear the live status line (before a final summary or an error)."""
+        self.status.clear()
 
     def round_summary(self, record: dict[str, Any]) -> None:
         open_count = len(record["checklist"])
@@ -92,6 +114,7 @@ class LoopPrinter:
             self.console.print(text)
 
     def final(self, state: dict[str, Any], exit_code: int) -> None:
+        self.idle()
         status = state.get("status", "running")
         remaining = state.get("checklist", [])
         style = "bold green" if status == "clean" else "bold red"
@@ -115,5 +138,6 @@ class LoopPrinter:
 
 
 def _usage_words(usage: dict[str, Any]) -> str:
-    tokens = usage["prompt_tokens"] + usage["completion_tokens"]
-    return f"{tokens:,} tokens ({usage['prompt_tokens']:,} prompt + {usage['completion_tokens']:,} completion), cost {usage['cost']:.4f}"
+    from cynic.reports.run_view import AgentUsage
+
+    return AgentUsage(**usage).describe()

@@ -39,9 +39,9 @@ def write_report(format: Format, result: AuditResult, output: Path | None, revie
 
         text = render_junit(result, review)
     elif format is Format.html:
-        from cynic.reports.html import render_audit_html
+        from cynic.reports.html import render_audit_html, render_review_html
 
-        text = render_audit_html(result)
+        text = render_review_html(review) if review else render_audit_html(result)
     else:
         from cynic.reports.markdown import render_markdown, render_review_markdown
 

@@ -19,6 +19,7 @@ def audit(
     include_tests: bool = typer.Option(False, "--include-tests", help="Also audit tests, fixtures and examples folders."),
     no_baseline: bool = typer.Option(False, "--no-baseline", help="List findings in .cynic/baseline.json too."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Re-analyse every file instead of reusing unchanged files' results."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr (a live bar on a terminal, two plain lines otherwise)."),
 ) -> None:
     """Audit a FastAPI + React project against the rulebook and print the checklist.
 
@@ -28,9 +29,12 @@ def audit(
     """
     from cynic.audit import AuditError, audit as run_audit
     from cynic.policy import PolicyError, apply_policy, load_policy
+    from cynic.reports.progress import progress
 
     try:
-        found = run_audit(path, include_tests=include_tests, use_cache=not no_cache)
+        with progress(f"auditing {path}: files analysed", quiet=quiet) as tracker:
+            found = run_audit(path, include_tests=include_tests, use_cache=not no_cache,
+                              progress=lambda count, total: tracker.advance(count, total=total))
         result = apply_policy(found, load_policy(path, use_baseline=not no_baseline))
     except (AuditError, PolicyError) as error:
         fail(str(error))

@@ -16,6 +16,7 @@ from cynic.cli._common import EXIT_CLEAN, EXIT_FINDINGS, fail
 
 if TYPE_CHECKING:
     from cynic.config import Settings
+    from cynic.policy import Policy
     from cynic.workflows.run import Crew
 
 EXIT_ERROR = 3
@@ -110,33 +111,40 @@ def runs(path: Path = PATH_ARG) -> None:
                    f"{len(state.get('checklist', [])):>5}  {state['started_at']:<25} {request[:60]}")
 
 
-def show(run_id: str = typer.Argument(..., help="The run id, as listed by `cynic runs`."), path: Path = PATH_ARG) -> None:
-    """Print each round of a run: its checklist, commit, files, tests, fixed / new / remaining."""
-    from cynic.cli._loop_output import LoopPrinter
+def show(
+    run_id: str = typer.Argument(..., help="The run id, as listed by `cynic runs`."),
+    path: Path = PATH_ARG,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Plain lines even on a terminal."),
+) -> None:
+    """Show a run: its rounds (commit, files, tests, fixed / new / remaining), every finding with
+    its status and waiver, and the LLM usage. Tables on a terminal; plain lines when piped, in CI
+    (CI=true) or with --quiet."""
+    from datetime import date
+
+    from rich.console import Console
+
+    from cynic.policy import PolicyError
+    from cynic.reports.plain import plain_run_lines
+    from cynic.reports.progress import interactive
+    from cynic.reports.run_adapter import DATABASE, RunNotFound, load_waived_run_view
+    from cynic.reports.terminal import render_run_terminal
 
     target, settings = _target_and_settings(path)
-    state = _load(target, settings, run_id)
-    printer = LoopPrinter()
-    printer.line(f"run {state['run_id']} ({state['mode']}) from {state['base_commit'][:12]}, started {state['started_at']}", style="bold")
-    if state.get("request"):
-        printer.line(f"request: {state['request']}")
-    for record in state.get("history", []):
-        if record["round"] > 0:
-            commit = record["commit"][:12] if record.get("commit") else "none"
-            printer.line(f"round {record['round']}: commit {commit}; files: {', '.join(record.get('files_changed', [])) or 'none'}")
-            printer.line(f"round {record['round']}: coder: {record.get('coder_summary', '')}")
-            test = record.get("test")
-            if test is not None:
-                printer.line(f"round {record['round']}: tests {'passed' if test['passed'] else 'failed'} ({test['command']})")
-        printer.agents(record)
-        if "checklist" in record:
-            printer.round_summary(record)
-    printer.usage_total(state)
-    printer.final(state, EXIT_BY_STATUS.get(state.get("status", ""), EXIT_INTERRUPTED))
-    folder = _state_dir(target, settings) / "runs" / run_id
-    typer.echo(f"history: {folder}")
-    if (folder / "llm.jsonl").is_file():
-        typer.echo(f"model exchanges: {folder / 'llm.jsonl'} (replay with `cynic implement ... --replay` on it)")
+    state_dir = _state_dir(target, settings)
+    if not (state_dir / DATABASE).is_file():
+        fail(f"no run {run_id!r} in {target.root}: it has no runs yet. Start one with `cynic fix` or "
+             "`cynic implement`; `cynic runs` lists them.")
+    try:
+        view = load_waived_run_view(state_dir, run_id, date.today())
+    except (RunNotFound, PolicyError) as error:
+        fail(str(error))
+    console = Console(highlight=False)
+    if interactive(console, quiet):
+        render_run_terminal(view, console)
+    else:
+        for line in plain_run_lines(view):
+            typer.echo(line)
+    typer.echo(f"history: {state_dir / 'runs' / run_id}")
 
 
 def resume(
@@ -161,7 +169,7 @@ def resume(
         printer.line(f"retrying the step that stopped run {run_id}: {state.get('error')}")
     printer.line(f"resuming run {run_id} after round {state.get('round', 0)}")
     crew = _crew(state["mode"], settings, target, run_id, test_cmd=state.get("test_cmd"), llm_review=state.get("llm_review", False))
-    _finish(printer, _guarded(lambda: resume_run(_state_dir(target, settings), state, crew, printer), run_id))
+    _finish(printer, _guarded(lambda: resume_run(_state_dir(target, settings), state, crew, printer), run_id, printer))
 
 
 def demo(quiet: bool = QUIET) -> None:
@@ -197,6 +205,7 @@ def _start(target: Any, settings: Settings, *, mode: str, request: str | None, l
                           test_cmd=settings.test_cmd, limits=limits, report=printer, run_id=run_id,  # type: ignore[arg-type]
                           llm_review=llm_review),
         run_id,
+        printer,
     )
     return printer, state
 
@@ -212,13 +221,15 @@ def _check_cost_budget(settings: Settings, agents: tuple[str, ...]) -> None:
                  "`output = ...` (per million tokens) to .cynic.toml, or use --max-tokens.")
 
 
-def _guarded(work: Any, run_id: str) -> Any:
+def _guarded(work: Any, run_id: str, printer: Any) -> Any:
     """Run `work`; an interruption or an unexpected failure leaves the run resumable and says so."""
     try:
         return work()
     except KeyboardInterrupt:
+        printer.idle()
         fail(f"interrupted. Nothing is lost: continue with `cynic resume {run_id}`.", EXIT_INTERRUPTED)
     except Exception as error:  # the CLI never shows a traceback; the run stays resumable
+        printer.idle()
         fail(f"run {run_id} stopped: {type(error).__name__}: {error}. Fix the cause, then `cynic resume {run_id}`.", EXIT_ERROR)
 
 
@@ -270,6 +281,16 @@ def _crew(mode: str, settings: Settings, target: Any, run_id: str, *, test_cmd: 
         fail(LLM_HINT)
     try:
         return build_crew(mode, settings, target.root, run_dir=_state_dir(target, settings) / "runs" / run_id,  # type: ignore[arg-type]
-                          test_cmd=test_cmd, llm_review=llm_review)
+                          test_cmd=test_cmd, llm_review=llm_review, policy=_policy(target.root))
     except (LLMError, RulebookError) as error:
+        fail(str(error))
+
+
+def _policy(root: Path) -> Policy:
+    """The baseline and waivers of the user's repository (the coder's copy is never read)."""
+    from cynic.policy import PolicyError, load_policy
+
+    try:
+        return load_policy(root)
+    except PolicyError as error:
         fail(str(error))

@@ -1,6 +1,6 @@
 """`cynic report RUN [PATH]`: a run's story as one self-contained HTML page.
 
-Exit codes: 0 the report was written, 2 no such run or an unreadable waiver file.
+Exit codes: 0 the report was written, 2 no such run or an unreadable waivers file.
 """
 
 from __future__ import annotations
@@ -17,28 +17,23 @@ def report(
     run_id: str = typer.Argument(..., help="The run id, as listed by `cynic runs`."),
     path: Path = typer.Argument(Path("."), help="The repository the run worked on, or its state folder."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the HTML report to this file (default: stdout)."),
-    waivers: Path | None = typer.Option(
-        None, "--waivers", help="A JSON file of waivers (default: .cynic/waivers.json in PATH when present)."
-    ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No live progress; plain lines on stderr."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output on stderr."),
 ) -> None:
     """Write an HTML report of a run: summary, round-by-round timeline with diffs, every finding
-    with its code, rule documentation and waiver. It opens offline and loads nothing.
+    with its code, rule documentation and waiver (from the repository's .cynic/waivers.json,
+    written by `cynic waive`). It opens offline and loads nothing.
 
     Exit codes: 0 written, 2 no such run or unreadable waivers.
     """
+    from cynic.policy import PolicyError
     from cynic.reports.html import render_html
     from cynic.reports.progress import progress
-    from cynic.reports.run_adapter import RunNotFound, load_run_view
-    from cynic.reports.waiver_file import DEFAULT_WAIVERS, WaiverFileError, load_waivers
+    from cynic.reports.run_adapter import RunNotFound, load_waived_run_view
 
-    waiver_path = waivers or (path / DEFAULT_WAIVERS if (path / DEFAULT_WAIVERS).is_file() else None)
     with progress(f"building the report of run {run_id}", quiet=quiet):
         try:
-            view = load_run_view(_state_root(path), run_id)
-            if waiver_path is not None:
-                view = view.apply_waivers(load_waivers(waiver_path), date.today())
-        except (RunNotFound, WaiverFileError) as error:
+            view = load_waived_run_view(_state_root(path), run_id, date.today())
+        except (RunNotFound, PolicyError) as error:
             fail(str(error))
         html = render_html(view)
     emit(html, output)

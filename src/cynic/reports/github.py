@@ -1,7 +1,8 @@
 """GitHub Actions workflow commands: one annotation per checklist finding, on the changed line.
 
 Values are escaped by the workflow-command rules: in the message `%`, CR and LF; in a property
-also `:` and `,`, which would otherwise end the property.
+also `:` and `,`, which would otherwise end the property. Invisible and reordering characters in
+the message and title are shown (`⟨U+202E⟩`); the file property stays the exact path.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from cynic.models import Finding, Severity
+from cynic.reports.visible_text import reveal
 
 COMMAND = {
     Severity.CRITICAL: "error",
@@ -37,8 +39,8 @@ def render_annotations(findings: Iterable[Finding], prefix: str = "") -> str:
             "file": path,
             "line": str(max(1, finding.line)),
             "endLine": str(max(finding.line, finding.end_line, 1)),
-            "title": f"{finding.rule} {finding.name} ({finding.severity.value})",
+            "title": reveal(f"{finding.rule} {finding.name} ({finding.severity.value})"),
         }
         joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-        lines.append(f"::{COMMAND[finding.severity]} {joined}::{escape_data(f'{finding.message} Fix: {finding.fix}')}")
+        lines.append(f"::{COMMAND[finding.severity]} {joined}::{escape_data(reveal(f'{finding.message} Fix: {finding.fix}'))}")
     return "".join(f"{line}\n" for line in lines)

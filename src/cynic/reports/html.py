@@ -14,7 +14,7 @@ import hashlib
 import re
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -23,6 +23,9 @@ from cynic.models import AuditResult
 from cynic.reports.run_view import FindingView, RunView, Snippet
 from cynic.reports.timeline_chart import timeline_chart
 from cynic.reports.visible_text import reveal
+
+if TYPE_CHECKING:
+    from cynic.review.result import ReviewResult
 
 CODE_STYLE = "default"
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")
@@ -34,6 +37,13 @@ def render_audit_html(result: AuditResult) -> str:
     from cynic.reports.audit_view import view_from_audit
 
     return render_html(view_from_audit(result))
+
+
+def render_review_html(review: ReviewResult) -> str:
+    """The report page of a pull request's review: every finding marked new, existing or fixed."""
+    from cynic.reports.audit_view import view_from_review
+
+    return render_html(view_from_review(review))
 
 
 def render_html(view: RunView) -> str:

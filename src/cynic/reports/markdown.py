@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from cynic.models import AuditResult, Finding, Severity, WaivedFinding
+from cynic.reports.visible_text import reveal
 
 if TYPE_CHECKING:
     from cynic.review.result import ReviewResult
@@ -18,13 +19,14 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&~])")
 
 
 def escape_markdown(text: str) -> str:
-    """Plain text that renders as itself: no links, HTML or emphasis smuggled in from code."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Plain text that renders as itself: no links, HTML or emphasis smuggled in from code, and
+    no invisible or reordering character (shown as `⟨U+202E⟩`)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", reveal(" ".join(str(text).split())))
 
 
 def inline_code(text: str) -> str:
-    """`text` as one inline code span, whatever backticks it holds."""
-    text = " ".join(str(text).split())
+    """`text` as one inline code span, whatever backticks it holds, invisible characters shown."""
+    text = reveal(" ".join(str(text).split()))
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text else ""

@@ -8,11 +8,12 @@ has every round's checklist and fingerprints. When the loop's format moves, only
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from cynic.models import Finding
-from cynic.reports.run_view import AgentUsage, Coverage, FindingView, RoundView, RunView, TestResult, sort_findings
+from cynic.reports.run_view import AgentUsage, Coverage, FindingView, ReviewCoverage, RoundView, RunView, TestResult, sort_findings
 from cynic.reports.source_context import RunRepository, snippet_from_text
 
 DATABASE = "runs.sqlite"
@@ -55,6 +56,15 @@ def load_run_view(repo_or_state_dir: Path, run_id: str) -> RunView:
     """The report's view of run `run_id`, diffs and code read from the run's commits."""
     state = load_state(find_state_dir(repo_or_state_dir), run_id)
     return view_from_state(state, RunRepository(Path(state["repo"])))
+
+
+def load_waived_run_view(repo_or_state_dir: Path, run_id: str, today: date) -> RunView:
+    """`load_run_view` with the waivers of the run's repository (`.cynic/waivers.json`) applied.
+    Raises `PolicyError` when the waivers file is unreadable."""
+    from cynic.policy import load_waivers
+
+    view = load_run_view(repo_or_state_dir, run_id)
+    return view.apply_waivers(load_waivers(Path(view.root)), today)
 
 
 def view_from_state(state: dict[str, Any], repository: RunRepository) -> RunView:
@@ -110,6 +120,8 @@ def _rounds(history: list[dict[str, Any]], repository: RunRepository) -> tuple[l
             test=_test(record.get("test")),
             unparsed=record.get("unparsed", []),
             usage={AGENT_NAMES.get(agent, agent): AgentUsage(**spent) for agent, spent in record.get("usage", {}).items()},
+            refused=record.get("refused", []),
+            review=ReviewCoverage(**record["review"]) if record.get("review") else None,
         ))
         ever_open.update(open_now)
         seen_at.update({fp: head for fp in open_now})

@@ -4,11 +4,12 @@ or a single audit (a run with no rounds). The HTML and terminal renderers read o
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from cynic.models import Finding, Notice, Skipped
+from cynic.models import Finding, Notice, Skipped, Waiver
 from cynic.severity import Severity
 
 FindingStatus = Literal["open", "fixed", "waived"]
@@ -24,6 +25,11 @@ class AgentUsage(BaseModel):
     @property
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
+
+    def describe(self) -> str:
+        """`360 tokens (300 prompt + 60 completion), cost 0.0012`."""
+        return (f"{self.total_tokens:,} tokens ({self.prompt_tokens:,} prompt + {self.completion_tokens:,} completion), "
+                f"cost {self.cost:.4f}")
 
     def __add__(self, other: AgentUsage) -> AgentUsage:
         return AgentUsage(
@@ -52,26 +58,6 @@ class TestResult(BaseModel):
         return "timed out" if self.timed_out else f"failed (exit {self.exit_code})"
 
 
-class Waiver(BaseModel):
-    """An accepted risk: who accepted it, until when, and why. Matches by fingerprint, or by
-    rule and path when no fingerprint is given."""
-
-    owner: str
-    reason: str
-    expires: date | None = None
-    fingerprint: str | None = None
-    rule: str | None = None
-    path: str | None = None
-
-    def covers(self, finding: Finding) -> bool:
-        if self.fingerprint:
-            return self.fingerprint == finding.fingerprint
-        return bool(self.rule or self.path) and self.rule in (None, finding.rule) and self.path in (None, finding.path)
-
-    def expired(self, today: date) -> bool:
-        return self.expires is not None and self.expires < today
-
-
 class Snippet(BaseModel):
     """A few lines of the audited file around a finding; `first` is the number of lines[0]."""
 
@@ -80,17 +66,30 @@ class Snippet(BaseModel):
     marked: list[int] = Field(default_factory=list)  # line numbers the finding points at
 
 
+ReviewChange = Literal["new", "existing", "fixed"]
+
+
 class FindingView(BaseModel):
-    """A finding with its history in the run and its waiver."""
+    """A finding with its history in the run, its waiver (from `.cynic/waivers.json`), and, in a
+    review, what the change did to it."""
 
     finding: Finding
     status: FindingStatus = "open"
     waiver: Waiver | None = None
     waiver_expired: bool = False
+    change: ReviewChange | None = None
     opened_round: int | None = None
     fixed_round: int | None = None
     reopened: bool = False
     snippet: Snippet | None = None
+
+
+class ReviewCoverage(BaseModel):
+    """What the LLM reviewer read in a round, and what it did not (over its budget)."""
+
+    files_read: list[str] = Field(default_factory=list)
+    files_not_read: list[str] = Field(default_factory=list)
+    dropped: int = 0  # its findings whose evidence was not at the place they named
 
 
 class RoundView(BaseModel):
@@ -109,6 +108,8 @@ class RoundView(BaseModel):
     test: TestResult | None = None
     unparsed: list[str] = Field(default_factory=list)
     usage: dict[str, AgentUsage] = Field(default_factory=dict)
+    refused: list[str] = Field(default_factory=list)  # the coder's tool calls refused (outside the workspace)
+    review: ReviewCoverage | None = None  # None when no LLM reviewer looked this round
 
 
 class Coverage(BaseModel):
@@ -142,6 +143,8 @@ class RunView(BaseModel):
     coverage: Coverage = Field(default_factory=Coverage)
     notices: list[Notice] = Field(default_factory=list)
     usage: dict[str, AgentUsage] = Field(default_factory=dict)
+    baselined: int = 0  # findings accepted in `.cynic/baseline.json`: counted, not listed
+    review: str | None = None  # "base...head" when the view is a pull request's review
 
     @property
     def coder_rounds(self) -> int:
@@ -165,12 +168,20 @@ class RunView(BaseModel):
             counts[view.finding.severity] += 1
         return counts
 
+    def with_change(self, change: ReviewChange) -> list[FindingView]:
+        return [view for view in self.findings if view.change == change]
+
     def apply_waivers(self, waivers: list[Waiver], today: date) -> RunView:
-        """A copy in which open findings covered by a live waiver are waived; an expired waiver
-        stays visible on a finding that is open again."""
+        """A copy in which open findings matched by a live waiver are waived; a finding whose
+        waiver has expired stays open and shows the waiver. Matching is `apply_policy`'s."""
+        from cynic.policy.apply import match_entries
+
+        root = Path(self.root)
+        open_findings = [view.finding for view in self.findings if view.status != "fixed"]
+        waiver_of = match_entries(open_findings, waivers, lambda path: not (root / path).is_file())
         findings = []
         for view in self.findings:
-            waiver = next((w for w in waivers if w.covers(view.finding)), None) if view.status != "fixed" else None
+            waiver = waiver_of.get(view.finding.fingerprint) if view.status != "fixed" else None
             if waiver is None:
                 findings.append(view)
                 continue

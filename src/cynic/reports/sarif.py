@@ -151,12 +151,17 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
 def _descriptor_from_finding(finding: Finding) -> dict[str, Any]:
     summary = f"{finding.name} ({finding.source})"
     cwes = [c.removeprefix("CWE-") for c in finding.cwe]
-    return _shaped(finding.rule, finding.name, finding.severity, cwes, summary=summary, full=summary, help_text=finding.fix, precision=finding.confidence.value)
+    from cynic.reports.markdown import escape_markdown
+
+    return _shaped(finding.rule, finding.name, finding.severity, cwes, summary=summary, full=summary, help_text=finding.fix,
+                   help_markdown=escape_markdown(finding.fix), precision=finding.confidence.value)
 
 
 def _shaped(
-    code: str, name: str, severity: Severity, cwes: list[str], *, summary: str, full: str, help_text: str, precision: str
+    code: str, name: str, severity: Severity, cwes: list[str], *, summary: str, full: str, help_text: str, precision: str,
+    help_markdown: str | None = None,
 ) -> dict[str, Any]:
+    """A rule descriptor; `help_markdown` defaults to `help_text` (our own docs are markdown)."""
     properties: dict[str, Any] = {
         "tags": ["security", *(f"external/cwe/cwe-{number}" for number in cwes)],
         "precision": precision,
@@ -169,7 +174,7 @@ def _shaped(
         "name": name,
         "shortDescription": {"text": summary},
         "fullDescription": {"text": full},
-        "help": {"text": help_text, "markdown": help_text},
+        "help": {"text": help_text, "markdown": help_text if help_markdown is None else help_markdown},
         "defaultConfiguration": {"level": LEVEL[severity]},
         "properties": properties,
     }

@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cynic.reports.plain import review_lines, waiver_note
 from cynic.reports.run_view import FindingView, RunView
 from cynic.reports.visible_text import reveal
 
@@ -26,6 +27,9 @@ def render_run_terminal(view: RunView, console: Console) -> None:
                         f"waived {len(view.with_status('waived'))}; rounds {view.coder_rounds}"))
     if view.rounds:
         console.print(_rounds_table(view))
+        for round_ in view.rounds:
+            for line in review_lines(round_):
+                console.print(_text(line))
     if view.findings:
         console.print(_findings_table(view.findings))
     if view.llm_used:
@@ -60,8 +64,10 @@ def _findings_table(findings: list[FindingView]) -> Table:
     for item in findings:
         finding = item.finding
         status = item.status + (f" (round {item.fixed_round})" if item.fixed_round is not None else "")
+        if item.change is not None:
+            status = f"{item.change}, {status}"
         if item.waiver is not None:
-            status += f" by {item.waiver.owner}" + (" [expired]" if item.waiver_expired else "")
+            status += waiver_note(item)
         table.add_row(
             Text(finding.severity.value, style=SEVERITY_STYLE[finding.severity.value]),
             _text(finding.rule + (" (LLM)" if finding.source == "llm" else "")),
@@ -70,6 +76,8 @@ def _findings_table(findings: list[FindingView]) -> Table:
             _text(finding.message),
         )
     return table
+
+
 
 
 def _usage_table(view: RunView) -> Table:

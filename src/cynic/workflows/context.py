@@ -12,7 +12,7 @@ from cynic.agents.base import Coder
 from cynic.agents.security import SecurityAgent
 from cynic.sandbox.runner import Limits
 
-Reporter = Callable[[str, dict[str, Any]], None]  # (event, payload): prepared, coded, verified, audited, finished
+Reporter = Callable[[str, dict[str, Any]], None]  # (event, payload): prepared, coded, verified, auditing, audited, finished
 
 
 def _silent(event: str, payload: dict[str, Any]) -> None:

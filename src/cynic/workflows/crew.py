@@ -10,6 +10,7 @@ from pathlib import Path
 
 from cynic.agents.base import Coder, Reviewer
 from cynic.config import Settings
+from cynic.policy import Policy
 from cynic.sandbox.runner import Limits
 from cynic.workflows.run import Crew
 from cynic.workflows.state import Mode
@@ -25,10 +26,12 @@ def build_crew(
     run_dir: Path,
     test_cmd: str | None,
     llm_review: bool,
+    policy: Policy | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Crew:
     """The crew of one run of the repository at `root`. Raises `LLMError` (no model, no key) or
-    `RulebookError` (an unreadable rulebook) with a message that says what to do."""
+    `RulebookError` (an unreadable rulebook) with a message that says what to do. `policy` (the
+    repository's baseline and waivers) keeps accepted findings off the checklist."""
     from cynic.agents.security import SecurityAgent
 
     rulebook, protected = rulebook_for(settings, root)
@@ -36,7 +39,7 @@ def build_crew(
     recording = run_dir / RECORDING
     reviewer = _llm_reviewer(settings, recording, sleep) if llm_review else None
     coder = _deterministic_coder() if mode == "fix" else _llm_coder(settings, recording, sleep, sandbox_tests(test_cmd, limits))
-    return Crew(coder, SecurityAgent(reviewer, rulebook=rulebook), rulebook, protected, limits)
+    return Crew(coder, SecurityAgent(reviewer, rulebook=rulebook, policy=policy), rulebook, protected, limits)
 
 
 def rulebook_for(settings: Settings, root: Path) -> tuple[str, frozenset[str]]:

@@ -111,9 +111,16 @@ def audit(state: LoopState, runtime: Runtime[LoopContext]) -> LoopState:
     context = runtime.context
     workspace = _workspace(state)
     started = time.perf_counter()
+    analysed = 0
+
+    def files_analysed(count: int, total: int) -> None:
+        nonlocal analysed
+        analysed += count
+        context.report("auditing", {"state": state, "analysed": analysed, "total": total})
+
     try:
         diff = workspace.changes_since(state["base_commit"], protected=context.protected)
-        verdict = context.security.inspect(workspace.root, diff)
+        verdict = context.security.inspect(workspace.root, diff, files_analysed)
     except Exception as error:  # a reviewer or audit failure ends the run with status "error"; `cynic resume` retries
         return {"error": _failure(f"the security agent failed after round {state['round']}", error, state["run_id"])}
     checklist = [finding.model_dump(mode="json") for finding in verdict.findings]

@@ -14,11 +14,13 @@
   function apply() {
     var severities = checked("severity");
     var statuses = checked("status");
+    var changes = checked("change");
+    var byChange = form.querySelector("input[name='change']") !== null;
     var rule = form.elements.rule.value;
     var count = 0;
     rows.forEach(function (row) {
       var visible = severities[row.dataset.severity] === true && statuses[row.dataset.status] === true &&
-        (rule === "" || row.dataset.rule === rule);
+        (!byChange || row.dataset.change === undefined || changes[row.dataset.change] === true) && (rule === "" || row.dataset.rule === rule);
       row.hidden = !visible;
       if (visible) { count += 1; }
     });

@@ -25,6 +25,7 @@ _CI_PATHS = re.compile(r"^(?:\.github/workflows/|\.gitlab-ci\.yml$|\.ci/|\.circl
 _GUARDED_FILES = {
     ".cynic.toml": "cynic's configuration",
     ".cynic/baseline.json": "cynic's baseline of accepted findings",
+    ".cynic/waivers.json": "cynic's waivers of accepted risks",
 }
 _SECTION = re.compile(r"^\s*\[(?P<name>[^\]]+)\]")
 
@@ -36,8 +37,8 @@ class AgentWeakenedGuard(DiffRule):
     Flags, in what the coding agent changed during a run: a deleted test file or test
     function; a new skip (`@pytest.mark.skip`, `pytest.skip(...)`, `it.skip`, `xit`...); an
     assertion removed from a test; any edit to the user's rulebook, cynic's own configuration
-    (`.cynic.toml`, `[tool.cynic]` in `pyproject.toml`), the baseline (`.cynic/baseline.json`)
-    or CI configuration (`.github/workflows/`, `.gitlab-ci.yml`, `.ci/`).
+    (`.cynic.toml`, `[tool.cynic]` in `pyproject.toml`), the baseline (`.cynic/baseline.json`),
+    the waivers (`.cynic/waivers.json`) or CI configuration (`.github/workflows/`, `.gitlab-ci.yml`, `.ci/`).
 
     ## Why is this bad?
     A failing test or an audit finding is the loop's only evidence that the code is wrong.
