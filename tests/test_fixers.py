@@ -11,6 +11,7 @@ from cynic.agents.fixers import FIXERS, FixReport, apply_fixes
 from cynic.agents.fixers._workspace import Workspace
 from cynic.models import Confidence, Finding, Severity
 from cynic.parsing.python import parse_python
+from tests.fixers_harness import FIXER_FIXTURES as FIXTURES
 from tests.fixers_harness import fixture_cases, read_findings, tree_texts
 
 
@@ -112,3 +113,22 @@ def test_a_codemod_that_fails_is_undone_and_the_run_goes_on(tmp_path: Path) -> N
     assert report.unfixable["SEC001-1"].endswith("could not handle this code (ValueError: unexpected shape)")
     assert report.fixed == ["DOCK001-2"] and report.changed_paths == ["Dockerfile"]
     assert "USER appuser" in (tmp_path / "Dockerfile").read_text()
+
+
+@pytest.mark.parametrize("anchor", [14, 15, 17], ids=["route-decorator", "def-line", "lookup-line"])
+def test_an_ownership_finding_is_fixed_wherever_in_the_route_it_is_anchored(anchor: int, tmp_path: Path) -> None:
+    case = FIXTURES / "idor001_ownership_check"
+    work = _copy_before(case, tmp_path)
+    route = "backend/app/api/routes/items.py"
+    evidence = (work / route).read_text().splitlines()[anchor - 1].strip()
+
+    report = apply_fixes(work, [_finding("IDOR001", route, anchor, evidence)])
+
+    assert report.fixed == [f"IDOR001-{anchor}"]
+    read_item = _definition("read_item", (work / route).read_text())
+    assert read_item == _definition("read_item", (case / "after" / route).read_text())
+    assert "item.owner_id != current_user.id" in read_item
+
+
+def _definition(name: str, text: str) -> str:
+    return next(block for block in text.split("\n\n\n") if f"def {name}(" in block)

@@ -38,11 +38,14 @@ class PyFile:
         return sorted(found, key=lambda n: (self.positions[n].start.line, self.positions[n].start.column))
 
     def at_line(self, line: int, kind: type[N], where: Callable[[N], bool] = lambda _: True) -> N | None:
-        """The smallest node of a kind whose lines include `line`."""
+        """The smallest node of a kind whose lines include `line` (a definition's lines include its decorators)."""
         around = [n for n in self.nodes(kind, where) if self.start(n) <= line <= self.positions[n].end.line]
         return min(around, key=lambda n: self.positions[n].end.line - self.start(n), default=None)
 
     def start(self, node: cst.CSTNode) -> int:
+        """The node's first line: for a decorated function or class, its first decorator's line."""
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)) and node.decorators:
+            return self.positions[node.decorators[0]].start.line
         return self.positions[node].start.line
 
     def enclosing(self, node: cst.CSTNode, kind: type[N]) -> N | None:
