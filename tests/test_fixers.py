@@ -39,7 +39,7 @@ def _assert_parses(work: Path, changed: list[str]) -> None:
 @pytest.mark.parametrize("case", fixture_cases(), ids=lambda p: p.name)
 def test_fixers_turn_before_into_after(case: Path, tmp_path: Path) -> None:
     work = _copy_before(case, tmp_path)
-    findings, outcomes = read_findings(case)
+    findings, outcomes, follow_ups = read_findings(case)
 
     report = apply_fixes(work, findings)
 
@@ -52,12 +52,13 @@ def test_fixers_turn_before_into_after(case: Path, tmp_path: Path) -> None:
             assert fingerprint in report.fixed, report.unfixable.get(fingerprint)
         else:
             assert report.unfixable[fingerprint].startswith(expected), report.unfixable[fingerprint]
+    assert report.follow_ups == follow_ups
 
 
 @pytest.mark.parametrize("case", fixture_cases(), ids=lambda p: p.name)
 def test_fixers_change_nothing_the_second_time(case: Path, tmp_path: Path) -> None:
     work = _copy_before(case, tmp_path)
-    findings, _ = read_findings(case)
+    findings, _, _ = read_findings(case)
     apply_fixes(work, findings)
     fixed_once = tree_texts(work)
 

@@ -48,6 +48,7 @@ class CodingOutcome:
     addressed: list[str] = field(default_factory=list)  # fingerprints the coder says it fixed
     needs_human: list[str] = field(default_factory=list)  # fingerprints it cannot fix, and why, in `notes`
     notes: dict[str, str] = field(default_factory=dict)  # fingerprint -> why it was left
+    follow_ups: dict[str, str] = field(default_factory=dict)  # fingerprint it addressed -> what a person must still do
     usage: Usage = field(default_factory=Usage)
 
 

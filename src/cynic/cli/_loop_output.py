@@ -36,12 +36,18 @@ class LoopPrinter:
         elif event == "coded" and record is not None:
             commit = f"commit {record['commit'][:12]} ({len(record['files_changed'])} files)" if record["commit"] else "no change"
             self.line(f"round {record['round']}: coder: {record['coder_summary']}; {commit}")
+            self.follow_ups(record)
         elif event == "verified" and record is not None and record.get("test") is not None:
             test = record["test"]
             word = "passed" if test["passed"] else ("timed out" if test["timed_out"] else f"failed (exit {test['exit_code']})")
             self.line(f"round {record['round']}: tests {word} in {test['seconds']:.1f}s", style="green" if test["passed"] else "red")
         elif event == "audited" and record is not None:
             self.round_summary(record)
+
+    def follow_ups(self, record: dict[str, Any]) -> None:
+        """What a person must still do about the round's fixes (rotate a secret git history keeps)."""
+        for note in record.get("follow_ups", {}).values():
+            self.line(f"  still to do by hand: {note}", style="yellow")
 
     def round_summary(self, record: dict[str, Any]) -> None:
         open_count = len(record["checklist"])

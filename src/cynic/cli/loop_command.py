@@ -109,6 +109,7 @@ def show(run_id: str = typer.Argument(..., help="The run id, as listed by `cynic
             commit = record["commit"][:12] if record.get("commit") else "none"
             printer.line(f"round {record['round']}: commit {commit}; files: {', '.join(record.get('files_changed', [])) or 'none'}")
             printer.line(f"round {record['round']}: coder: {record.get('coder_summary', '')}")
+            printer.follow_ups(record)
             test = record.get("test")
             if test is not None:
                 printer.line(f"round {record['round']}: tests {'passed' if test['passed'] else 'failed'} ({test['command']})")

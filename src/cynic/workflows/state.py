@@ -48,6 +48,7 @@ class RoundRecord(TypedDict, total=False):
     coder_summary: str
     addressed: list[str]  # fingerprints the coder says it fixed
     needs_human: dict[str, str]  # fingerprint -> why the coder left it
+    follow_ups: dict[str, str]  # fingerprint the coder fixed -> what a person must still do (rotate a secret)
     usage: UsageRecord  # tokens and cost spent by the coder and the reviewer this round
     test: TestRecord | None  # None when no test command is configured
     checklist: list[dict]  # the open findings after the round (Finding.model_dump(mode="json"))

@@ -33,11 +33,12 @@ from cynic.agents.fixers import (
 from cynic.agents.fixers._workspace import Gone, Unfixable, Workspace, syntax_error
 from cynic.models import Finding
 
-Fixer = Callable[[Workspace, Finding], None]
+Fixer = Callable[[Workspace, Finding], "str | None"]
 """Edits the workspace so that the finding's place is compliant, or raises `Unfixable`.
 
-A fixer that finds the place already compliant returns without editing: running it twice
-changes nothing the second time.
+It returns what a person must still do after the fix (rotate a secret that git history keeps),
+or None. A fixer that finds the place already compliant returns without editing: running it
+twice changes nothing the second time.
 """
 
 FIXERS: dict[str, Fixer] = {
@@ -70,6 +71,7 @@ class FixReport:
     changed_paths: list[str] = field(default_factory=list)  # relative to the workspace, "/"-separated
     fixed: list[str] = field(default_factory=list)  # fingerprints of findings a fixer addressed
     unfixable: dict[str, str] = field(default_factory=dict)  # fingerprint -> why
+    follow_ups: dict[str, str] = field(default_factory=dict)  # fingerprint of a fixed finding -> what a person must still do
 
 
 def apply_fixes(workspace: Path, findings: list[Finding], *, fixers: Mapping[str, Fixer] = FIXERS) -> FixReport:
@@ -81,38 +83,41 @@ def apply_fixes(workspace: Path, findings: list[Finding], *, fixers: Mapping[str
         if fixer is None:
             report.unfixable[finding.fingerprint] = f"{NEEDS_HUMAN}: cynic has no codemod for {finding.rule}; {finding.fix}"
             continue
-        reason = _run(fixer, files, finding)
-        if reason is None:
+        fixed, note = _run(fixer, files, finding)
+        if fixed:
             report.fixed.append(finding.fingerprint)
+            if note:
+                report.follow_ups[finding.fingerprint] = note
         else:
-            report.unfixable[finding.fingerprint] = reason
+            report.unfixable[finding.fingerprint] = note  # type: ignore[assignment]
     files.flush()
     report.changed_paths = files.changed()
     return report
 
 
-def _run(fixer: Fixer, files: Workspace, finding: Finding) -> str | None:
-    """Run one fixer as a transaction; None when the finding is fixed, else why not."""
+def _run(fixer: Fixer, files: Workspace, finding: Finding) -> tuple[bool, str | None]:
+    """Run one fixer as a transaction: (True, what is still to do) when fixed, else (False, why not)."""
     before = files.snapshot()
+    follow_up = None
     try:
-        fixer(files, finding)
+        follow_up = fixer(files, finding)
     except Gone:
         pass  # nothing left to change where the finding was
     except Unfixable as error:
         if not error.keep_edits:
             files.restore(before)
-        return _needs_human(error.reason)
+        return False, _needs_human(error.reason)
     except Exception as error:  # a codemod meeting code it did not expect must not stop the run
         files.restore(before)
-        return _needs_human(f"the {finding.rule} codemod could not handle this code ({type(error).__name__}: {error})")
+        return False, _needs_human(f"the {finding.rule} codemod could not handle this code ({type(error).__name__}: {error})")
     for path in files.changed_since(before):
         problem = syntax_error(path, files.read(path)) if files.exists(path) else None
         if problem:
             files.restore(before)
-            return _needs_human(f"the {finding.rule} codemod would break {path} ({problem}), so it was undone")
+            return False, _needs_human(f"the {finding.rule} codemod would break {path} ({problem}), so it was undone")
     if files.changed_since(before) or finding.path in files.changed():
-        return None
-    return _needs_human(f"the {finding.rule} codemod found nothing to change at {finding.path}:{finding.line}")
+        return True, follow_up
+    return False, _needs_human(f"the {finding.rule} codemod found nothing to change at {finding.path}:{finding.line}")
 
 
 def _needs_human(reason: str) -> str:
