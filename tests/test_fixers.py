@@ -88,12 +88,12 @@ def test_an_edit_that_breaks_syntax_is_undone_and_reported(tmp_path: Path) -> No
 
 
 def test_a_rule_without_a_fixer_needs_an_llm_or_a_human(tmp_path: Path) -> None:
-    (tmp_path / "main.py").write_text("print(settings)\n")
+    (tmp_path / "main.py").write_text("@app.post('/notes')\nasync def create(request: Request):\n    data = await request.json()\n")
 
-    report = apply_fixes(tmp_path, [_finding("SEC002", "main.py", 1, "print(settings)")])
+    report = apply_fixes(tmp_path, [_finding("VAL001", "main.py", 3, "data = await request.json()")])
 
     assert report.fixed == [] and report.changed_paths == []
-    assert report.unfixable["SEC002-1"] == "needs an LLM or a human: cynic has no codemod for SEC002; do the right thing"
+    assert report.unfixable["VAL001-3"] == "needs an LLM or a human: cynic has no codemod for VAL001; do the right thing"
 
 
 def test_a_codemod_that_fails_is_undone_and_the_run_goes_on(tmp_path: Path) -> None:
