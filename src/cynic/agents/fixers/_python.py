@@ -130,7 +130,14 @@ def with_import(module: cst.Module, from_module: str, name: str | None = None) -
 
 
 def _with_alias(imported: cst.ImportFrom, name: str) -> cst.ImportFrom:
+    """`imported` with `name` added: in order when the names are sorted (as isort and ruff sort them), else last."""
     names = list(imported.names)  # type: ignore[arg-type]
+    keys = [_import_order(alias.evaluated_name) for alias in names]
+    if keys == sorted(keys) and _import_order(name) < keys[-1]:
+        position = next(i for i, key in enumerate(keys) if _import_order(name) < key)
+        first = cst.ImportAlias(name=cst.Name(name), comma=names[position].comma if position < len(names) - 1 else
+                                (names[-2].comma if len(names) > 1 else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))))
+        return imported.with_changes(names=[*names[:position], first, *names[position:]])
     last = names[-1]
     if imported.lpar is not None and "\n" in cst.Module([]).code_for_node(imported):
         separator = names[-2].comma if len(names) > 1 else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
@@ -140,6 +147,12 @@ def _with_alias(imported: cst.ImportFrom, name: str) -> cst.ImportFrom:
         names[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
         names.append(cst.ImportAlias(name=cst.Name(name)))
     return imported.with_changes(names=names)
+
+
+def _import_order(name: str) -> tuple[int, str]:
+    """isort's and ruff's default order of imported names: CONSTANTS, then Classes, then functions."""
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return kind, name
 
 
 def without_unused_import(module: cst.Module, from_module: str, name: str) -> cst.Module:
