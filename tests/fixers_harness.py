@@ -15,13 +15,15 @@ def fixture_cases() -> list[Path]:
     return sorted(p for p in FIXER_FIXTURES.iterdir() if (p / "findings.json").is_file())
 
 
-def read_findings(case: Path) -> tuple[list[Finding], dict[str, str]]:
-    """The findings of `findings.json` (evidence read from `before/`) and each one's expected outcome.
+def read_findings(case: Path) -> tuple[list[Finding], dict[str, str], dict[str, str]]:
+    """The findings of `findings.json` (evidence read from `before/`), each one's expected outcome,
+    and the follow-ups expected for fixed ones.
 
-    An outcome is "fixed", or the start of the reason it is left unfixable.
+    An outcome is "fixed", or the start of the reason it is left unfixable. A follow-up is what a
+    person must still do after the fix (`"follow_up"` in the entry).
     """
     fingerprint = Fingerprinter()
-    findings, outcomes = [], {}
+    findings, outcomes, follow_ups = [], {}, {}
     for entry in json.loads((case / "findings.json").read_text()):
         lines = (case / "before" / entry["path"]).read_text().splitlines()
         evidence = lines[entry["line"] - 1].strip() if entry["line"] <= len(lines) else ""
@@ -41,7 +43,9 @@ def read_findings(case: Path) -> tuple[list[Finding], dict[str, str]]:
         )
         findings.append(finding)
         outcomes[finding.fingerprint] = entry.get("expect", "fixed")
-    return findings, outcomes
+        if "follow_up" in entry:
+            follow_ups[finding.fingerprint] = entry["follow_up"]
+    return findings, outcomes, follow_ups
 
 
 def tree_texts(root: Path) -> dict[str, str]:

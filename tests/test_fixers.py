@@ -11,6 +11,7 @@ from cynic.agents.fixers import FIXERS, FixReport, apply_fixes
 from cynic.agents.fixers._workspace import Workspace
 from cynic.models import Confidence, Finding, Severity
 from cynic.parsing.python import parse_python
+from tests.fixers_harness import FIXER_FIXTURES as FIXTURES
 from tests.fixers_harness import fixture_cases, read_findings, tree_texts
 
 
@@ -38,7 +39,7 @@ def _assert_parses(work: Path, changed: list[str]) -> None:
 @pytest.mark.parametrize("case", fixture_cases(), ids=lambda p: p.name)
 def test_fixers_turn_before_into_after(case: Path, tmp_path: Path) -> None:
     work = _copy_before(case, tmp_path)
-    findings, outcomes = read_findings(case)
+    findings, outcomes, follow_ups = read_findings(case)
 
     report = apply_fixes(work, findings)
 
@@ -51,12 +52,13 @@ def test_fixers_turn_before_into_after(case: Path, tmp_path: Path) -> None:
             assert fingerprint in report.fixed, report.unfixable.get(fingerprint)
         else:
             assert report.unfixable[fingerprint].startswith(expected), report.unfixable[fingerprint]
+    assert report.follow_ups == follow_ups
 
 
 @pytest.mark.parametrize("case", fixture_cases(), ids=lambda p: p.name)
 def test_fixers_change_nothing_the_second_time(case: Path, tmp_path: Path) -> None:
     work = _copy_before(case, tmp_path)
-    findings, _ = read_findings(case)
+    findings, _, _ = read_findings(case)
     apply_fixes(work, findings)
     fixed_once = tree_texts(work)
 
@@ -86,12 +88,12 @@ def test_an_edit_that_breaks_syntax_is_undone_and_reported(tmp_path: Path) -> No
 
 
 def test_a_rule_without_a_fixer_needs_an_llm_or_a_human(tmp_path: Path) -> None:
-    (tmp_path / "main.py").write_text("print(settings)\n")
+    (tmp_path / "main.py").write_text("@app.post('/notes')\nasync def create(request: Request):\n    data = await request.json()\n")
 
-    report = apply_fixes(tmp_path, [_finding("SEC002", "main.py", 1, "print(settings)")])
+    report = apply_fixes(tmp_path, [_finding("VAL001", "main.py", 3, "data = await request.json()")])
 
     assert report.fixed == [] and report.changed_paths == []
-    assert report.unfixable["SEC002-1"] == "needs an LLM or a human: cynic has no codemod for SEC002; do the right thing"
+    assert report.unfixable["VAL001-3"] == "needs an LLM or a human: cynic has no codemod for VAL001; do the right thing"
 
 
 def test_a_codemod_that_fails_is_undone_and_the_run_goes_on(tmp_path: Path) -> None:
@@ -112,3 +114,22 @@ def test_a_codemod_that_fails_is_undone_and_the_run_goes_on(tmp_path: Path) -> N
     assert report.unfixable["SEC001-1"].endswith("could not handle this code (ValueError: unexpected shape)")
     assert report.fixed == ["DOCK001-2"] and report.changed_paths == ["Dockerfile"]
     assert "USER appuser" in (tmp_path / "Dockerfile").read_text()
+
+
+@pytest.mark.parametrize("anchor", [14, 15, 17], ids=["route-decorator", "def-line", "lookup-line"])
+def test_an_ownership_finding_is_fixed_wherever_in_the_route_it_is_anchored(anchor: int, tmp_path: Path) -> None:
+    case = FIXTURES / "idor001_ownership_check"
+    work = _copy_before(case, tmp_path)
+    route = "backend/app/api/routes/items.py"
+    evidence = (work / route).read_text().splitlines()[anchor - 1].strip()
+
+    report = apply_fixes(work, [_finding("IDOR001", route, anchor, evidence)])
+
+    assert report.fixed == [f"IDOR001-{anchor}"]
+    read_item = _definition("read_item", (work / route).read_text())
+    assert read_item == _definition("read_item", (case / "after" / route).read_text())
+    assert "item.owner_id != current_user.id" in read_item
+
+
+def _definition(name: str, text: str) -> str:
+    return next(block for block in text.split("\n\n\n") if f"def {name}(" in block)

@@ -182,3 +182,19 @@ def test_runs_are_listed_and_their_history_is_on_disk(tmp_path: Path) -> None:
     assert '"status": "clean"' in (folder / "run.json").read_text()
 
 
+
+
+def test_a_committed_env_secret_is_replaced_and_the_round_says_rotate_it(tmp_path: Path) -> None:
+    from cynic.agents.deterministic import DeterministicCoder
+
+    repo = make_repo(tmp_path / "repo", {"app.py": CLEAN_APP, ".env": "DEBUG=true\nJWT_SECRET=9f8e7d6c5b4a39281706f5e4d3c2b1a0\n"})
+
+    state = run_loop(repo, DeterministicCoder())
+
+    assert state["status"] == "clean" and state["round"] == 1
+    branch = git.Repo(repo).git
+    assert branch.show(f"{state['branch']}:.env") == "DEBUG=true\nJWT_SECRET=change-me"
+    assert ".gitignore" not in branch.ls_tree("--name-only", state["branch"]).split()
+    rotate = "the old value of `JWT_SECRET` (.env) is in git history: rotate it"
+    assert list(state["history"][1]["follow_ups"].values()) == [rotate]
+    assert f"Still to do by hand:\n- {rotate}" in branch.log("-1", "--format=%B", state["branch"])

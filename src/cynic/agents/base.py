@@ -51,6 +51,7 @@ class CodingOutcome:
     needs_human: list[str] = field(default_factory=list)  # fingerprints it cannot fix, and why, in `notes`
     notes: dict[str, str] = field(default_factory=dict)  # fingerprint -> why it was left
     refused: list[str] = field(default_factory=list)  # tool calls refused for reaching outside the workspace
+    follow_ups: dict[str, str] = field(default_factory=dict)  # fingerprint it addressed -> what a person must still do
     usage: Usage = field(default_factory=Usage)
 
 

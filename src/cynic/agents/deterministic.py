@@ -27,4 +27,5 @@ class DeterministicCoder:
             addressed=list(report.fixed),
             needs_human=list(report.unfixable),
             notes=dict(report.unfixable),
+            follow_ups=dict(report.follow_ups),
         )

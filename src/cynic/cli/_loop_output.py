@@ -41,6 +41,7 @@ class LoopPrinter:
         elif event == "coded" and record is not None:
             commit = f"commit {record['commit'][:12]} ({len(record['files_changed'])} files)" if record["commit"] else "no change"
             self.line(f"round {record['round']}: coder: {record['coder_summary']}; {commit}")
+            self.follow_ups(record)
             step = "running the tests" if state.get("test_cmd") else "the security agent is auditing"
             self.status.show(f"round {record['round']}: {step}")
         elif event == "verified" and record is not None:
@@ -65,6 +66,11 @@ class LoopPrinter:
     def idle(self) -> None:
         """Clear the live status line (before a final summary or an error)."""
         self.status.clear()
+
+    def follow_ups(self, record: dict[str, Any]) -> None:
+        """What a person must still do about the round's fixes (rotate a secret git history keeps)."""
+        for note in record.get("follow_ups", {}).values():
+            self.line(f"  still to do by hand: {note}", style="yellow")
 
     def round_summary(self, record: dict[str, Any]) -> None:
         open_count = len(record["checklist"])

@@ -40,6 +40,7 @@ def _round_lines(round_: RoundView) -> Iterator[str]:
     files = ", ".join(_one_line(path) for path in round_.files_changed) or "none"
     yield f"round {number}: commit {(round_.commit or 'none')[:12]}; files: {files}"
     yield f"round {number}: coder: {_one_line(round_.coder_summary)}"
+    yield from (f"  still to do by hand: {_one_line(note)}" for note in round_.follow_ups)
     if round_.test is not None:
         yield f"round {number}: tests {round_.test.word} ({_one_line(round_.test.command)})"
     yield from review_lines(round_)

@@ -121,6 +121,7 @@ def _rounds(history: list[dict[str, Any]], repository: RunRepository) -> tuple[l
             unparsed=record.get("unparsed", []),
             usage={AGENT_NAMES.get(agent, agent): AgentUsage(**spent) for agent, spent in record.get("usage", {}).items()},
             refused=record.get("refused", []),
+            follow_ups=list(record.get("follow_ups", {}).values()),
             review=ReviewCoverage(**record["review"]) if record.get("review") else None,
         ))
         ever_open.update(open_now)

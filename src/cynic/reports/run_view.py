@@ -109,6 +109,7 @@ class RoundView(BaseModel):
     unparsed: list[str] = Field(default_factory=list)
     usage: dict[str, AgentUsage] = Field(default_factory=dict)
     refused: list[str] = Field(default_factory=list)  # the coder's tool calls refused (outside the workspace)
+    follow_ups: list[str] = Field(default_factory=list)  # what a person must still do about the round's fixes
     review: ReviewCoverage | None = None  # None when no LLM reviewer looked this round
 
 

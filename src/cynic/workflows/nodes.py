@@ -76,6 +76,7 @@ def code(state: LoopState, runtime: Runtime[LoopContext]) -> LoopState:
         coder_summary=outcome.summary,
         addressed=outcome.addressed,
         needs_human=outcome.notes or {fp: "" for fp in outcome.needs_human},
+        follow_ups=outcome.follow_ups,
         usage={"coder": _usage(outcome.usage)} if outcome.usage.total_tokens or outcome.usage.cost else {},  # codemods spend nothing
         refused=list(outcome.refused),
         timings={"coder": coder_seconds},
@@ -202,6 +203,9 @@ def _commit_message(number: int, outcome: CodingOutcome, checklist: list[dict]) 
         lines.extend(f"- {f['rule']} {f['name']} at {f['path']}:{f['line']}" for f in addressed)
     else:
         lines.append("Addresses no finding of the checklist by the coder's account.")
+    if outcome.follow_ups:
+        lines.extend(["", "Still to do by hand:"])
+        lines.extend(f"- {note}" for note in outcome.follow_ups.values())
     return "\n".join(lines) + "\n"
 
 

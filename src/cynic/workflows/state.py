@@ -56,6 +56,7 @@ class RoundRecord(TypedDict, total=False):
     coder_summary: str
     addressed: list[str]  # fingerprints the coder says it fixed
     needs_human: dict[str, str]  # fingerprint -> why the coder left it
+    follow_ups: dict[str, str]  # fingerprint the coder fixed -> what a person must still do (rotate a secret)
     usage: dict[str, UsageRecord]  # per agent ("coder", "reviewer"): tokens and cost spent this round
     refused: list[str]  # the coder's tool calls refused for naming a path outside the workspace
     review: ReviewRecord | None  # None when no LLM reviewer looked at the round

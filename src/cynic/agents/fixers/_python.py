@@ -38,11 +38,14 @@ class PyFile:
         return sorted(found, key=lambda n: (self.positions[n].start.line, self.positions[n].start.column))
 
     def at_line(self, line: int, kind: type[N], where: Callable[[N], bool] = lambda _: True) -> N | None:
-        """The smallest node of a kind whose lines include `line`."""
+        """The smallest node of a kind whose lines include `line` (a definition's lines include its decorators)."""
         around = [n for n in self.nodes(kind, where) if self.start(n) <= line <= self.positions[n].end.line]
         return min(around, key=lambda n: self.positions[n].end.line - self.start(n), default=None)
 
     def start(self, node: cst.CSTNode) -> int:
+        """The node's first line: for a decorated function or class, its first decorator's line."""
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)) and node.decorators:
+            return self.positions[node.decorators[0]].start.line
         return self.positions[node].start.line
 
     def enclosing(self, node: cst.CSTNode, kind: type[N]) -> N | None:
@@ -127,7 +130,14 @@ def with_import(module: cst.Module, from_module: str, name: str | None = None) -
 
 
 def _with_alias(imported: cst.ImportFrom, name: str) -> cst.ImportFrom:
+    """`imported` with `name` added: in order when the names are sorted (as isort and ruff sort them), else last."""
     names = list(imported.names)  # type: ignore[arg-type]
+    keys = [_import_order(alias.evaluated_name) for alias in names]
+    if keys == sorted(keys) and _import_order(name) < keys[-1]:
+        position = next(i for i, key in enumerate(keys) if _import_order(name) < key)
+        first = cst.ImportAlias(name=cst.Name(name), comma=names[position].comma if position < len(names) - 1 else
+                                (names[-2].comma if len(names) > 1 else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))))
+        return imported.with_changes(names=[*names[:position], first, *names[position:]])
     last = names[-1]
     if imported.lpar is not None and "\n" in cst.Module([]).code_for_node(imported):
         separator = names[-2].comma if len(names) > 1 else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
@@ -137,6 +147,12 @@ def _with_alias(imported: cst.ImportFrom, name: str) -> cst.ImportFrom:
         names[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
         names.append(cst.ImportAlias(name=cst.Name(name)))
     return imported.with_changes(names=names)
+
+
+def _import_order(name: str) -> tuple[int, str]:
+    """isort's and ruff's default order of imported names: CONSTANTS, then Classes, then functions."""
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return kind, name
 
 
 def without_unused_import(module: cst.Module, from_module: str, name: str) -> cst.Module:

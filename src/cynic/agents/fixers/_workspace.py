@@ -16,8 +16,8 @@ from cynic.source import FileKind, kind_of
 class Unfixable(Exception):
     """A fixer cannot fix this finding; the message says why and what a person should do.
 
-    `keep_edits` keeps the safe part a fixer did (e.g. `.env` added to `.gitignore`) while the
-    finding itself stays open.
+    `keep_edits` keeps the safe part a fixer did (e.g. a rate limiter wired into the app while
+    one login route is left to a person) while the finding itself stays open.
     """
 
     def __init__(self, reason: str, *, keep_edits: bool = False) -> None:

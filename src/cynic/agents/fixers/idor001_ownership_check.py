@@ -5,8 +5,10 @@ Shapes fixed: `item = session.get(Model, id)` or `item = session.exec(select(Mod
 current-user parameter (`current_user: CurrentUser`, `user = Depends(get_current_user)`), where
 `Model` has an `owner_id` or `user_id` column. Right after the lookup, or after the route's own
 `if not item: raise ...`, it inserts `if item is None or item.owner_id != current_user.id: raise
-HTTPException(status_code=404, detail="Not found")`. A lookup in a helper or a service, a model
-with no owner column and a route with no current user are left to a person.
+HTTPException(status_code=404, detail="Not found")`. The finding may name the lookup's line or
+the route (its decorator or `def` line), in which case the handler's one lookup is checked. A
+lookup in a helper or a service, a handler with several lookups, a model with no owner column
+and a route with no current user are left to a person.
 """
 
 from __future__ import annotations
@@ -25,10 +27,10 @@ FIRST_ROW = frozenset({"first", "one_or_none", "scalar_one_or_none", "one"})
 def fix(files: Workspace, finding: Finding) -> None:
     line = locate(files, finding)
     module = py.load(files, finding.path)
-    assign = module.at_line(line, cst.Assign, lambda a: _looked_up_model(a.value) is not None)
+    assign = module.at_line(line, cst.Assign, _is_lookup) or _only_lookup_of_route(module, line)
     if assign is None or not isinstance(assign.targets[0].target, cst.Name):
-        raise Unfixable(f"no `row = session.get(Model, id)`-style lookup at {finding.path}:{line}: a lookup in a "
-                        "helper or service needs a person to filter it by owner")
+        raise Unfixable(f"no `row = session.get(Model, id)`-style lookup at {finding.path}:{line}, nor exactly one in "
+                        "the route there: a lookup in a helper or service needs a person to filter it by owner")
     function = module.enclosing(assign, cst.FunctionDef)
     user = _current_user(function) if function is not None else None
     if function is None or py.route_decorator(function) is None or user is None:
@@ -48,6 +50,19 @@ def fix(files: Workspace, finding: Finding) -> None:
     body.insert(index, cst.parse_statement(f"if {missing}{row}.{owner} != {user}.id:\n"
                                            f'    raise HTTPException(status_code=404, detail="Not found")\n'))
     py.save(files, finding.path, py.with_import(module.replace(block, block.with_changes(body=body)), "fastapi", "HTTPException"))
+
+
+def _is_lookup(assign: cst.Assign) -> bool:
+    return _looked_up_model(assign.value) is not None
+
+
+def _only_lookup_of_route(module: py.PyFile, line: int) -> cst.Assign | None:
+    """The lookup of the route handler at `line` (a finding anchored at the route), when it has exactly one."""
+    handler = module.at_line(line, cst.FunctionDef, lambda f: py.route_decorator(f) is not None)
+    if handler is None:
+        return None
+    lookups = [a for a in module.nodes(cst.Assign, _is_lookup) if module.enclosing(a, cst.FunctionDef) is handler]
+    return lookups[0] if len(lookups) == 1 else None
 
 
 def _looked_up_model(value: cst.BaseExpression) -> str | None:

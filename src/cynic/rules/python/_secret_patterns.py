@@ -24,6 +24,10 @@ _SECRET_KEY_QUALIFIERS = frozenset(
      "anthropic", "aws", "sendgrid", "mailgun", "twilio", "google", "github", "slack", "recaptcha", "captcha", "admin",
      "write", "read", "deploy", "ssh", "gpg", "pgp", "rsa", "ec", "cipher", "vapid", "turnstile", "x"}
 )
+_SETTING_WORDS = {
+    # fetch's `credentials` option and `Request.credentials`: a mode, not a credential
+    "credentials": frozenset({"include", "same-origin", "omit"}),
+}
 _RANDOM_LOOKING = re.compile(r"(?=.*[0-9])(?=.*[A-Za-z])[A-Za-z0-9+/=_\-]{16,}")
 _PLACEHOLDER = re.compile(
     r"^(?:<[^>]*>|\{\{.*\}\}|\$\{.*\}|x{3,}|\*{3,}|\.{3}|change[-_ ]?(?:me|this|it)\w*|replace[-_ ]?me\w*|your[-_ ].*"
@@ -69,10 +73,18 @@ def is_named_secret(name: str, value: str) -> bool:
     a random-looking value of some other `*_KEY` (`MAPS_KEY = "a9F3..."`, not `ROOT_KEY = "__root__"`)."""
     if url_with_credentials(value):
         return True
+    if _is_setting_word(name, value):
+        return False
     if is_secret_name(name):
         return is_secret_value(value, name)
     parts = words(name)
     return bool(parts) and parts[-1] in ("key", "keys") and bool(_RANDOM_LOOKING.fullmatch(value))
+
+
+def _is_setting_word(name: str, value: str) -> bool:
+    """True for a secret-sounding option set to one of its fixed modes: `credentials: "include"`."""
+    parts = words(name)
+    return bool(parts) and value.strip().lower() in _SETTING_WORDS.get(parts[-1], frozenset())
 
 
 def is_placeholder(value: str) -> bool:

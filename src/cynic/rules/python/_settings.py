@@ -16,7 +16,14 @@ from cynic.parsing.pyast import FunctionNode, dotted_name, last_name
 _CONFIG_MODULE = re.compile(r"(?:^|\.)(?:config|settings|conf|configuration)(?:$|\.)")
 _OBJECT_NAMES = frozenset({"settings", "config", "cfg", "conf", "app_settings", "app_config", "SETTINGS", "CONFIG"})
 _SECRET_FIELD = re.compile(r"secret|password|passwd|token|api_?key|private|credential|dsn|database_ur[il]", re.I)
+_NOT_A_SECRET = re.compile(r"(?:expire|expires|expiry|minutes|seconds|hours|days|ttl|length|algorithm|name|header|prefix)$", re.I)
 _SAFE_TYPES = ("SecretStr", "SecretBytes")
+
+
+def is_secret_field(name: str, annotation: str = "") -> bool:
+    """A settings field holding a secret in plain text: `SECRET_KEY: str`, `DATABASE_URL`;
+    not `SECRET_KEY: SecretStr`, not `ACCESS_TOKEN_EXPIRE_MINUTES`."""
+    return bool(_SECRET_FIELD.search(name)) and not _NOT_A_SECRET.search(name) and not any(t in annotation for t in _SAFE_TYPES)
 
 
 @dataclass
@@ -27,6 +34,7 @@ class SettingsNames:
     classes: set[str] = field(default_factory=set)
     getters: set[str] = field(default_factory=set)
     modules: set[str] = field(default_factory=set)
+    secret_fields: set[str] | None = None  # the plain-text secret fields of this file's settings classes, if any
 
     def is_settings(self, node: ast.AST | None) -> bool:
         """`settings`, `get_settings()`, `config.settings`: the whole settings object."""
@@ -47,7 +55,7 @@ class SettingsNames:
         }
         params |= {a.arg for a, d in zip(reversed(function.args.args), reversed(function.args.defaults)) if self._injected(d)}
         params |= {a.arg for a, d in zip(function.args.kwonlyargs, function.args.kw_defaults) if self._injected(d)}
-        return SettingsNames(self.objects | params, self.classes, self.getters, self.modules) if params else self
+        return SettingsNames(self.objects | params, self.classes, self.getters, self.modules, self.secret_fields) if params else self
 
     def _injected(self, node: ast.AST | None) -> bool:
         if isinstance(node, ast.Subscript) and last_name(node.value) == "Annotated":
@@ -76,7 +84,9 @@ def settings_names(tree: ast.Module) -> SettingsNames:
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.modules.update(a.asname or a.name for a in node.names if a.name in ("config", "settings"))
         elif isinstance(node, ast.ClassDef) and any((last_name(b) or "").endswith("BaseSettings") for b in node.bases):
-            (safe if _all_secrets_wrapped(node) else names.classes).add(node.name)
+            secrets = _secret_fields(node)
+            (names.classes if secrets else safe).add(node.name)
+            names.secret_fields = (names.secret_fields or set()) | secrets
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and re.fullmatch(r"get_(?:\w+_)?(?:settings|config)", node.name):
             names.getters.add(node.name)
         elif isinstance(node, ast.Assign):
@@ -89,9 +99,11 @@ def settings_names(tree: ast.Module) -> SettingsNames:
     return names
 
 
-def _all_secrets_wrapped(cls: ast.ClassDef) -> bool:
-    for statement in cls.body:
-        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-            if _SECRET_FIELD.search(statement.target.id) and not any(t in (dotted_name(statement.annotation) or ast.unparse(statement.annotation)) for t in _SAFE_TYPES):
-                return False
-    return True
+def _secret_fields(cls: ast.ClassDef) -> set[str]:
+    """The class's fields that hold a secret in plain text."""
+    return {
+        statement.target.id
+        for statement in cls.body
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
+        and is_secret_field(statement.target.id, dotted_name(statement.annotation) or ast.unparse(statement.annotation))
+    }

@@ -31,7 +31,8 @@ class HardcodedSecret(FileRule):
     committed `.env` it flags real-looking values of secret-named keys (placeholders such as
     `changethis` are not real secrets and are not reported; `.env.example` files are checked for
     credential shapes only); in compose files, literal secret values under `environment:`
-    (`${VAR}` interpolation is fine); in TS/JS, `const API_KEY = "..."` and credential shapes.
+    (`${VAR}` interpolation is fine); in TS/JS, `const API_KEY = "..."` and credential shapes
+    (fetch's `credentials: "include"` / `"same-origin"` / `"omit"` is a mode, not a secret).
 
     ## Why is this bad?
     A secret in the repository is shared with everyone who can read it, every fork and CI

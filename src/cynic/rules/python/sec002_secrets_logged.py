@@ -10,7 +10,7 @@ from cynic.models import Severity
 from cynic.parsing.pyast import call_name, functions, last_name, scope_nodes
 from cynic.rules.base import FileRule, Hit
 from cynic.rules.python._routes import is_route
-from cynic.rules.python._settings import SettingsNames, settings_names
+from cynic.rules.python._settings import SettingsNames, is_secret_field, settings_names
 from cynic.source import FileKind, SourceFile
 
 _MENTIONS = re.compile(r"settings|config|cfg|conf\b", re.I)  # cheap text filter before the tree walk
@@ -29,7 +29,9 @@ class SecretsLogged(FileRule):
     or dumped (`model_dump()`, `dict()`, `vars()`, `__dict__`), to a logger or `print`, also
     inside an f-string or `%`-formatting, or returned whole from a route. Logging one field
     (`settings.ENVIRONMENT`) is fine, and so is a settings class of the same file whose secret
-    fields are all `SecretStr`.
+    fields are all `SecretStr`, a `model_dump(include={...})` of non-secret fields only, and a
+    `model_dump(exclude={...})` that leaves out the secret fields (all of them, when the class is
+    in the same file; some, when it is not and cannot be read).
 
     ## Why is this bad?
     Settings hold the JWT signing key, database password and API keys. Logs are shipped to
@@ -100,7 +102,7 @@ def _leaks(node: ast.AST | None, names: SettingsNames) -> bool:
     if isinstance(node, ast.Call):
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in _DUMPS and names.is_settings(func.value):
-            return True
+            return not _hides_secrets(node, names)
         if last_name(func) in _WRAPPERS and any(_leaks(a, names) for a in node.args):
             return True
         if isinstance(func, ast.Attribute) and func.attr == "format":
@@ -117,3 +119,28 @@ def _leaks(node: ast.AST | None, names: SettingsNames) -> bool:
     if isinstance(node, ast.Dict):
         return any(_leaks(v, names) for v in node.values)
     return False
+
+
+def _hides_secrets(dump: ast.Call, names: SettingsNames) -> bool:
+    """`model_dump(include={non-secret fields})`, or `model_dump(exclude={the secret fields})`."""
+    include, exclude = _field_names(_keyword(dump, "include")), _field_names(_keyword(dump, "exclude"))
+    if include is not None:
+        return not any(is_secret_field(name) for name in include)
+    if exclude is None:
+        return False
+    if names.secret_fields is not None:
+        return names.secret_fields <= exclude
+    return any(is_secret_field(name) for name in exclude)
+
+
+def _keyword(call: ast.Call, name: str) -> ast.keyword | None:
+    return next((kw for kw in call.keywords if kw.arg == name), None)
+
+
+def _field_names(keyword: ast.keyword | None) -> set[str] | None:
+    """The names of a literal `{"A", "B"}` / `["A"]` / `{"A": True}`; None for anything else."""
+    node = keyword.value if keyword is not None else None
+    elements = node.keys if isinstance(node, ast.Dict) else node.elts if isinstance(node, (ast.Set, ast.List, ast.Tuple)) else None
+    if elements is None or not all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in elements):
+        return None
+    return {e.value for e in elements}  # type: ignore[union-attr]

@@ -17,7 +17,7 @@ _PHRASES = (
         r"\b(?:was|were|has\s+been|have\s+been|is)\s+already\s+(?:been\s+)?(?:audited|reviewed|approved|vetted|pen-?tested|security[- ]reviewed)",
         r"\b(?:mark|treat|consider|classify)\s+(?:this|it|the\s+\w+)\s+as\s+(?:safe|secure|clean|compliant|audited)\b",
         rf"\b(?:note|message|instructions?|attention|hint)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?{_AUDIENCE}\b",
-        rf"^\W*(?:dear\s+|hey\s+|hello\s+)?(?:the\s+)?{_AUDIENCE}\s*[,:]\s*(?:please\s+)?(?:ignore|skip|do\s+not|don't|report|treat|approve)",
+        rf"^[^\w\n]*(?:dear\s+|hey\s+|hello\s+)?(?:the\s+)?{_AUDIENCE}\s*[,:]\s*(?:please\s+)?(?:ignore|skip|do\s+not|don't|report|treat|approve)",
         r"\byou\s+are\s+(?:now\s+)?(?:a|an|the)\s+(?:helpful|friendly|lenient)\b",
 )
 # One alternation over the whole text: a single scan per file, whatever the number of phrases.

@@ -1,5 +1,6 @@
 import uuid
 from datetime import datetime, timezone
+from typing import Literal
 
 from pydantic import ConfigDict, EmailStr
 from sqlmodel import Field, Relationship, SQLModel
@@ -102,3 +103,17 @@ class Token(SQLModel):
 # Contents of JWT token
 class TokenPayload(SQLModel):
     sub: str | None = None
+
+
+# Request bodies of the settings page and of the import from the old app
+class UserPreferences(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    theme: Literal["light", "dark"] | None = None
+    language: str | None = Field(default=None, min_length=2, max_length=10)
+
+
+class NotesImport(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    notes: list[NoteCreate] = Field(default_factory=list, max_length=1000)

@@ -10,6 +10,7 @@ from app.models import (
     Message,
     UpdatePassword,
     User,
+    UserPreferences,
     UserPublic,
     UserRegister,
     UsersPublic,
@@ -84,11 +85,13 @@ def update_password_me(
 
 
 @router.patch("/me/preferences", response_model=UserPublic)
-def update_preferences(session: SessionDep, current_user: CurrentUser, payload: dict) -> Any:
+def update_preferences(
+    session: SessionDep, current_user: CurrentUser, preferences_in: UserPreferences
+) -> Any:
     """
     Save UI preferences (theme, language) sent by the settings page.
     """
-    current_user.sqlmodel_update(payload)
+    current_user.sqlmodel_update(preferences_in.model_dump(exclude_unset=True))
     session.add(current_user)
     session.commit()
     session.refresh(current_user)
