@@ -19,6 +19,7 @@ from cynic.rules.python._secret_patterns import (
 _DOTENV = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
 _COMPOSE_ENTRY = re.compile(r"""^\s*(?:-\s*)?["']?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=|:\s)\s*(.*?)["']?\s*$""")
 _SCRIPT_LITERAL = re.compile(r"""([A-Za-z_$][\w$]*)["']?\s*(?::\s*[\w.<>\[\]| ]+\s*)?[:=]\s*(["'`])((?:(?!\2).)*)\2""")
+_FETCH_CREDENTIALS_MODES = frozenset({"include", "same-origin", "omit"})  # `credentials: "include"` is a fetch option
 _EXAMPLE_FILE = re.compile(r"\.(?:example|sample|template|tpl|dist|defaults?)(?:\.|$)", re.I)
 
 Found = tuple[int, str]
@@ -71,6 +72,8 @@ def script_secrets(lines: list[str]) -> Iterator[Found]:
             continue
         for match in _SCRIPT_LITERAL.finditer(text):
             key, value = match.group(1), match.group(3)
+            if key.lower() == "credentials" and value in _FETCH_CREDENTIALS_MODES:
+                continue
             if "${" not in value and is_named_secret(key, value):
                 yield number, f"`{key}` is assigned a hard-coded secret."
                 break
