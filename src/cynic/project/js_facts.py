@@ -15,7 +15,7 @@ from cynic.parsing.tsjs import ScriptTree, arguments, line, string_value, text, 
 from cynic.project import FactExtractor
 from cynic.project.js_html import SANITIZER_MODULES, HtmlSink, html_sinks, sanitizing_functions
 from cynic.project.js_modules import resolve_module
-from cynic.project.js_requests import AxiosCall, AxiosInstance, CredentialsSwitch, FetchCall, axios_facts, fetch_calls, generated_client_facts
+from cynic.project.js_requests import AxiosCall, AxiosInstance, CredentialsSwitch, FetchCall, FetchClient, axios_facts, fetch_calls, generated_client_facts
 from cynic.project.js_storage import StorageWrite, storage_writes
 from cynic.project.js_tokens import key_name, names_a_token, value_token_evidence
 from cynic.source import FileKind, SourceFile
@@ -24,6 +24,7 @@ _TOKENISH = re.compile(r"token|jwt|bearer", re.I)
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _SERVER_PATH = re.compile(r"(?:^|/)pages/api/|(?:^|/)app/(?:.*/)?route\.[cm]?[jt]s$|\.server\.[cm]?[jt]sx?$|(?:^|/)middleware\.[jt]s$")
 _SERVER_MARKER = re.compile(r"""^\s*["']use server["']|^\s*import\s+["']server-only["']""", re.M)
+_CLIENT_MARKER = re.compile(r"""^\s*["']use client["']""", re.M)
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,11 @@ class ScriptFacts:
     default_export: str
     storage_writes: tuple[StorageWrite, ...]
     token_calls: tuple[TokenCall, ...]
-    fetch_calls: tuple[FetchCall, ...]
+    fetch_calls: tuple[FetchCall | FetchClient, ...]
     axios: tuple[AxiosInstance | AxiosCall | CredentialsSwitch, ...]
     client_configs: tuple[CredentialsSwitch, ...]
     server_side: bool
+    client_directive: bool
     html_sinks: tuple[HtmlSink, ...]
     sanitizing_functions: tuple[str, ...]
 
@@ -77,6 +79,7 @@ def extract_script_facts(source: SourceFile) -> ScriptFacts:
         axios=tuple(axios_facts(tree)),
         client_configs=tuple(generated_client_facts(tree)),
         server_side=bool(_SERVER_PATH.search(source.path) or _SERVER_MARKER.search(source.text[:2000])),
+        client_directive=bool(_CLIENT_MARKER.search(source.text[:2000])),
         html_sinks=tuple(html_sinks(tree, sanitizers, {i.local for i in imported})),
         sanitizing_functions=tuple(sanitizing_functions(tree, sanitizers)),
     )
