@@ -24,8 +24,8 @@ _SECRET_KEY_QUALIFIERS = frozenset(
      "anthropic", "aws", "sendgrid", "mailgun", "twilio", "google", "github", "slack", "recaptcha", "captcha", "admin",
      "write", "read", "deploy", "ssh", "gpg", "pgp", "rsa", "ec", "cipher", "vapid", "turnstile", "x"}
 )
-# `TOKEN_STORAGE_KEY`, `JWT_COOKIE_KEY`: the name of a slot that holds a secret, not the secret.
-_SLOT_QUALIFIERS = frozenset({"storage", "cache", "cookie", "header", "param", "query", "field", "state", "persist", "local", "lookup"})
+# `TOKEN_STORAGE_KEY`, `ACCESS_TOKEN_KEY`: the name of a slot that holds a secret, not the secret.
+_SLOT_QUALIFIERS = frozenset({"token", "storage", "cache", "cookie", "header", "param", "query", "field", "state", "persist", "local", "lookup"})
 # Keys their vendors publish to browsers by design: `RECAPTCHA_SITE_KEY`, `ALGOLIA_SEARCH_KEY`, `VAPID_PUBLIC_KEY`.
 _PUBLIC_QUALIFIERS = frozenset({"public", "publishable", "site", "search"})
 # Publishable values: Stripe `pk_live_...` / `pk_test_...`, Mapbox public tokens `pk.eyJ...`.
