@@ -21,9 +21,9 @@ _PHRASES = (
         r"\b(?:was|were|has\s+been|have\s+been|is)\s+already\s+(?:been\s+)?(?:audited|reviewed|approved|vetted|pen-?tested|security[- ]reviewed)",
         r"\b(?:mark|treat|consider|classify)\s+(?:this|it|the\s+\w+)\s+as\s+(?:safe|secure|clean|compliant|audited)\b",
         rf"\b(?:note|message|instructions?|attention|hint)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?{_AUDIENCE}\b",
-        rf"^\W*(?:dear\s+|hey\s+|hello\s+)?(?:the\s+)?{_AUDIENCE}\s*[,:]\s*(?:please\s+)?(?:ignore|skip|do\s+not|don't|report|treat|approve)",
+        rf"^[^\w\n]*(?:dear\s+|hey\s+|hello\s+)?(?:the\s+)?{_AUDIENCE}\s*[,:]\s*(?:please\s+)?(?:ignore|skip|do\s+not|don't|report|treat|approve)",
         r"\byou\s+are\s+(?:now\s+)?(?:a|an|the)\s+(?:helpful|friendly|lenient)\b",
-        rf"^\W*(?:(?:dear|hey|hello|attention|note\s+(?:to|for))\s+)?(?:the\s+|all\s+|any\s+)?{_MACHINE_AUDIENCE}\s*[,:][ \t]+\w+(?:[^\w\n]+\w+){{3}}",  # a sentence, not a `key: value`
+        rf"^[^\w\n]*(?:(?:dear|hey|hello|attention|note\s+(?:to|for))\s+)?(?:the\s+|all\s+|any\s+)?{_MACHINE_AUDIENCE}\s*[,:][ \t]+\w+(?:[^\w\n]+\w+){{3}}",  # a sentence, not a `key: value`
         rf"\b{_MACHINE_AUDIENCE}\s+(?:should|must|need\s+to|are\s+to)\s+(?:ignore|skip|approve|not\s+(?:flag|report|mention|raise))",
         r"\bif\s+you\s+are\s+(?:an?\s+)?(?:ai|llm|language\s+model|automated|bot)\b",
         r"\b(?:out\s+of\s+scope|exempt(?:ed)?)\s+(?:for|from)\s+(?:automated|ai|llm)\s+(?:code\s+|security\s+)?(?:review|scanning|audit)",
