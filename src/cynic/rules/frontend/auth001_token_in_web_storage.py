@@ -17,8 +17,11 @@ class TokenInWebStorage(ProjectRule):
     Finds tokens written to web storage: `localStorage.setItem(key, value)` (also through
     `window.`, `sessionStorage`, `localStorage.token = ...` and `localStorage["jwt"] = ...`) where
     the value is a token (`res.data.access_token`, `token`, a `Bearer ...` string) or the key names
-    one (`"jwt"`, `TOKEN_KEY`); `useLocalStorage("token")` hooks; zustand's `persist` middleware
-    over state holding a token; redux-persist persisting the auth state.
+    one (`"jwt"`, `TOKEN_KEY`); a whole login response (`JSON.stringify(data)` after
+    `const { data } = await api.post("/auth/login")`, medium confidence); `useLocalStorage("token")`
+    hooks; zustand's `persist` middleware over state holding a token; redux-persist persisting the
+    auth state (medium confidence: the slice is named for auth, its content is not read). Keys
+    such as `auth` or `session` with no token in sight are reported with low confidence.
 
     A small storage wrapper is followed across files. The finding sits where the token is visible:
     on the wrapper's `setItem` when the wrapper itself says it stores a token
