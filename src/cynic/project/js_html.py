@@ -70,17 +70,17 @@ def html_sinks(tree: ScriptTree, sanitizer_imports: set[str], imported: set[str]
 
 def sanitizing_functions(tree: ScriptTree, sanitizer_imports: set[str]) -> Iterator[str]:
     """Names of the file's named functions whose every return is sanitized markup."""
-    for kind in ("function_declaration", "arrow_function", "function_expression"):
-        for function in tree.nodes(kind) if kind == "function_declaration" else _arrow_declarations(tree, kind):
-            returned = returned_expressions(function)
-            if returned and all(is_sanitized(r, tree, sanitizer_imports) for r in returned):
-                yield function_name(function)
+    for function in [*tree.nodes("function_declaration"), *_function_values(tree)]:
+        returned = returned_expressions(function)
+        if returned and all(is_sanitized(r, tree, sanitizer_imports) for r in returned):
+            yield function_name(function)
 
 
-def _arrow_declarations(tree: ScriptTree, kind: str) -> Iterator[Node]:
+def _function_values(tree: ScriptTree) -> Iterator[Node]:
+    """`const f = (...) => ...` and `const f = function (...) {...}`."""
     for declarator in tree.nodes("variable_declarator"):
         value = unwrap(declarator.child_by_field_name("value"))
-        if value is not None and value.type == kind:
+        if value is not None and value.type in ("arrow_function", "function_expression"):
             yield value
 
 
