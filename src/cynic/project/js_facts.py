@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from cynic.parsing.tsjs import ScriptTree, arguments, line, string_value, text, unwrap
 from cynic.project import FactExtractor
-from cynic.project.js_requests import AxiosCall, AxiosInstance, CredentialsSwitch, FetchCall, axios_facts, fetch_calls, generated_client_facts
+from cynic.project.js_html import SANITIZER_MODULES, HtmlSink, html_sinks, sanitizing_functions
+from cynic.project.js_modules import resolve_module
+from cynic.project.js_requests import AxiosCall, AxiosInstance, CredentialsSwitch, FetchCall, FetchClient, axios_facts, fetch_calls, generated_client_facts
 from cynic.project.js_storage import StorageWrite, storage_writes
 from cynic.project.js_tokens import key_name, names_a_token, value_token_evidence
 from cynic.source import FileKind, SourceFile
@@ -22,6 +24,7 @@ _TOKENISH = re.compile(r"token|jwt|bearer", re.I)
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _SERVER_PATH = re.compile(r"(?:^|/)pages/api/|(?:^|/)app/(?:.*/)?route\.[cm]?[jt]s$|\.server\.[cm]?[jt]sx?$|(?:^|/)middleware\.[jt]s$")
 _SERVER_MARKER = re.compile(r"""^\s*["']use server["']|^\s*import\s+["']server-only["']""", re.M)
+_CLIENT_MARKER = re.compile(r"""^\s*["']use client["']""", re.M)
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,13 @@ class ScriptFacts:
     default_export: str
     storage_writes: tuple[StorageWrite, ...]
     token_calls: tuple[TokenCall, ...]
-    fetch_calls: tuple[FetchCall, ...]
+    fetch_calls: tuple[FetchCall | FetchClient, ...]
     axios: tuple[AxiosInstance | AxiosCall | CredentialsSwitch, ...]
     client_configs: tuple[CredentialsSwitch, ...]
     server_side: bool
+    client_directive: bool
+    html_sinks: tuple[HtmlSink, ...]
+    sanitizing_functions: tuple[str, ...]
 
     def imported(self, local: str) -> ImportedName | None:
         return next((item for item in self.imports if item.local == local), None)
@@ -62,8 +68,10 @@ class ScriptFacts:
 def extract_script_facts(source: SourceFile) -> ScriptFacts:
     """Read one parsed script's facts (see the module docstring)."""
     tree: ScriptTree = source.tree
+    imported = tuple(imports(tree))
+    sanitizers = {i.local for i in imported if i.module.lower() in SANITIZER_MODULES}
     return ScriptFacts(
-        imports=tuple(imports(tree)),
+        imports=imported,
         default_export=_default_export(tree),
         storage_writes=tuple(storage_writes(tree)),
         token_calls=tuple(_token_calls(tree)),
@@ -71,7 +79,30 @@ def extract_script_facts(source: SourceFile) -> ScriptFacts:
         axios=tuple(axios_facts(tree)),
         client_configs=tuple(generated_client_facts(tree)),
         server_side=bool(_SERVER_PATH.search(source.path) or _SERVER_MARKER.search(source.text[:2000])),
+        client_directive=bool(_CLIENT_MARKER.search(source.text[:2000])),
+        html_sinks=tuple(html_sinks(tree, sanitizers, {i.local for i in imported})),
+        sanitizing_functions=tuple(sanitizing_functions(tree, sanitizers)),
     )
+
+
+def defined_in(path: str, callee: str, scripts: dict[str, ScriptFacts]) -> tuple[str, str] | None:
+    """(file, qualified function name) a call in `path` refers to, following the file's imports.
+
+    `saveToken` defined in the file itself gives (path, "saveToken"); `storage.set` with
+    `import { storage } from "./lib/storage"` gives ("src/lib/storage.ts", "storage.set");
+    None for a package import or a module that is not audited.
+    """
+    head, dot, rest = callee.partition(".")
+    imported = scripts[path].imported(head)
+    if imported is None:
+        return path, callee
+    target = resolve_module(path, imported.module, scripts.keys())
+    if target is None:
+        return None
+    if imported.imported == "*":
+        return target, rest
+    name = scripts[target].default_export if imported.imported == "default" else imported.imported
+    return target, name + dot + rest
 
 
 def imports(tree: ScriptTree) -> Iterator[ImportedName]:

@@ -1,7 +1,8 @@
 """Facts about HTTP requests in one script: do they send the auth cookie?
 
 `fetch` calls with their target (the app's own API, a third party, unknown) and credentials
-mode; axios instances, bare axios calls, and everything that turns credentials on elsewhere
+mode, the same for the fetch wrappers ky and ofetch (`ky.get(url, options)`, instances from
+`ky.create({prefixUrl, credentials})` / `ofetch.create({baseURL, credentials})`); axios instances, bare axios calls, and everything that turns credentials on elsewhere
 (`axios.defaults.withCredentials = true`, an interceptor that sets `config.withCredentials`,
 the generated client's `OpenAPI.WITH_CREDENTIALS`, `client.setConfig({credentials: "include"})`).
 """
@@ -21,6 +22,9 @@ OWN, THIRD_PARTY, UNKNOWN = "own", "third-party", "unknown"
 _API_NAME = re.compile(r"api|base|backend|server|host|origin|endpoint", re.I)  # `url` alone says nothing
 _LOCAL_HOST = re.compile(r"^(?:https?:)?//(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?:[:/]|$)", re.I)
 _STATIC_ASSET = re.compile(r"\.(?:json|svg|png|jpe?g|gif|webp|md|txt|csv|wasm|xml|ya?ml|woff2?)(?:[?#]|$)", re.I)
+_FETCH_NAMES = frozenset({"fetch", "window.fetch", "globalThis.fetch", "self.fetch", "ky", "ofetch"})
+_FETCH_WRAPPERS = frozenset({"ky", "ofetch"})
+_WRAPPER_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "raw"})
 _AXIOS_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "postForm", "putForm", "patchForm"})
 
 
@@ -32,6 +36,17 @@ class FetchCall:
     target: str
     credentials: str
     init_from_caller: bool
+
+
+@dataclass(frozen=True)
+class FetchClient:
+    """`const name = ky.create({...})` (or `ky.extend`, `ofetch.create`): a configured fetch wrapper."""
+
+    library: str
+    name: str
+    line: int
+    credentials: str
+    target: str
 
 
 @dataclass(frozen=True)
@@ -98,15 +113,28 @@ def _classify_literal(value: str) -> str:
     return THIRD_PARTY
 
 
-def fetch_calls(tree: ScriptTree) -> Iterator[FetchCall]:
+def fetch_calls(tree: ScriptTree) -> Iterator[FetchCall | FetchClient]:
+    """`fetch(url, init)`, `ky.post(url, options)` and the fetch-wrapper instances a file creates."""
     for call, name in tree.calls():
-        if name not in ("fetch", "window.fetch", "globalThis.fetch", "self.fetch") or call.type != "call_expression":
+        if call.type != "call_expression":
             continue
+        library, _, method = name.partition(".")
         args = arguments(call)
-        if not args:
-            continue
-        credentials, from_caller = _fetch_credentials(call, args[1] if len(args) > 1 else None, tree)
-        yield FetchCall(line(call), classify_target(args[0], tree), credentials, from_caller)
+        if library in _FETCH_WRAPPERS and method in ("create", "extend"):
+            yield _fetch_client(call, library, args[0] if args else None, tree)
+        elif args and (name in _FETCH_NAMES or (library in _FETCH_WRAPPERS and method in _WRAPPER_METHODS)):
+            credentials, from_caller = _fetch_credentials(call, args[1] if len(args) > 1 else None, tree)
+            yield FetchCall(line(call), classify_target(args[0], tree), credentials, from_caller)
+
+
+def _fetch_client(call: Node, library: str, options: Node | None, tree: ScriptTree) -> FetchClient:
+    holder = call.parent
+    name = text(holder.child_by_field_name("name")) if holder is not None and holder.type == "variable_declarator" else ""
+    config = tree.resolve(options)
+    base = object_property(config, "prefixUrl") or object_property(config, "prefix") or object_property(config, "baseURL")
+    target = classify_target(base, tree) if base is not None else OWN
+    credentials, _ = _fetch_credentials(call, options, tree) if options is not None else ("omitted", False)
+    return FetchClient(library, name, line(call), credentials, OWN if target == UNKNOWN else target)
 
 
 def _fetch_credentials(call: Node, init: Node | None, tree: ScriptTree) -> tuple[str, bool]:

@@ -17,7 +17,7 @@ from cynic.parsing.tsjs import (
     Node, ScriptTree, arguments, callee_name, enclosing_function, function_name, identifiers_in,
     line, object_keys, object_property, parameter_names, returned_expressions, string_value, text, unwrap,
 )
-from cynic.project.js_tokens import is_constant, key_name, names_a_session, names_a_token, value_token_evidence
+from cynic.project.js_tokens import is_constant, key_name, login_response_evidence, names_a_session, names_a_token, value_token_evidence
 
 _WEB_STORAGE = re.compile(r"\b(?:localStorage|sessionStorage)\b")
 _STORAGE_HOOK = re.compile(r"^use(?:Local|Session)Storage(?:State|Value)?$")
@@ -90,6 +90,8 @@ def _write(node: Node, key: Node | None, value: Node | None, tree: ScriptTree) -
     if evidence is None and value_param is not None and names_a_token(qualified.rpartition(".")[2]):
         evidence = f"the wrapper `{qualified}`"
     confidence = "high"
+    if evidence is None and (evidence := login_response_evidence(value, tree)) is not None:
+        confidence = "medium"
     if evidence is None and names_a_session(key_text) and not is_constant(value):
         evidence, confidence = f"the key `{key_text}`", "low"
     return StorageWrite(line(node), evidence, confidence, qualified, key_param, value_param)

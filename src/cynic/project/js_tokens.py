@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cynic.parsing.tsjs import Node, ScriptTree, dotted_name, string_value, template_head, text, unwrap
+from cynic.parsing.tsjs import (
+    Node, ScriptTree, arguments, callee_name, dotted_name, string_value, template_head, text, unwrap,
+)
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 TOKEN_WORDS = frozenset({"token", "tokens", "jwt", "bearer", "jwttoken", "accesstoken", "idtoken"})
@@ -19,6 +21,8 @@ NOT_A_TOKEN = frozenset(
     {"expiry", "expires", "expiration", "exp", "expire", "type", "csrf", "xsrf", "ttl", "timestamp", "count", "has", "is", "valid", "fcm", "push", "device", "notification", "theme"}
 )
 SESSIONISH_WORDS = frozenset({"auth", "session", "credentials", "sid"})
+# A request that logs in: `api.post("/auth/login")`, `fetch("/api/v1/login/access-token")`, `LoginService.loginAccessToken(...)`.
+_LOGIN_REQUEST = re.compile(r"log_?in|sign_?in|sign-in|authenticate|access[-_]?token|oauth/token|/token\b", re.I)
 _GENERIC_PROPERTIES = frozenset({"access", "refresh", "id", "value", "current", "data", "result", "payload"})
 
 
@@ -113,3 +117,59 @@ def key_name(node: Node | None, tree: ScriptTree) -> str:
     resolved_literal = string_value(resolved)
     own_name = dotted_name(node).rpartition(".")[2]
     return f"{own_name} {resolved_literal}" if resolved_literal is not None else own_name
+
+
+def login_response_evidence(node: Node | None, tree: ScriptTree) -> str | None:
+    """A reason when the value is a whole login response: `JSON.stringify(data)` after
+    `const { data } = await api.post("/auth/login", ...)`, `response.data`, `await res.json()`."""
+    node = unwrap(node)
+    if node is not None and node.type == "call_expression" and callee_name(node) == "JSON.stringify":
+        node = unwrap(next(iter(arguments(node)), None))
+    root = _response_root(node)
+    return f"`{text(node)[:40]}`, the response of a login request" if root and _from_login(root, tree, 2) else None
+
+
+def _response_root(node: Node | None) -> str | None:
+    """`data` for `data`, `res.data`, `await res.json()`; None for a part of it (`data.user`)."""
+    node = unwrap(node)
+    if node is not None and node.type == "call_expression" and callee_name(node).endswith(".json"):
+        node = unwrap(node.child_by_field_name("function").child_by_field_name("object"))
+    while node is not None and node.type == "member_expression" and text(node.child_by_field_name("property")) in _GENERIC_PROPERTIES:
+        node = unwrap(node.child_by_field_name("object"))
+    return text(node) if node is not None and node.type == "identifier" else None
+
+
+def _from_login(name: str, tree: ScriptTree, depth: int) -> bool:
+    """Is the variable `name` (also destructured) the result of a login request, or one step from it?"""
+    for declarator in tree.nodes("variable_declarator"):
+        target, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
+        if target is None or value is None or name not in _bound_names(target):
+            continue
+        calls = [c for c in (unwrap(value), *_calls_in(value)) if c is not None and c.type == "call_expression"]
+        if any(_LOGIN_REQUEST.search(callee_name(c)) or any(_LOGIN_REQUEST.search(text(a)) for a in arguments(c) if a.type in ("string", "template_string")) for c in calls):
+            return True
+        previous = _response_root(value)
+        if depth > 1 and previous not in (None, name) and _from_login(previous, tree, depth - 1):
+            return True
+    return False
+
+
+def _bound_names(pattern: Node) -> set[str]:
+    """Names a declaration binds: `x`, `{ data }`, `{ data: body }`, `[a, b]`."""
+    if pattern.type == "identifier":
+        return {text(pattern)}
+    found = {text(pattern)} if pattern.type == "shorthand_property_identifier_pattern" else set()
+    for child in pattern.named_children:
+        if child.type == "pair_pattern":
+            child = child.child_by_field_name("value") or child
+        found |= _bound_names(child)
+    return found
+
+
+def _calls_in(node: Node) -> Iterator[Node]:
+    stack = list(node.named_children)
+    while stack:
+        current = stack.pop()
+        if current.type == "call_expression":
+            yield current
+        stack.extend(current.named_children)

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from cynic.models import Confidence, Severity
 from cynic.project import Project
-from cynic.project.js_facts import ScriptFacts
-from cynic.project.js_modules import resolve_module
+from cynic.project.js_facts import ScriptFacts, defined_in
 from cynic.rules.base import Hit, ProjectRule
 
 
@@ -18,8 +17,11 @@ class TokenInWebStorage(ProjectRule):
     Finds tokens written to web storage: `localStorage.setItem(key, value)` (also through
     `window.`, `sessionStorage`, `localStorage.token = ...` and `localStorage["jwt"] = ...`) where
     the value is a token (`res.data.access_token`, `token`, a `Bearer ...` string) or the key names
-    one (`"jwt"`, `TOKEN_KEY`); `useLocalStorage("token")` hooks; zustand's `persist` middleware
-    over state holding a token; redux-persist persisting the auth state.
+    one (`"jwt"`, `TOKEN_KEY`); a whole login response (`JSON.stringify(data)` after
+    `const { data } = await api.post("/auth/login")`, medium confidence); `useLocalStorage("token")`
+    hooks; zustand's `persist` middleware over state holding a token; redux-persist persisting the
+    auth state (medium confidence: the slice is named for auth, its content is not read). Keys
+    such as `auth` or `session` with no token in sight are reported with low confidence.
 
     A small storage wrapper is followed across files. The finding sits where the token is visible:
     on the wrapper's `setItem` when the wrapper itself says it stores a token
@@ -75,23 +77,9 @@ class TokenInWebStorage(ProjectRule):
             return
         for path, facts in scripts.items():
             for call in facts.token_calls:
-                target = _wrapper_of(path, call.callee, facts, scripts)
+                target = defined_in(path, call.callee, scripts)
                 params = wrappers.get(target) if target else None
                 why = next((w for index, w in call.token_args if params and index in params), None)
                 if why is not None:
                     yield self.hit(path, call.line, f"A token goes into web storage through `{call.callee}`: {why}.")
 
-
-def _wrapper_of(path: str, callee: str, facts: ScriptFacts, scripts: dict[str, ScriptFacts]) -> tuple[str, str] | None:
-    """(file, qualified function name) a call refers to, following the file's imports."""
-    head, dot, rest = callee.partition(".")
-    imported = facts.imported(head)
-    if imported is None:
-        return path, callee
-    target = resolve_module(path, imported.module, scripts.keys())
-    if target is None:
-        return None
-    if imported.imported == "*":
-        return target, rest
-    name = scripts[target].default_export if imported.imported == "default" else imported.imported
-    return target, name + dot + rest

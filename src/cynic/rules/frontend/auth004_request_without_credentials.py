@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from cynic.models import Confidence, Severity
 from cynic.project import Project
 from cynic.project.js_facts import ScriptFacts
-from cynic.project.js_requests import OWN, THIRD_PARTY, UNKNOWN, AxiosCall, AxiosInstance, CredentialsSwitch
+from cynic.project.js_runtime import server_side_scripts
+from cynic.project.js_requests import THIRD_PARTY, UNKNOWN, AxiosCall, AxiosInstance, CredentialsSwitch, FetchClient
 from cynic.rules.base import Hit, ProjectRule
 
 
@@ -15,23 +16,31 @@ class RequestWithoutCredentials(ProjectRule):
     """A request to the app's own API is sent without credentials.
 
     ## What it does
-    Reads every `fetch`, axios instance and axios call in the frontend, with what the whole
-    project does to them: `fetch` to the app's API (a relative URL, `${API_URL}/...`,
-    `import.meta.env.VITE_API_URL`) without `credentials: "include"`; an `axios.create({...})`
-    without `withCredentials: true` that no `instance.defaults.withCredentials = true` or request
-    interceptor fixes; `axios.get(...)` without it while `axios.defaults` leaves it off; the
-    generated client's `OpenAPI.WITH_CREDENTIALS: false` never switched on; a
-    `client.setConfig({ baseUrl })` without `credentials: "include"`. Calls to third-party
-    absolute URLs are left alone, and helpers that add credentials make their callers compliant.
+    Reads every request the browser code makes, with what the whole project does to it:
+    - `fetch` (and ky/ofetch calls) to the app's API (a relative URL, `${API_URL}/...`,
+      `import.meta.env.VITE_API_URL`) without `credentials: "include"`;
+    - a ky/ofetch client created (`ky.create({ prefixUrl })`) without `credentials: "include"`;
+    - an `axios.create({...})` without `withCredentials: true` that no
+      `instance.defaults.withCredentials = true` or request interceptor turns on, and
+      `axios.get(...)` without it while `axios.defaults` leaves it off;
+    - the generated client's `OpenAPI.WITH_CREDENTIALS: false` never switched on, and a
+      `client.setConfig({ baseUrl })` without `credentials: "include"`.
 
-    Findings sit on the `fetch`/axios call, on the `axios.create` line for an instance (one
-    finding however many calls use it), and on the config line for generated clients.
+    Calls to third-party absolute URLs and static files are left alone; a helper that adds
+    credentials makes its callers compliant. Server-only code is skipped: Next.js route
+    handlers, middleware, `"use server"` / `server-only` modules, and App Router server
+    components (`page.tsx`, `layout.tsx` without `"use client"`, and what only they import).
+
+    A finding sits on the `fetch`/axios call, on the line creating a shared client (once, however
+    many calls use it), and on the config line for generated clients. Calls whose target or
+    options cynic cannot trace are reported with low confidence.
 
     ## Why is this bad?
-    With the token in an HttpOnly cookie, the cookie is the credential: a request that does not
-    send it is unauthenticated, and an API on another origin (`api.example.com`) only receives
-    it with `credentials: "include"` / `withCredentials: true`. Code that "works" without it is
-    usually reading the token from somewhere scripts can reach instead.
+    The rulebook keeps the JWT in an HttpOnly cookie, so the cookie is the credential: a request
+    that does not send it is unauthenticated, and an API on another origin (`api.example.com`)
+    only receives it with `credentials: "include"` / `withCredentials: true`. Frontend code that
+    "works" without it is almost always sending a token it read from somewhere scripts can reach
+    (see AUTH001) instead.
 
     ## Example
     ```ts src/api/items.ts
@@ -64,8 +73,9 @@ class RequestWithoutCredentials(ProjectRule):
         scripts: dict[str, ScriptFacts] = dict(project.facts_of("script"))
         switches = [s for f in scripts.values() for s in (*f.axios, *f.client_configs) if isinstance(s, CredentialsSwitch)]
         enabled = {s.client for s in switches if s.enabled and s.kind.startswith("axios")}
+        server_side = project.derived("js-server-side", lambda _: server_side_scripts(scripts))
         for path, facts in scripts.items():
-            if facts.server_side:
+            if path in server_side:
                 continue
             yield from self._fetches(path, facts)
             yield from self._axios(path, facts, enabled)
@@ -79,6 +89,10 @@ class RequestWithoutCredentials(ProjectRule):
         for call in facts.fetch_calls:
             if call.target == THIRD_PARTY or call.credentials in ("include", "delegated"):
                 continue
+            if isinstance(call, FetchClient):
+                label = f"`{call.name}`" if call.name else f"A {call.library} client"
+                yield self.hit(path, call.line, f'{label} is created with {call.library} without `credentials: "include"`; none of its requests send the auth cookie.')
+                continue
             mode = "without credentials" if call.credentials == "omitted" else f'with credentials: "{call.credentials}"'
             doubt = call.target == UNKNOWN or call.init_from_caller
             yield self.hit(
@@ -88,7 +102,7 @@ class RequestWithoutCredentials(ProjectRule):
 
     def _axios(self, path: str, facts: ScriptFacts, enabled: set[str]) -> Iterator[Hit]:
         for fact in facts.axios:
-            if isinstance(fact, AxiosInstance) and fact.target == OWN:
+            if isinstance(fact, AxiosInstance) and fact.target != THIRD_PARTY:
                 fixed_elsewhere = fact.with_credentials is None and ({fact.name, "axios"} & enabled)
                 if not fact.with_credentials and not fixed_elsewhere:
                     label = f"`{fact.name}`" if fact.name else "An axios instance"

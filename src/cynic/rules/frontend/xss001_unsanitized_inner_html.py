@@ -1,35 +1,32 @@
-"""XSS001: HTML rendered with dangerouslySetInnerHTML (or innerHTML) without DOMPurify."""
+"""XSS001: HTML rendered with dangerouslySetInnerHTML (or innerHTML) without a sanitizer."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from cynic.models import Confidence, Severity
-from cynic.parsing.tsjs import (
-    Node, ScriptTree, arguments, callee_name, dotted_name, line, object_property, returned_expressions,
-    string_value, text, unwrap,
-)
-from cynic.project.js_facts import imports
-from cynic.rules.base import FileRule, Hit
-from cynic.source import FileKind, SourceFile
-
-SANITIZER_MODULES = frozenset({"dompurify", "isomorphic-dompurify", "sanitize-html", "xss"})
-_SANITIZER_NAME = re.compile(r"saniti[sz]e|purify", re.I)
-_HTML_SINKS = (".innerHTML", ".outerHTML")
+from cynic.project import Project
+from cynic.project.js_facts import ScriptFacts, defined_in
+from cynic.project.js_html import RAW, SANITIZED, HtmlSink
+from cynic.rules.base import Hit, ProjectRule
 
 
-class UnsanitizedInnerHtml(FileRule):
+class UnsanitizedInnerHtml(ProjectRule):
     """HTML is rendered from a value that was not sanitized.
 
     ## What it does
-    Finds `dangerouslySetInnerHTML={{ __html: value }}` where `value` is not the result of
-    `DOMPurify.sanitize(...)`. The sanitizer is recognised directly, through a variable
-    (`const clean = DOMPurify.sanitize(html)`), a `useMemo(() => DOMPurify.sanitize(html), [html])`,
-    a default or named import of `dompurify` / `isomorphic-dompurify` under any name, and a local
-    helper that returns it. A constant string (`__html: "<br/>"`) carries no input and is not
-    reported. `element.innerHTML = value` assignments are reported the same way, with medium
-    confidence. The finding sits on the `dangerouslySetInnerHTML` attribute.
+    Finds markup rendered as HTML that did not go through a sanitizer:
+    `dangerouslySetInnerHTML={{ __html: value }}`, `element.innerHTML = value` (also `outerHTML`,
+    `document.getElementById("x")!.innerHTML`) and `element.insertAdjacentHTML(where, value)`.
+    The value counts as sanitized when it comes out of DOMPurify (`dompurify`,
+    `isomorphic-dompurify`), `sanitize-html` or `xss` under any import name, a function named
+    for sanitizing or escaping (`sanitizeHtml`, `escapeHtml`), a variable, `useMemo` or helper
+    returning one of those (also a helper imported from another file of the project), or a
+    template whose every `${...}` is one of those or a number. Constant markup
+    (`__html: "<br/>"`) is not reported.
+
+    The finding sits on the `dangerouslySetInnerHTML` attribute or the assignment. DOM sinks and
+    values cynic cannot trace are reported with medium confidence.
 
     ## Why is this bad?
     Markup from users, a CMS, markdown or an API response can carry `<img onerror=...>` or
@@ -62,66 +59,24 @@ class UnsanitizedInnerHtml(FileRule):
     name = "unsanitized-inner-html"
     severity = Severity.HIGH
     cwe = (79,)
-    fix = "Pass the markup through DOMPurify first: `dangerouslySetInnerHTML={{ __html: DOMPurify.sanitize(html) }}`, or render it as text."
-    kinds = frozenset({FileKind.SCRIPT})
+    fix = "Pass the markup through DOMPurify first (`dangerouslySetInnerHTML={{ __html: DOMPurify.sanitize(html) }}`, `el.innerHTML = DOMPurify.sanitize(html)`), or render it as text (`{text}`, `el.textContent = text`)."
 
-    def check_file(self, source: SourceFile) -> Iterator[Hit]:
-        tree: ScriptTree = source.tree
-        sanitizers = {i.local for i in imports(tree) if i.module.lower() in SANITIZER_MODULES}
-        for attribute in tree.nodes("jsx_attribute"):
-            name = attribute.named_children[0] if attribute.named_children else None
-            if name is None or text(name) != "dangerouslySetInnerHTML" or len(attribute.named_children) < 2:
-                continue
-            value = attribute.named_children[1]
-            expression = unwrap(value.named_children[0]) if value.type == "jsx_expression" and value.named_children else None
-            html = _html_of(expression, tree)
-            if html is None:
-                yield self.hit(source.path, line(attribute), "dangerouslySetInnerHTML gets markup cynic cannot trace to DOMPurify.sanitize.", confidence=Confidence.MEDIUM)
-            elif not is_sanitized(html, tree, sanitizers):
-                yield self.hit(source.path, line(attribute), f"dangerouslySetInnerHTML renders `{text(html)[:60]}` without DOMPurify.sanitize.")
-        for assignment in tree.nodes("assignment_expression"):
-            target = dotted_name(assignment.child_by_field_name("left"))
-            right = assignment.child_by_field_name("right")
-            if target.endswith(_HTML_SINKS) and assignment.children[1].type == "=" and not is_sanitized(right, tree, sanitizers):
-                yield self.hit(source.path, line(assignment), f"`{target}` is assigned `{text(right)[:60]}` without DOMPurify.sanitize.", confidence=Confidence.MEDIUM)
+    def check_project(self, project: Project) -> Iterator[Hit]:
+        scripts: dict[str, ScriptFacts] = dict(project.facts_of("script"))
+        for path, facts in scripts.items():
+            for sink in facts.html_sinks:
+                if sink.verdict == SANITIZED or _sanitized_by_helper(path, sink, scripts):
+                    continue
+                where = "dangerouslySetInnerHTML" if sink.react else "HTML"
+                if sink.verdict == RAW:
+                    message = f"{where} renders `{sink.rendered}` without DOMPurify.sanitize."
+                else:
+                    message = f"{where} gets markup cynic cannot trace to DOMPurify.sanitize: `{sink.rendered}`."
+                certain = sink.verdict == RAW and sink.react
+                yield self.hit(path, sink.line, message, confidence=None if certain else Confidence.MEDIUM)
 
 
-def _html_of(expression: Node | None, tree: ScriptTree) -> Node | None:
-    """The `__html` value of `{{ __html: x }}`, of a variable holding it, or of `createMarkup()`."""
-    resolved = tree.resolve(expression)
-    if resolved is not None and resolved.type == "call_expression":
-        function = tree.resolve(resolved.child_by_field_name("function"))
-        returned = returned_expressions(function) if function is not None and "function" in function.type else []
-        resolved = tree.resolve(returned[0]) if len(returned) == 1 else None
-    value = object_property(resolved, "__html")
-    return unwrap(value) if value is not None else None
-
-
-def is_sanitized(node: Node | None, tree: ScriptTree, sanitizers: set[str], depth: int = 4) -> bool:
-    """True when the value is constant markup or comes out of a sanitizer."""
-    node = unwrap(node)
-    if node is None or depth == 0:
-        return False
-    if string_value(node) is not None or node.type in ("null", "undefined"):
-        return True
-    if node.type in ("identifier", "shorthand_property_identifier"):
-        resolved = tree.resolve(node)
-        return resolved is not None and resolved.type != node.type and is_sanitized(resolved, tree, sanitizers, depth - 1)
-    if node.type == "ternary_expression":
-        return all(is_sanitized(node.child_by_field_name(f), tree, sanitizers, depth - 1) for f in ("consequence", "alternative"))
-    if node.type == "binary_expression" and text(node.child_by_field_name("operator")) in ("??", "||"):
-        return all(is_sanitized(node.child_by_field_name(f), tree, sanitizers, depth - 1) for f in ("left", "right"))
-    if node.type != "call_expression":
-        return False
-    name = callee_name(node)
-    head = name.partition(".")[0]
-    if head in sanitizers or _SANITIZER_NAME.search(name.rpartition(".")[2]) or name == "DOMPurify.sanitize":
-        return True
-    args = arguments(node)
-    if name in ("useMemo", "React.useMemo", "useCallback") and args:
-        return all(is_sanitized(r, tree, sanitizers, depth - 1) for r in returned_expressions(args[0])) if "function" in args[0].type else False
-    function = tree.resolve(node.child_by_field_name("function"))
-    if function is not None and "function" in function.type:
-        returned = returned_expressions(function)
-        return bool(returned) and all(is_sanitized(r, tree, sanitizers, depth - 1) for r in returned)
-    return False
+def _sanitized_by_helper(path: str, sink: HtmlSink, scripts: dict[str, ScriptFacts]) -> bool:
+    """The markup is the return value of a function from another project file that sanitizes."""
+    target = defined_in(path, sink.helper, scripts) if sink.helper else None
+    return target is not None and target[1] in scripts[target[0]].sanitizing_functions

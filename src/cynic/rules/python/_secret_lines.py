@@ -1,4 +1,4 @@
-"""Line readers for secrets in files cynic does not parse as Python: `.env`, compose, TS/JS.
+"""Line readers for secrets in files cynic does not parse as Python: `.env`, compose, TS/JS, Dockerfiles.
 
 Each yields (line, message). Placeholders (`changethis`, `<password>`) in these configuration
 files are not real-looking secrets and are not reported; `.env.example`-style files are checked
@@ -19,6 +19,8 @@ from cynic.rules.python._secret_patterns import (
 _DOTENV = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
 _COMPOSE_ENTRY = re.compile(r"""^\s*(?:-\s*)?["']?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=|:\s)\s*(.*?)["']?\s*$""")
 _SCRIPT_LITERAL = re.compile(r"""([A-Za-z_$][\w$]*)["']?\s*(?::\s*[\w.<>\[\]| ]+\s*)?[:=]\s*(["'`])((?:(?!\2).)*)\2""")
+_DOCKER_VARIABLES = re.compile(r"^\s*(?:ENV|ARG)\s+(.+)$", re.I)
+_DOCKER_ASSIGNMENT = re.compile(r"""([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)""")
 _EXAMPLE_FILE = re.compile(r"\.(?:example|sample|template|tpl|dist|defaults?)(?:\.|$)", re.I)
 
 Found = tuple[int, str]
@@ -59,6 +61,27 @@ def compose_secrets(lines: list[str]) -> Iterator[Found]:
             key, value = match.group(1), _unquote(match.group(2))
             if "${" not in value and is_named_secret(key, value) and not is_placeholder(value):
                 yield number, f"`{key}` is given a literal secret in the compose file."
+
+
+def dockerfile_secrets(lines: list[str]) -> Iterator[Found]:
+    """`ENV JWT_SECRET=...` / `ARG NPM_TOKEN=...` defaults baked into the image, and key shapes anywhere."""
+    for number, text in enumerate(lines, start=1):
+        if text.lstrip().startswith("#"):
+            continue
+        if secret_shape(text):
+            yield number, "A credential is written into the Dockerfile."
+            continue
+        match = _DOCKER_VARIABLES.match(text)
+        if not match:
+            continue
+        pairs = _DOCKER_ASSIGNMENT.findall(match.group(1))
+        if not pairs and len(match.group(1).split(None, 1)) == 2:  # legacy `ENV NAME value`
+            pairs = [tuple(match.group(1).split(None, 1))]
+        for key, raw in pairs:
+            value = _unquote(raw.strip())
+            if "$" not in value and is_named_secret(key, value) and not is_placeholder(value):
+                yield number, f"`{key}` is given a secret value in the Dockerfile; it stays in the image's layers."
+                break
 
 
 def script_secrets(lines: list[str]) -> Iterator[Found]:

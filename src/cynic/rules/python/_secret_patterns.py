@@ -28,13 +28,19 @@ _SETTING_WORDS = {
     # fetch's `credentials` option and `Request.credentials`: a mode, not a credential
     "credentials": frozenset({"include", "same-origin", "omit"}),
 }
+# `TOKEN_STORAGE_KEY`, `ACCESS_TOKEN_KEY`: the name of a slot that holds a secret, not the secret.
+_SLOT_QUALIFIERS = frozenset({"token", "storage", "cache", "cookie", "header", "param", "query", "field", "state", "persist", "local", "lookup"})
+# Keys their vendors publish to browsers by design: `RECAPTCHA_SITE_KEY`, `ALGOLIA_SEARCH_KEY`, `VAPID_PUBLIC_KEY`.
+_PUBLIC_QUALIFIERS = frozenset({"public", "publishable", "site", "search"})
+# Publishable values: Stripe `pk_live_...` / `pk_test_...`, Mapbox public tokens `pk.eyJ...`.
+_PUBLISHABLE_VALUE = re.compile(r"^(?:pk_(?:live|test)_|pk\.eyJ)")
 _RANDOM_LOOKING = re.compile(r"(?=.*[0-9])(?=.*[A-Za-z])[A-Za-z0-9+/=_\-]{16,}")
 _PLACEHOLDER = re.compile(
     r"^(?:<[^>]*>|\{\{.*\}\}|\$\{.*\}|x{3,}|\*{3,}|\.{3}|change[-_ ]?(?:me|this|it)\w*|replace[-_ ]?me\w*|your[-_ ].*"
     r"|placeholder|example|dummy|todo|tbd|none|null|undefined|true|false|fake\w*|secret|password)$",
     re.I,
 )
-_URL_CREDENTIALS = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@'\"]+:([^\s/@'\"]+)@[^\s'\"]+", re.I)
+_URL_CREDENTIALS = re.compile(r"\b[a-z][a-z0-9+.-]*://(?P<user>[^\s:/@'\"]+):(?P<secret>[^\s/@'\"]+)@[^\s'\"]+", re.I)
 _EXTRA_SHAPES = (
     r"\bsk-(?:proj-|live-|test-|ant-)?[A-Za-z0-9_-]{20,}",
     r"\bsk_test_[0-9a-zA-Z]{24,}",
@@ -62,6 +68,8 @@ def is_secret_name(name: str) -> bool:
     parts = words(name)
     if not parts or parts[-1] in _NOT_SECRET_LAST:
         return False
+    if parts[-1] in ("key", "keys") and len(parts) > 1 and parts[-2] in _SLOT_QUALIFIERS | _PUBLIC_QUALIFIERS:
+        return False
     joined = "".join(parts)
     if any(p in _SECRET_WORDS for p in parts) or any(w in joined for w in ("apikey", "privatekey", "secretkey", "password")):
         return True
@@ -78,6 +86,8 @@ def is_named_secret(name: str, value: str) -> bool:
     if is_secret_name(name):
         return is_secret_value(value, name)
     parts = words(name)
+    if len(parts) > 1 and parts[-2] in _PUBLIC_QUALIFIERS | _SLOT_QUALIFIERS:
+        return False
     return bool(parts) and parts[-1] in ("key", "keys") and bool(_RANDOM_LOOKING.fullmatch(value))
 
 
@@ -97,7 +107,9 @@ def is_placeholder(value: str) -> bool:
 def is_secret_value(value: str, name: str = "") -> bool:
     """A literal that could be a secret, rather than a label, a path, a template or an env var name."""
     value = value.strip()
-    if len(value) < 3 or any(c.isspace() for c in value) or value.lower() in (name.lower(), (words(name) or [""])[-1]):
+    if len(value) < 3 or any(c.isspace() for c in value) or value.lower() in (name.lower(), *words(name)):
+        return False  # `POSTGRES_PASSWORD=postgres`, `password = "password"`: a default, not a secret
+    if _PUBLISHABLE_VALUE.match(value):
         return False
     if re.fullmatch(r"[A-Z][A-Z0-9_]*_[A-Z0-9_]+", value) or value.startswith(("/", "http://", "https://", "${", "{{", "%(")):
         return bool(_URL_CREDENTIALS.search(value)) and not _credential_is_placeholder(value)
@@ -111,7 +123,10 @@ def url_with_credentials(text: str) -> bool:
 
 def _credential_is_placeholder(text: str) -> bool:
     match = _URL_CREDENTIALS.search(text)
-    secret = match.group(1) if match else ""
+    secret = match.group("secret") if match else ""
+    user = match.group("user") if match else ""
+    if secret == user:
+        return True  # `postgres:postgres@db`: the image's default, not a secret
     if secret.lower() in ("pass", "pwd", "pw", "passwd", "secret", "password"):
         return True
     return not secret or secret.startswith(("$", "{", "%", "<")) or set(secret) <= {"*", "x", "X"} or is_placeholder(secret)

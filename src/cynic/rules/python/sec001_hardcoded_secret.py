@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from cynic.models import Severity
 from cynic.parsing.pyast import argument, call_name, const_str, last_name
 from cynic.rules.base import FileRule, Hit
-from cynic.rules.python._secret_lines import compose_secrets, dotenv_secrets, script_secrets
+from cynic.rules.python._secret_lines import compose_secrets, dockerfile_secrets, dotenv_secrets, script_secrets
 from cynic.rules.python._secret_patterns import is_named_secret, is_secret_value, secret_shape, url_with_credentials
 from cynic.source import FileKind, SourceFile
 
@@ -31,8 +31,12 @@ class HardcodedSecret(FileRule):
     committed `.env` it flags real-looking values of secret-named keys (placeholders such as
     `changethis` are not real secrets and are not reported; `.env.example` files are checked for
     credential shapes only); in compose files, literal secret values under `environment:`
-    (`${VAR}` interpolation is fine); in TS/JS, `const API_KEY = "..."` and credential shapes
-    (fetch's `credentials: "include"` / `"same-origin"` / `"omit"` is a mode, not a secret).
+    (`${VAR}` interpolation is fine); in Dockerfiles, `ENV`/`ARG` defaults of secret-named
+    variables (they stay in the image layers); in TS/JS, `const API_KEY = "..."`,
+    `apiKey: "..."` and credential shapes. Values published to browsers by design are not
+    secrets: Stripe `pk_live_...` keys, `*_PUBLIC_KEY`, `*_SITE_KEY`, `*_SEARCH_KEY`; nor are
+    names of storage slots (`TOKEN_STORAGE_KEY = "app.jwt"`), fetch's `credentials: "include"`,
+    or a password equal to its user name (`postgres:postgres@db`, the image's default).
 
     ## Why is this bad?
     A secret in the repository is shared with everyone who can read it, every fork and CI
@@ -64,7 +68,7 @@ class HardcodedSecret(FileRule):
     severity = Severity.HIGH
     cwe = (798,)
     fix = "Read the secret from the environment (a `BaseSettings` field with no default, typed `SecretStr`), rotate the exposed value, and keep real values out of committed files."
-    kinds = frozenset({FileKind.PYTHON, FileKind.DOTENV, FileKind.COMPOSE, FileKind.SCRIPT})
+    kinds = frozenset({FileKind.PYTHON, FileKind.DOTENV, FileKind.COMPOSE, FileKind.SCRIPT, FileKind.DOCKERFILE})
     needs_tree = False
 
     def check_file(self, source: SourceFile) -> Iterator[Hit]:
@@ -76,6 +80,8 @@ class HardcodedSecret(FileRule):
             found = list(dotenv_secrets(source.name, source.lines))
         elif source.kind is FileKind.COMPOSE:
             found = list(compose_secrets(source.lines))
+        elif source.kind is FileKind.DOCKERFILE:
+            found = list(dockerfile_secrets(source.lines))
         else:
             found = list(script_secrets(source.lines))
         seen: set[int] = set()

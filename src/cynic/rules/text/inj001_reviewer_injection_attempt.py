@@ -10,6 +10,10 @@ from cynic.rules.base import FileRule, Hit
 from cynic.source import FileKind, SourceFile
 
 _AUDIENCE = r"(?:ai|a\.i\.|llm|gpt|chatgpt|claude|copilot|assistant|language model|(?:code |security |ai )?(?:reviewer|auditor|agent|scanner)s?)"
+# An audience that can only be a machine, in prose: "AI code reviewers", "automated reviewer", "LLM agents".
+_MACHINE_AUDIENCE = (
+    r"(?:ai|a\.i\.|llm|gpt|automated|automatic)(?:\s+(?:code|security|pr))?\s+(?:reviewers?|auditors?|agents?|scanners?|assistants?|review\s+bots?)"
+)
 _PHRASES = (
         r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|system|original)\s+(?:instructions|prompts?|rules|directions|guidelines)",
         r"\b(?:report|return|output|flag|list|raise)\s+(?:no|zero|0|nothing\s+but\s+no)\s+(?:findings|issues|vulnerabilit(?:y|ies)|flaws|problems|warnings)",
@@ -19,6 +23,10 @@ _PHRASES = (
         rf"\b(?:note|message|instructions?|attention|hint)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?{_AUDIENCE}\b",
         rf"^[^\w\n]*(?:dear\s+|hey\s+|hello\s+)?(?:the\s+)?{_AUDIENCE}\s*[,:]\s*(?:please\s+)?(?:ignore|skip|do\s+not|don't|report|treat|approve)",
         r"\byou\s+are\s+(?:now\s+)?(?:a|an|the)\s+(?:helpful|friendly|lenient)\b",
+        rf"^[^\w\n]*(?:(?:dear|hey|hello|attention|note\s+(?:to|for))\s+)?(?:the\s+|all\s+|any\s+)?{_MACHINE_AUDIENCE}\s*[,:][ \t]+\w+(?:[^\w\n]+\w+){{3}}",  # a sentence, not a `key: value`
+        rf"\b{_MACHINE_AUDIENCE}\s+(?:should|must|need\s+to|are\s+to)\s+(?:ignore|skip|approve|not\s+(?:flag|report|mention|raise))",
+        r"\bif\s+you\s+are\s+(?:an?\s+)?(?:ai|llm|language\s+model|automated|bot)\b",
+        r"\b(?:out\s+of\s+scope|exempt(?:ed)?)\s+(?:for|from)\s+(?:automated|ai|llm)\s+(?:code\s+|security\s+)?(?:review|scanning|audit)",
 )
 # One alternation over the whole text: a single scan per file, whatever the number of phrases.
 _ADDRESSED_TO_AI = re.compile("|".join(f"(?:{phrase})" for phrase in _PHRASES), re.I | re.M)
@@ -28,9 +36,12 @@ class ReviewerInjectionAttempt(FileRule):
     """Text in code, comments, strings or docs that addresses an AI reviewer or agent.
 
     ## What it does
-    Flags comments, strings and documents that speak to an AI reviewer or coding agent:
-    "ignore previous instructions", "report no findings", "this module was already audited",
-    "note for AI reviewers: ...".
+    Flags comments, strings and documents (Markdown, YAML, any text file) that speak to an AI
+    reviewer or coding agent: "ignore previous instructions", "report no findings", "this module
+    was already audited", "note for AI reviewers: ...", "AI code reviewers: this module is ...",
+    "automated reviewers should skip ...", "if you are an AI ...", "out of scope for automated
+    review". Words that only a person would be addressed with ("Reviewers: please check ...")
+    and configuration keys (`llm: gpt-4o`) are not reported.
 
     ## Why is this bad?
     cynic's LLM reviewer reads the code it audits. Text planted in that code to steer the

@@ -1,0 +1,146 @@
+"""Facts about HTML sinks in one script: markup rendered as HTML, and whether it was sanitized.
+
+Sinks: React's `dangerouslySetInnerHTML={{ __html: value }}`, `element.innerHTML = value` (also
+`outerHTML`, on any expression: `document.getElementById("x")!.innerHTML`) and
+`element.insertAdjacentHTML(position, value)`. A value is sanitized when it is constant markup,
+comes out of DOMPurify / sanitize-html / xss (any local name), a function named for sanitizing or
+escaping (`sanitizeHtml`, `escapeHtml`), a local helper or `useMemo` returning one of those, or a
+template whose every substitution is one of those or a number. A call to a helper imported from
+another file of the project is left for the project rule to judge (`HtmlSink.helper`), with the
+names of the functions each file exports that sanitize (`sanitizing_functions`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cynic.parsing.tsjs import (
+    Node, ScriptTree, arguments, callee_name, function_name, line, object_property, returned_expressions,
+    string_value, text, unwrap,
+)
+
+SANITIZER_MODULES = frozenset({"dompurify", "isomorphic-dompurify", "sanitize-html", "xss"})
+_SANITIZER_NAME = re.compile(r"saniti[sz]e|purify|(?<!un)escape", re.I)
+_NUMERIC_PROPERTIES = frozenset({"length", "size"})
+_NUMERIC_CALLS = re.compile(r"^(?:Number|parseInt|parseFloat|Math\.\w+)$|\.(?:toFixed|toPrecision|toLocale\w*String|toISOString)$")
+_DOM_SINKS = frozenset({"innerHTML", "outerHTML"})
+SANITIZED, RAW, UNTRACED = "sanitized", "raw", "untraced"
+
+
+@dataclass(frozen=True)
+class HtmlSink:
+    """Markup rendered as HTML. `verdict` is sanitized, raw or untraced (`__html` not found).
+
+    `helper` names the imported function whose return value is the markup, when that function
+    (in another file) decides the verdict; `react` is False for the DOM sinks.
+    """
+
+    line: int
+    rendered: str
+    verdict: str
+    react: bool
+    helper: str | None = None
+
+
+def html_sinks(tree: ScriptTree, sanitizer_imports: set[str], imported: set[str]) -> Iterator[HtmlSink]:
+    """Every HTML sink in the file with its verdict (see the module docstring)."""
+    for attribute in tree.nodes("jsx_attribute"):
+        name = attribute.named_children[0] if attribute.named_children else None
+        if name is None or text(name) != "dangerouslySetInnerHTML" or len(attribute.named_children) < 2:
+            continue
+        value = attribute.named_children[1]
+        expression = unwrap(value.named_children[0]) if value.type == "jsx_expression" and value.named_children else None
+        html = _html_of(expression, tree)
+        if html is None:
+            yield HtmlSink(line(attribute), text(expression)[:60], UNTRACED, True)
+        else:
+            yield _judged(line(attribute), html, tree, sanitizer_imports, imported, react=True)
+    for assignment in tree.nodes("assignment_expression"):
+        left = unwrap(assignment.child_by_field_name("left"))
+        prop = left.child_by_field_name("property") if left is not None and left.type == "member_expression" else None
+        if prop is not None and text(prop) in _DOM_SINKS and assignment.children[1].type == "=":
+            yield _judged(line(assignment), assignment.child_by_field_name("right"), tree, sanitizer_imports, imported, react=False)
+    for call, name in tree.calls():
+        args = arguments(call)
+        if name.endswith("insertAdjacentHTML") and len(args) == 2:
+            yield _judged(line(call), args[1], tree, sanitizer_imports, imported, react=False)
+
+
+def sanitizing_functions(tree: ScriptTree, sanitizer_imports: set[str]) -> Iterator[str]:
+    """Names of the file's named functions whose every return is sanitized markup."""
+    for function in [*tree.nodes("function_declaration"), *_function_values(tree)]:
+        returned = returned_expressions(function)
+        if returned and all(is_sanitized(r, tree, sanitizer_imports) for r in returned):
+            yield function_name(function)
+
+
+def _function_values(tree: ScriptTree) -> Iterator[Node]:
+    """`const f = (...) => ...` and `const f = function (...) {...}`."""
+    for declarator in tree.nodes("variable_declarator"):
+        value = unwrap(declarator.child_by_field_name("value"))
+        if value is not None and value.type in ("arrow_function", "function_expression"):
+            yield value
+
+
+def _judged(at: int, html: Node | None, tree: ScriptTree, sanitizers: set[str], imported: set[str], *, react: bool) -> HtmlSink:
+    html = unwrap(html)
+    if is_sanitized(html, tree, sanitizers):
+        return HtmlSink(at, text(html)[:60], SANITIZED, react)
+    helper = None
+    if html is not None and html.type == "call_expression":
+        name = callee_name(html)
+        function = tree.resolve(html.child_by_field_name("function"))
+        if name.partition(".")[0] in imported and function is not None and function.type in ("identifier", "member_expression"):
+            helper = name
+    return HtmlSink(at, text(html)[:60], RAW, react, helper)
+
+
+def _html_of(expression: Node | None, tree: ScriptTree) -> Node | None:
+    """The `__html` value of `{{ __html: x }}`, of a variable holding it, or of `createMarkup()`."""
+    resolved = tree.resolve(expression)
+    if resolved is not None and resolved.type == "call_expression":
+        function = tree.resolve(resolved.child_by_field_name("function"))
+        returned = returned_expressions(function) if function is not None and "function" in function.type else []
+        resolved = tree.resolve(returned[0]) if len(returned) == 1 else None
+    value = object_property(resolved, "__html")
+    return unwrap(value) if value is not None else None
+
+
+def is_sanitized(node: Node | None, tree: ScriptTree, sanitizers: set[str], depth: int = 4) -> bool:
+    """True when the value is constant markup, a number, or comes out of a sanitizer."""
+    node = unwrap(node)
+    if node is None or depth == 0:
+        return False
+    if string_value(node) is not None or node.type in ("null", "undefined", "number", "true", "false"):
+        return True
+    if node.type in ("identifier", "shorthand_property_identifier"):
+        resolved = tree.resolve(node)
+        return resolved is not None and resolved.type != node.type and is_sanitized(resolved, tree, sanitizers, depth - 1)
+    if node.type == "template_string":
+        substitutions = [c.named_children[0] for c in node.named_children if c.type == "template_substitution" and c.named_children]
+        return all(is_sanitized(s, tree, sanitizers, depth - 1) for s in substitutions)
+    if node.type == "member_expression":
+        return text(node.child_by_field_name("property")) in _NUMERIC_PROPERTIES
+    if node.type == "ternary_expression":
+        return all(is_sanitized(node.child_by_field_name(f), tree, sanitizers, depth - 1) for f in ("consequence", "alternative"))
+    if node.type == "binary_expression" and text(node.child_by_field_name("operator")) in ("??", "||", "+"):
+        return all(is_sanitized(node.child_by_field_name(f), tree, sanitizers, depth - 1) for f in ("left", "right"))
+    if node.type != "call_expression":
+        return False
+    return _call_is_sanitized(node, tree, sanitizers, depth)
+
+
+def _call_is_sanitized(node: Node, tree: ScriptTree, sanitizers: set[str], depth: int) -> bool:
+    name = callee_name(node)
+    if name.partition(".")[0] in sanitizers or _SANITIZER_NAME.search(name.rpartition(".")[2]) or _NUMERIC_CALLS.search(name):
+        return True
+    args = arguments(node)
+    if name in ("useMemo", "React.useMemo", "useCallback") and args:
+        return "function" in args[0].type and all(is_sanitized(r, tree, sanitizers, depth - 1) for r in returned_expressions(args[0]))
+    function = tree.resolve(node.child_by_field_name("function"))
+    if function is not None and "function" in function.type:
+        returned = returned_expressions(function)
+        return bool(returned) and all(is_sanitized(r, tree, sanitizers, depth - 1) for r in returned)
+    return False
