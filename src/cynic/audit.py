@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 import threading
 import time
@@ -16,7 +18,7 @@ from cynic.models import AuditResult, Finding, Notice, Skipped
 from cynic.parsing import PARSERS, ParseError
 from cynic.project import Project
 from cynic.project.extractors import EXTRACTORS
-from cynic.cache import AnalysisCache, cache_file
+from cynic.cache import AnalysisCache, cache_file, facts_key
 from cynic.rules import ALL_RULES, RULES_BY_CODE
 from cynic.rules.base import FileRule, Hit, ProjectRule, Rule
 from cynic.source import SourceFile
@@ -47,6 +49,7 @@ class FileAnalysis:
     hits: list[tuple[str, Hit]] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
     parse_error: str | None = None
+    facts_key: str = ""  # a hash of `facts`: the project rules' cached hits hold while no file's changes
 
 
 def audit(
@@ -75,8 +78,14 @@ def audit(
     found = discover(root, include_tests=include_tests)
     cache = AnalysisCache(cache_file(root, [rule.code for rule in active]) if use_cache else None)
     analyses = analyze_files(found.files, active, cache, progress or _no_progress)
+    project_key = _project_key(analyses, active)
+    project_hits = cache.project_hits(project_key)
+    if project_hits is None:
+        analyses = _with_facts(found.files, analyses, active, cache)
+        project_hits = run_project_rules(found.files, analyses, active)
+        cache.put_project_hits(project_key, project_hits)
     cache.save(_cache_key(source) for source in found.files)
-    return assemble(root, found.files, found.skipped, analyses, active, started, distrusted=distrusted)
+    return assemble(root, found.files, found.skipped, analyses, active, started, project_hits, distrusted=distrusted)
 
 
 def analyze_files(files: list[SourceFile], rules: Sequence[Rule], cache: AnalysisCache,
@@ -137,6 +146,34 @@ def _cache_key(source: SourceFile) -> str:
     return f"{source.path}\0{source.digest}"
 
 
+def _project_key(analyses: list[FileAnalysis], rules: Sequence[Rule]) -> str:
+    """What the project rules' result depends on: the rules and every file's facts."""
+    digest = hashlib.sha256()
+    for rule in rules:
+        if isinstance(rule, ProjectRule):
+            digest.update(f"{rule.code}\0".encode())
+    for analysis in analyses:
+        digest.update(f"\n{analysis.path}\0{analysis.facts_key}".encode())
+    return digest.hexdigest()
+
+
+def _with_facts(
+    files: list[SourceFile], analyses: list[FileAnalysis], rules: Sequence[Rule], cache: AnalysisCache
+) -> list[FileAnalysis]:
+    """The analyses with their facts: cached ones read theirs from the cache (or are redone)."""
+    complete = []
+    for source, analysis in zip(files, analyses):
+        if analysis.facts_key and not analysis.facts:
+            facts = cache.facts(analysis.facts_key)
+            if facts is None:
+                analysis = analyze_file(source, rules)
+                cache.put(_cache_key(source), analysis)
+            else:
+                analysis = dataclasses.replace(analysis, facts=facts)
+        complete.append(analysis)
+    return complete
+
+
 def analyze_file(source: SourceFile, rules: Iterable[Rule]) -> FileAnalysis:
     """Parse one file once, then let every file rule and fact extractor read the same tree."""
     analysis = FileAnalysis(path=source.path)
@@ -156,7 +193,23 @@ def analyze_file(source: SourceFile, rules: Iterable[Rule]) -> FileAnalysis:
             if source.kind in extractor.kinds:
                 analysis.facts[extractor.name] = extractor.extract(source)
     source.tree = None  # the tree is not needed past this point; free it early
+    analysis.facts_key = facts_key(analysis.facts)
     return analysis
+
+
+def run_project_rules(
+    files: list[SourceFile], analyses: list[FileAnalysis], rules: Sequence[Rule]
+) -> list[tuple[str, Hit]]:
+    """Every project rule's hits over the facts merged from all files."""
+    project = Project(files={source.path: source for source in files})
+    for analysis in analyses:
+        for name, facts in analysis.facts.items():
+            project.facts.setdefault(name, {})[analysis.path] = facts
+    hits: list[tuple[str, Hit]] = []
+    for rule in rules:
+        if isinstance(rule, ProjectRule):
+            hits.extend((rule.code, hit) for hit in rule.check_project(project))
+    return hits
 
 
 def assemble(
@@ -166,23 +219,19 @@ def assemble(
     analyses: list[FileAnalysis],
     rules: Sequence[Rule],
     started: float,
+    project_hits: list[tuple[str, Hit]],
     *,
     distrusted: Collection[tuple[str, int]] = (),
 ) -> AuditResult:
-    """Run project rules over the merged facts, then turn every hit into a finding."""
+    """Merge the file rules' and the project rules' hits, then turn every hit into a finding."""
     by_path = {source.path: source for source in files}
-    project = Project(files=by_path)
     hits: list[tuple[str, Hit]] = []
     skipped = list(skipped)
     for analysis in analyses:
         hits.extend(analysis.hits)
-        for name, facts in analysis.facts.items():
-            project.facts.setdefault(name, {})[analysis.path] = facts
         if analysis.parse_error:
             skipped.append(Skipped(path=analysis.path, reason=analysis.parse_error, incomplete=True))
-    for rule in rules:
-        if isinstance(rule, ProjectRule):
-            hits.extend((rule.code, hit) for hit in rule.check_project(project))
+    hits.extend(project_hits)
 
     findings, notices, suppressed = _to_findings(hits, by_path, {rule.code: rule for rule in rules}, frozenset(distrusted))
     notices.extend(

@@ -51,7 +51,7 @@ def discover(root: Path, *, include_tests: bool = False) -> Discovery:
     found = Discovery()
     for rel_path, absolute in _walk(root, include_tests):
         kind = kind_of(rel_path)
-        if absolute.is_symlink():
+        if os.path.islink(absolute):
             found.skipped.append(Skipped(path=rel_path, reason="symbolic link, not followed"))
             continue
         if kind is None:
@@ -67,10 +67,11 @@ def discover(root: Path, *, include_tests: bool = False) -> Discovery:
 def read_source(absolute: Path, rel_path: str, kind: FileKind) -> SourceFile | Skipped:
     """Read one file as text, or say plainly why it cannot be audited."""
     try:
-        size = absolute.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return Skipped(path=rel_path, reason=f"larger than 2 MB ({size:,} bytes)")
-        data = absolute.read_bytes()
+        with open(absolute, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                return Skipped(path=rel_path, reason=f"larger than 2 MB ({size:,} bytes)")
+            data = handle.read()
     except OSError as error:
         return Skipped(path=rel_path, reason=f"unreadable: {error.strerror or error}", incomplete=True)
     if b"\x00" in data[:8192]:
@@ -119,7 +120,7 @@ def _walk(root: Path, include_tests: bool) -> Iterator[tuple[str, Path]]:
         for name in sorted(filenames):
             rel = f"{rel_dir}/{name}" if rel_dir else name
             absolute = Path(directory, name)
-            if _ignored(specs, rel) or not (absolute.is_symlink() or absolute.is_file()):
+            if _ignored(specs, rel) or not (os.path.islink(absolute) or os.path.isfile(absolute)):
                 continue
             if not include_tests and is_test_path(rel):
                 continue

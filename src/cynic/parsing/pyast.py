@@ -3,9 +3,89 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
+from typing import Any
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_AST = ast.AST
+
+
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """`ast.iter_child_nodes(node)` as a list, in the same order; do not modify it.
+
+    Every rule walks trees through this. The list is computed from `_fields` on the first call
+    and kept on the node, so the second and later walks of a tree (one per rule, fact
+    extractor...) cost a lookup per node: on a large code base the walks are most of an audit.
+    """
+    try:
+        return node._cynic_children  # type: ignore[attr-defined,no-any-return]
+    except AttributeError:
+        pass
+    children: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, _AST):
+            children.append(value)
+        elif isinstance(value, list):
+            children.extend(item for item in value if isinstance(item, _AST))
+    node._cynic_children = children  # type: ignore[attr-defined]
+    return children
+
+
+def walk(node: ast.AST) -> Iterator[ast.AST]:
+    """`ast.walk` (breadth-first, the same order), faster; a module's walk is computed once."""
+    if isinstance(node, ast.Module):
+        yield from module_nodes(node)
+        return
+    todo = deque([node])
+    while todo:
+        node = todo.popleft()
+        todo.extend(child_nodes(node))
+        yield node
+
+
+def module_nodes(tree: ast.Module) -> list[ast.AST]:
+    """Every node of a module in `ast.walk` order, listed once per tree and shared by all rules."""
+    cached = tree.__dict__.get("_cynic_nodes")
+    if cached is None:
+        cached = []
+        todo = deque([tree])
+        while todo:
+            node = todo.popleft()
+            todo.extend(child_nodes(node))
+            cached.append(node)
+        tree._cynic_nodes = cached  # type: ignore[attr-defined]
+    return cached
+
+
+class NodeVisitor(ast.NodeVisitor):
+    """`ast.NodeVisitor` with the same visiting order, its dispatch cached per node class."""
+
+    _dispatch: dict[type, dict[type, Callable[[Any, ast.AST], Any] | None]] = {}
+
+    def visit(self, node: ast.AST) -> Any:
+        own = type(self)
+        table = NodeVisitor._dispatch.get(own)
+        if table is None:
+            table = NodeVisitor._dispatch[own] = {}
+        kind = type(node)
+        if kind in table:
+            method = table[kind]
+        else:
+            method = getattr(own, "visit_" + kind.__name__, None)
+            if method is ast.NodeVisitor.visit_Constant:  # only there for the deprecated visit_Str...
+                method = None
+            table[kind] = method
+        if method is None:
+            return self.generic_visit(node)
+        return method(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        visit = self.visit
+        for child in child_nodes(node):
+            visit(child)
 
 
 def dotted_name(node: ast.AST | None) -> str | None:
@@ -79,7 +159,7 @@ def _stringish(node: ast.AST) -> bool:
 
 def functions(tree: ast.AST) -> Iterator[FunctionNode]:
     """Every function and method, nested ones included, in source order."""
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             yield node
 
@@ -99,18 +179,16 @@ def scope_nodes(scope: ast.AST) -> Iterator[ast.AST]:
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(
-            child
-            for child in reversed(list(ast.iter_child_nodes(node)))
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda))
-        )
+        children = [child for child in child_nodes(node) if not isinstance(child, _NESTED_SCOPES)]
+        children.reverse()
+        stack.extend(children)
 
 
 def identifiers(node: ast.AST | None) -> Iterator[str]:
     """Every variable name and attribute name in an expression: `user_in.password` -> user_in, password."""
     if node is None:
         return
-    for child in ast.walk(node):
+    for child in walk(node):
         if isinstance(child, ast.Name):
             yield child.id
         elif isinstance(child, ast.Attribute):

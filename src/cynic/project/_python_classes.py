@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from cynic.parsing.pyast import call_name, const_str, dotted_name, keyword, last_name
+from cynic.parsing.pyast import call_name, const_str, dotted_name, keyword, last_name, walk
 from cynic.project._python_values import refs_of, summarize
 from cynic.project.python_facts import ClassInfo, Field
 
@@ -106,7 +106,7 @@ def _init_attribute_types(init: ast.FunctionDef | ast.AsyncFunctionDef) -> list[
     """`self.repo = ItemRepository(session)` or `self.repo = repo` (with `repo: ItemRepository`)."""
     annotations = {a.arg: ast.unparse(a.annotation) for a in init.args.args if a.annotation is not None}
     found: list[tuple[str, str]] = []
-    for statement in ast.walk(init):
+    for statement in walk(init):
         target, annotation, value = None, None, None
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             target, value = statement.targets[0], statement.value

@@ -6,7 +6,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from cynic.parsing.pyast import argument, call_name, const_str, dotted_name, keyword, last_name
+from cynic.parsing.pyast import NodeVisitor, argument, call_name, const_str, dotted_name, keyword, last_name, walk
 from cynic.project._python_classes import class_info
 from cynic.project._python_sql import sql_lookup
 from cynic.project._python_values import (
@@ -62,7 +62,7 @@ class _Body:
     returns: list[str] = field(default_factory=list)
 
 
-class FactVisitor(ast.NodeVisitor):
+class FactVisitor(NodeVisitor):
     """Walks a module once; `run(tree)` returns its facts."""
 
     def __init__(self, module: str, is_package: bool) -> None:
@@ -214,7 +214,7 @@ class FactVisitor(ast.NodeVisitor):
     def visit_If(self, node: ast.If) -> None:
         if self.bodies:
             test = ast.unparse(node.test)
-            raises = any(isinstance(child, ast.Raise) for statement in node.body for child in ast.walk(statement))
+            raises = any(isinstance(child, ast.Raise) for statement in node.body for child in walk(statement))
             if raises and _ROLE_WORDS.search(test) and _DENIAL.search(test) and not _OWNERSHIP_WORDS.search(test):
                 self.bodies[-1].role_checks.append((node.lineno, test))
         self.generic_visit(node)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from cynic.parsing.pyast import call_name, const_value, dotted_name, last_name
+from cynic.parsing.pyast import call_name, const_value, dotted_name, last_name, walk
 from cynic.project.python_facts import Dependency, Value
 
 PARAM_SOURCES = {
@@ -44,7 +44,7 @@ def refs_of(node: ast.AST | None) -> tuple[str, ...]:
 
 def reads_env(node: ast.AST) -> bool:
     """True when the expression reads the process environment by hand."""
-    for child in ast.walk(node):
+    for child in walk(node):
         if isinstance(child, (ast.Name, ast.Attribute)) and dotted_name(child) in _ENV_READERS:
             return True
     return False
@@ -82,7 +82,7 @@ def dependencies_in(node: ast.AST | None) -> tuple[Dependency, ...]:
     """Every `Depends(...)` in a `dependencies=[...]` list."""
     if node is None:
         return ()
-    found = (dependency_of(child) for child in ast.walk(node))
+    found = (dependency_of(child) for child in walk(node))
     return tuple(dep for dep in found if dep is not None)
 
 

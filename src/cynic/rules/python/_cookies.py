@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cynic.models import Confidence
-from cynic.parsing.pyast import argument, const_str, const_value, identifiers
+from cynic.parsing.pyast import argument, const_str, const_value, identifiers, walk
 
 _AUTH_WORDS = re.compile(r"token|session|jwt|auth|access|refresh|bearer|credential|(?:^|[^a-z])sid(?:$|[^a-z])", re.I)
 MISSING = object()
@@ -51,7 +51,7 @@ def cookie_calls(tree: ast.AST) -> Iterator[CookieCall]:
     """Every `<response>.set_cookie(...)` in the file, read in one walk."""
     spreads: dict[str, dict[str, ast.expr]] = {}
     calls: list[ast.Call] = []
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_cookie":
             calls.append(node)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):

@@ -21,6 +21,9 @@ _COMPOSE_ENTRY = re.compile(r"""^\s*(?:-\s*)?["']?([A-Za-z_][A-Za-z0-9_.-]*)\s*(
 _SCRIPT_LITERAL = re.compile(r"""([A-Za-z_$][\w$]*)["']?\s*(?::\s*[\w.<>\[\]| ]+\s*)?[:=]\s*(["'`])((?:(?!\2).)*)\2""")
 _DOCKER_VARIABLES = re.compile(r"^\s*(?:ENV|ARG)\s+(.+)$", re.I)
 _DOCKER_ASSIGNMENT = re.compile(r"""([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)""")
+# `is_named_secret` needs one of these in the name, or a URL in the value: lines without any
+# are not scanned for `name = "value"` pairs.
+_NAMED_SECRET_WORDS = ("secret", "pass", "pwd", "token", "credential", "key", "://")
 _EXAMPLE_FILE = re.compile(r"\.(?:example|sample|template|tpl|dist|defaults?)(?:\.|$)", re.I)
 
 Found = tuple[int, str]
@@ -86,11 +89,16 @@ def dockerfile_secrets(lines: list[str]) -> Iterator[Found]:
 
 def script_secrets(lines: list[str]) -> Iterator[Found]:
     """`const API_KEY = "sk-..."`, `password: "hunter2"` and key shapes in TS/JS (or unparsed Python)."""
+    # A shape found on a line is found in the whole text too: one search rules most files out.
+    any_shape = secret_shape("\n".join(lines))
     for number, text in enumerate(lines, start=1):
         if len(text) > 2000:
             continue
-        if secret_shape(text):
+        if any_shape and secret_shape(text):
             yield number, "A credential is written into the source."
+            continue
+        lowered = text.lower()
+        if not any(word in lowered for word in _NAMED_SECRET_WORDS):
             continue
         for match in _SCRIPT_LITERAL.finditer(text):
             key, value = match.group(1), match.group(3)

@@ -11,7 +11,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from cynic.parsing.pyast import FunctionNode, dotted_name, last_name
+from cynic.parsing.pyast import FunctionNode, dotted_name, last_name, walk
 
 _CONFIG_MODULE = re.compile(r"(?:^|\.)(?:config|settings|conf|configuration)(?:$|\.)")
 _OBJECT_NAMES = frozenset({"settings", "config", "cfg", "conf", "app_settings", "app_config", "SETTINGS", "CONFIG"})
@@ -71,7 +71,7 @@ def settings_names(tree: ast.Module) -> SettingsNames:
     names = SettingsNames()
     safe: set[str] = set()
     assignments: list[ast.Assign] = []
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and _CONFIG_MODULE.search(node.module):
             for alias in node.names:
                 local = alias.asname or alias.name

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from cynic.models import Severity
-from cynic.parsing.pyast import argument, call_name, const_value, identifiers, keyword
+from cynic.parsing.pyast import NodeVisitor, argument, call_name, const_value, identifiers, keyword, walk
 from cynic.rules.base import FileRule, Hit
 from cynic.source import FileKind, SourceFile
 
@@ -79,7 +79,7 @@ class NonBcryptPasswordHash(FileRule):
             yield self.hit(source.path, line, message)
 
 
-class _HashFinder(ast.NodeVisitor):
+class _HashFinder(NodeVisitor):
     """One pass; digests of passwords are held per function until we know it does not use bcrypt."""
 
     def __init__(self, passlib_schemes: set[str]) -> None:
@@ -136,7 +136,7 @@ class _HashFinder(ast.NodeVisitor):
 def _passlib_schemes(tree: ast.AST) -> set[str]:
     """Local names of passlib hash schemes other than bcrypt, and names imported from hashlib."""
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module == "passlib.hash":
             names.update(a.asname or a.name for a in node.names if a.name not in _BCRYPT_SCHEMES)
         elif isinstance(node, ast.ImportFrom) and node.module == "hashlib":

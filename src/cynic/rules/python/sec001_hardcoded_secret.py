@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from cynic.models import Severity
-from cynic.parsing.pyast import argument, call_name, const_str, last_name
+from cynic.parsing.pyast import NodeVisitor, argument, call_name, const_str, last_name
 from cynic.rules.base import FileRule, Hit
 from cynic.rules.python._secret_lines import compose_secrets, dockerfile_secrets, dotenv_secrets, script_secrets
 from cynic.rules.python._secret_patterns import is_named_secret, is_secret_value, secret_shape, url_with_credentials
@@ -91,7 +91,7 @@ class HardcodedSecret(FileRule):
                 yield self.hit(source.path, line, message)
 
 
-class _PythonSecrets(ast.NodeVisitor):
+class _PythonSecrets(NodeVisitor):
     """One pass over a module; example payloads in schemas (`json_schema_extra`) are not secrets."""
 
     def __init__(self) -> None:

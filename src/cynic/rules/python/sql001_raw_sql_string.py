@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from cynic.models import Severity
-from cynic.parsing.pyast import argument, call_name, scope_nodes
+from cynic.parsing.pyast import argument, call_name, scope_nodes, walk
 from cynic.rules.base import FileRule, Hit
 from cynic.rules.python._sqlflow import StringScope
 from cynic.source import FileKind, SourceFile
@@ -83,18 +83,19 @@ class RawSqlString(FileRule):
             return
         tree = source.tree
         module = StringScope()
-        for _ in _track(tree, module):  # module-level constants, known to every function
+        functions = [node for node in walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        bodies = [(owner, list(scope_nodes(owner))) for owner in (tree, *functions)]  # walked once, read twice
+        for _ in _track(bodies[0][1], module):  # module-level constants, known to every function
             pass
-        scopes = [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
-        for function in scopes:  # first pass: same-module helpers that return built SQL text
+        for function, nodes in bodies[1:]:  # first pass: same-module helpers that return built SQL text
             scope = module.child()
-            for node in _track(function, scope):
+            for node in _track(nodes, scope):
                 if isinstance(node, ast.Return) and (found := scope.fragments(node.value)) and found.built:
                     module.helpers[function.name] = found.text
-        for owner in (tree, *scopes):
+        for owner, nodes in bodies:
             scope = StringScope(helpers=module.helpers) if owner is tree else module.child()
             handled: set[int] = set()
-            for node in _track(owner, scope):
+            for node in _track(nodes, scope):
                 if isinstance(node, ast.Call) and id(node) not in handled and self._is_raw_sql(node, scope, handled):
                     yield self.hit(source.path, node.lineno, "SQL text is built by splicing values into a string and sent to the database: an injection point.", end_line=node.end_lineno)
 
@@ -123,9 +124,9 @@ def _built(node: ast.AST | None, scope: StringScope) -> bool:
     return bool(found and found.built)
 
 
-def _track(owner: ast.AST, scope: StringScope) -> Iterator[ast.AST]:
-    """The scope's nodes in order, recording string assignments into `scope` as they pass."""
-    for node in scope_nodes(owner):
+def _track(nodes: list[ast.AST], scope: StringScope) -> Iterator[ast.AST]:
+    """A scope's nodes (from `scope_nodes`) in order, recording string assignments into `scope` as they pass."""
+    for node in nodes:
         yield node
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             scope.assign(node.targets[0].id, node.value)

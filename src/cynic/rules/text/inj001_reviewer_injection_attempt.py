@@ -29,7 +29,12 @@ _PHRASES = (
         r"\b(?:out\s+of\s+scope|exempt(?:ed)?)\s+(?:for|from)\s+(?:automated|ai|llm)\s+(?:code\s+|security\s+)?(?:review|scanning|audit)",
 )
 # One alternation over the whole text: a single scan per file, whatever the number of phrases.
-_ADDRESSED_TO_AI = re.compile("|".join(f"(?:{phrase})" for phrase in _PHRASES), re.I | re.M)
+_ANY_PHRASE = "|".join(f"(?:{phrase})" for phrase in _PHRASES)
+_ADDRESSED_TO_AI = re.compile(_ANY_PHRASE, re.I | re.M)
+# Case-insensitive scanning is slow in `re`. On ASCII text, matching the lowered text with the
+# same (lowercase) pattern finds exactly the same spans, about twice as fast.
+_LOWERCASE_PATTERN = re.sub(r"\\.", "", _ANY_PHRASE).islower()
+_ADDRESSED_TO_AI_LOWERED = re.compile(_ANY_PHRASE, re.M)
 
 
 class ReviewerInjectionAttempt(FileRule):
@@ -78,8 +83,14 @@ class ReviewerInjectionAttempt(FileRule):
 
     def check_file(self, source: SourceFile) -> Iterator[Hit]:
         reported: set[int] = set()
-        for match in _ADDRESSED_TO_AI.finditer(source.text):
+        for match in _phrases_in(source.text):
             number = source.text.count("\n", 0, match.start()) + 1
             if number not in reported:
                 reported.add(number)
                 yield self.hit(source.path, number, "Text addresses an AI reviewer or agent: a prompt-injection attempt.")
+
+
+def _phrases_in(text: str) -> Iterator[re.Match[str]]:
+    if _LOWERCASE_PATTERN and text.isascii():
+        return _ADDRESSED_TO_AI_LOWERED.finditer(text.lower())
+    return _ADDRESSED_TO_AI.finditer(text)

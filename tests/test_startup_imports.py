@@ -1,0 +1,40 @@
+"""`cynic --help` and `cynic --version` start fast: no heavy library is imported on their path."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("langgraph", "openai", "tree_sitter", "tree_sitter_typescript", "tree_sitter_javascript", "libcst")
+
+# Runs in a fresh interpreter: import the CLI, run it with the given arguments, list what got loaded.
+_PROBE = """
+import json, sys
+import cynic.cli
+try:
+    if len(sys.argv) > 1:
+        cynic.cli.main()  # typer reads the arguments from sys.argv
+except SystemExit:
+    pass
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
+"""
+
+
+def _loaded_after(*args: str) -> set[str]:
+    src = Path(__file__).resolve().parents[1] / "src"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, env=env, timeout=60)
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("args", [(), ("--help",), ("--version",)], ids=["import", "help", "version"])
+def test_cli_start_loads_no_heavy_library(args: tuple[str, ...]) -> None:
+    loaded = _loaded_after(*args)
+
+    assert "cynic" in loaded
+    assert not loaded & set(HEAVY), f"`cynic {' '.join(args)}` imported {sorted(loaded & set(HEAVY))}"
