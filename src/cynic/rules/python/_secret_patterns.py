@@ -34,7 +34,8 @@ _SLOT_QUALIFIERS = frozenset({"token", "storage", "cache", "cookie", "header", "
 _PUBLIC_QUALIFIERS = frozenset({"public", "publishable", "site", "search"})
 # Publishable values: Stripe `pk_live_...` / `pk_test_...`, Mapbox public tokens `pk.eyJ...`.
 _PUBLISHABLE_VALUE = re.compile(r"^(?:pk_(?:live|test)_|pk\.eyJ)")
-_RANDOM_LOOKING = re.compile(r"(?=.*[0-9])(?=.*[A-Za-z])[A-Za-z0-9+/=_\-]{16,}")
+# Letters and at least two digits, 16 characters or more: `a8f3...`, not `cynicFingerprint/v1`.
+_RANDOM_LOOKING = re.compile(r"(?=(?:.*[0-9]){2})(?=.*[A-Za-z])[A-Za-z0-9+/=_\-]{16,}")
 _PLACEHOLDER = re.compile(
     r"^(?:<[^>]*>|\{\{.*\}\}|\$\{.*\}|x{3,}|\*{3,}|\.{3}|change[-_ ]?(?:me|this|it)\w*|replace[-_ ]?me\w*|your[-_ ].*"
     r"|placeholder|example|dummy|todo|tbd|none|null|undefined|true|false|fake\w*|secret|password)$",

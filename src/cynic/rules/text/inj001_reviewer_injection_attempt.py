@@ -23,7 +23,8 @@ _PHRASES = (
         rf"\b(?:note|message|instructions?|attention|hint)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?{_AUDIENCE}\b",
         rf"^[^\w\n]*(?:dear\s+|hey\s+|hello\s+)?(?:the\s+)?{_AUDIENCE}\s*[,:]\s*(?:please\s+)?(?:ignore|skip|do\s+not|don't|report|treat|approve)",
         r"\byou\s+are\s+(?:now\s+)?(?:a|an|the)\s+(?:helpful|friendly|lenient)\b",
-        rf"^[^\w\n]*(?:(?:dear|hey|hello|attention|note\s+(?:to|for))\s+)?(?:the\s+|all\s+|any\s+)?{_MACHINE_AUDIENCE}\s*[,:][ \t]+\w+(?:[^\w\n]+\w+){{3}}",  # a sentence, not a `key: value`
+        # A sentence addressed to the machine, not a `key: value` and not a label ("The LLM reviewer: ...").
+        rf"^[^\w\n]*(?:(?:dear|hey|hello|attention|note\s+(?:to|for))\s+(?:the\s+|all\s+|any\s+)?|(?:all\s+|any\s+)?){_MACHINE_AUDIENCE}\s*[,:][ \t]+\w+(?:[^\w\n]+\w+){{3}}",
         rf"\b{_MACHINE_AUDIENCE}\s+(?:should|must|need\s+to|are\s+to)\s+(?:ignore|skip|approve|not\s+(?:flag|report|mention|raise))",
         r"\bif\s+you\s+are\s+(?:an?\s+)?(?:ai|llm|language\s+model|automated|bot)\b",
         r"\b(?:out\s+of\s+scope|exempt(?:ed)?)\s+(?:for|from)\s+(?:automated|ai|llm)\s+(?:code\s+|security\s+)?(?:review|scanning|audit)",
