@@ -87,30 +87,13 @@ class LoopPrinter:
             self.checklist(record["checklist"])
 
     def agents(self, record: dict[str, Any]) -> None:
-        """What the agents spent in a round, the tool calls refused, and what the reviewer read."""
-        number = record["round"]
-        spent = [f"{agent} {_usage_words(usage)}" for agent, usage in record.get("usage", {}).items()]
-        if spent:
-            self.line(f"round {number}: usage: " + "; ".join(spent))
-        if record.get("refused"):
-            self.line(f"round {number}: {len(record['refused'])} tool call(s) refused (outside the workspace)", style="yellow")
-            for refusal in record["refused"]:
-                self.line(f"  - {refusal}")
-        review = record.get("review")
-        if review is not None:
-            self.line(f"round {number}: the LLM reviewer read {', '.join(review['files_read']) or 'no file'}")
-            if review["files_not_read"]:
-                self.line(f"round {number}: the LLM reviewer did NOT read (over its budget): {', '.join(review['files_not_read'])}",
-                          style="yellow")
-            if review["dropped"]:
-                self.line(f"round {number}: {review['dropped']} reviewer finding(s) dropped: their evidence was not in the code")
+        """What the agents spent in a round, the tool calls refused, and what the reviewer read:
+        the lines `cynic show` prints for the round."""
+        from cynic.reports.plain import review_lines
+        from cynic.reports.run_adapter import agent_activity_view
 
-    def usage_total(self, state: dict[str, Any]) -> None:
-        """The run's usage per agent."""
-        from cynic.workflows.state import usage_by_agent
-
-        for agent, usage in usage_by_agent(state).items():  # type: ignore[arg-type]
-            self.line(f"total: {agent} {_usage_words(usage)}", style="bold")
+        for line in review_lines(agent_activity_view(record)):
+            self.line(line)
 
     def checklist(self, findings: list[dict[str, Any]]) -> None:
         for finding in findings:
@@ -141,9 +124,3 @@ class LoopPrinter:
     def line(self, message: str, style: str = "") -> None:
         self.console.print(Text(message, style=style if self.fancy else ""))
 
-
-
-def _usage_words(usage: dict[str, Any]) -> str:
-    from cynic.reports.run_view import AgentUsage
-
-    return AgentUsage(**usage).describe()
