@@ -18,6 +18,14 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
+def exit_with_verdict(*, failing: bool, incomplete: str | None = None) -> NoReturn:
+    """Exit 2 with `error: incomplete` on stderr when the check could not see everything, else 1
+    when findings reach the --fail-on severity, else 0."""
+    if incomplete is not None:
+        fail(incomplete)
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
 def emit(text: str, output: Path | None) -> None:
     """Write `text` to `output`, or to stdout when no file is given."""
     if output is None:

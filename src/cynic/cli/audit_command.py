@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cynic.cli._common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, fail
+from cynic.cli._common import exit_with_verdict, fail
 from cynic.cli._output import Format, annotate_in_github_actions, write_report
 from cynic.severity import Severity
 
@@ -40,11 +40,8 @@ def audit(
         fail(str(error))
     write_report(format, result, output)
     annotate_in_github_actions(result.findings)
-    if result.incomplete:
-        typer.echo(
-            "error: the audit is incomplete: some files could not be parsed (listed under skipped). "
-            "Fix their syntax or exclude them in .gitignore.",
-            err=True,
-        )
-        raise typer.Exit(EXIT_USAGE)
-    raise typer.Exit(EXIT_FINDINGS if result.failing(fail_on) else EXIT_CLEAN)
+    exit_with_verdict(
+        failing=result.failing(fail_on),
+        incomplete=("the audit is incomplete: some files could not be parsed (listed under skipped). "
+                    "Fix their syntax or exclude them in .gitignore.") if result.incomplete else None,
+    )

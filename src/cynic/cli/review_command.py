@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cynic.cli._common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, emit, fail
+from cynic.cli._common import emit, exit_with_verdict, fail
 from cynic.cli._output import Format, annotate_in_github_actions, write_report
 from cynic.severity import Severity
 
@@ -61,14 +61,11 @@ def review(
 
         emit(render_review_markdown(result), comment)
     annotate_in_github_actions(result.checklist, result.prefix)
-    if result.incomplete:
-        typer.echo(
-            "error: the review is incomplete: some files could not be parsed or were not read "
-            "(see the coverage section). Fix their syntax or exclude them in .gitignore.",
-            err=True,
-        )
-        raise typer.Exit(EXIT_USAGE)
-    raise typer.Exit(EXIT_FINDINGS if result.failing(fail_on) else EXIT_CLEAN)
+    exit_with_verdict(
+        failing=result.failing(fail_on),
+        incomplete=("the review is incomplete: some files could not be parsed or were not read "
+                    "(see the coverage section). Fix their syntax or exclude them in .gitignore.") if result.incomplete else None,
+    )
 
 
 def _llm_reviewer(path: Path) -> Reviewer:
