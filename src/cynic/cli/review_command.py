@@ -76,11 +76,8 @@ def _llm_reviewer(path: Path) -> Reviewer:
         settings = load_settings(path)
     except ConfigError as error:
         fail(str(error))
-    try:
-        from cynic.agents.reviewer import LLMReviewer
-    except ImportError:
-        fail("--llm needs the LLM reviewer (cynic.agents.reviewer), which this installation of cynic lacks. "
-             "Install a cynic release that includes it, or run without --llm.")
+    from cynic.agents.reviewer import LLMReviewer
+
     if not settings.llm_configured:
         fail("--llm needs an LLM: set CYNIC_MODEL and OPENAI_API_KEY (or OPENAI_BASE_URL for a local server), "
              "or `model` and `base_url` in .cynic.toml. Or run without --llm.")
