@@ -1,5 +1,7 @@
 """How a loop run looks: colour and a live status line (what the agents are doing now, the files
-the audit has analysed) on a terminal; plain lines only when piped, in CI (CI=true) or with --quiet."""
+the audit has analysed) on a terminal; plain lines only when piped, in CI (CI=true) or with --quiet.
+Text from the audited code or a model goes through `one_line`, as in `cynic show`: folded onto its
+line, invisible characters shown, so it cannot forge or hide a line of the log."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from cynic.reports.plain import one_line
 from cynic.reports.progress import StatusLine, interactive
 
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
@@ -40,7 +43,7 @@ class LoopPrinter:
             self.status.show("round 0: the security agent is auditing the starting commit")
         elif event == "coded" and record is not None:
             commit = f"commit {record['commit'][:12]} ({len(record['files_changed'])} files)" if record["commit"] else "no change"
-            self.line(f"round {record['round']}: coder: {record['coder_summary']}; {commit}")
+            self.line(f"round {record['round']}: coder: {one_line(record['coder_summary'])}; {commit}")
             self.follow_ups(record)
             step = "running the tests" if state.get("test_cmd") else "the security agent is auditing"
             self.status.show(f"round {record['round']}: {step}")
@@ -70,7 +73,7 @@ class LoopPrinter:
     def follow_ups(self, record: dict[str, Any]) -> None:
         """What a person must still do about the round's fixes (rotate a secret git history keeps)."""
         for note in record.get("follow_ups", {}).values():
-            self.line(f"  still to do by hand: {note}", style="yellow")
+            self.line(f"  still to do by hand: {one_line(note)}", style="yellow")
 
     def round_summary(self, record: dict[str, Any]) -> None:
         open_count = len(record["checklist"])
@@ -82,7 +85,7 @@ class LoopPrinter:
                 style="bold",
             )
         for path in record.get("unparsed", []):
-            self.line(f"  not parsed: {path}", style="yellow")
+            self.line(f"  not parsed: {one_line(path)}", style="yellow")
         if not self.quiet:
             self.checklist(record["checklist"])
 
@@ -99,7 +102,7 @@ class LoopPrinter:
         for finding in findings:
             text = Text("  - ")
             text.append(f"{finding['severity'].upper():<8}", style=SEVERITY_STYLE.get(finding["severity"], ""))
-            text.append(f" {finding['rule']} {finding['path']}:{finding['line']}  {finding['message']}")
+            text.append(f" {finding['rule']} {one_line(finding['path'])}:{finding['line']}  {one_line(finding['message'])}")
             self.console.print(text)
 
     def final(self, state: dict[str, Any], exit_code: int) -> None:
@@ -110,7 +113,7 @@ class LoopPrinter:
         self.line(f"{STATUS_WORDS[status]} (status {status}, exit code {exit_code}) after {state.get('round', 0)} round(s); "
                   f"{len(remaining)} finding{'s' * (len(remaining) != 1)} left", style=style)
         if state.get("error"):
-            self.line(f"error: {state['error']}", style="red")
+            self.line(f"error: {one_line(state['error'])}", style="red")
         if remaining:
             self.checklist(remaining)
         branch = state.get("branch")
