@@ -11,6 +11,8 @@ EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
+INCLUDE_TESTS = typer.Option(False, "--include-tests", help="Also audit tests, fixtures and examples folders.")
+
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print `error: message` on stderr and exit with `code`; never a traceback."""

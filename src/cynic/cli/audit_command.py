@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cynic.cli._common import exit_with_verdict, fail
+from cynic.cli._common import INCLUDE_TESTS, exit_with_verdict, fail
 from cynic.cli._output import Format, annotate_in_github_actions, write_report
 from cynic.severity import Severity
 
@@ -16,7 +16,7 @@ def audit(
     format: Format = typer.Option(Format.markdown, "--format", "-f", help="Output format."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to this file."),
     fail_on: Severity = typer.Option(Severity.LOW, "--fail-on", help="Exit 1 on findings at or above this severity."),
-    include_tests: bool = typer.Option(False, "--include-tests", help="Also audit tests, fixtures and examples folders."),
+    include_tests: bool = INCLUDE_TESTS,
     no_baseline: bool = typer.Option(False, "--no-baseline", help="List findings in .cynic/baseline.json too."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Re-analyse every file instead of reusing unchanged files' results."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr (a live bar on a terminal, two plain lines otherwise)."),

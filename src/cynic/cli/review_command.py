@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cynic.cli._common import emit, exit_with_verdict, fail
+from cynic.cli._common import INCLUDE_TESTS, emit, exit_with_verdict, fail
 from cynic.cli._output import Format, annotate_in_github_actions, write_report
 from cynic.severity import Severity
 
@@ -24,7 +24,7 @@ def review(
     comment: Path | None = typer.Option(None, "--comment", help="Also write the markdown PR comment to this file."),
     fail_on: Severity = typer.Option(Severity.LOW, "--fail-on", help="Exit 1 on new findings at or above this severity."),
     report_all: bool = typer.Option(False, "--all", help="Report every open finding, not only the new ones."),
-    include_tests: bool = typer.Option(False, "--include-tests", help="Also audit tests, fixtures and examples folders."),
+    include_tests: bool = INCLUDE_TESTS,
     no_baseline: bool = typer.Option(False, "--no-baseline", help="List findings in .cynic/baseline.json too."),
     llm: bool = typer.Option(False, "--llm", help="Add the LLM reviewer over the pull request's diff (needs an LLM configured)."),
 ) -> None:
