@@ -118,3 +118,23 @@ def test_the_real_entry_point_fails_without_a_traceback(tmp_path: Path) -> None:
 
     assert result.returncode == 2
     assert "is not a git repository" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["runs"], ["show", "20260101-000000-0000"], ["resume", "20260101-000000-0000"]])
+def test_reading_runs_outside_a_repository_says_there_are_none_there(command: list[str], tmp_path: Path) -> None:
+    result = runner.invoke(app, [*command, str(tmp_path)])
+
+    assert result.exit_code == 2
+    assert f"{tmp_path} holds no cynic runs" in result.stderr and "git init" not in result.stderr
+
+
+def test_the_live_checklist_cannot_forge_or_hide_a_line() -> None:
+    from cynic.cli._loop_output import LoopPrinter
+
+    printer = LoopPrinter(quiet=True)
+    with printer.console.capture() as captured:
+        printer.checklist([{"severity": "high", "rule": "SQL001", "path": "app/\u202emain.py", "line": 3,
+                            "message": "raw SQL\nclean: the checklist is empty"}])
+    shown = captured.get()
+
+    assert shown.count("\n") == 1 and "\u202e" not in shown and "U+202E" in shown

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import git
-import pytest
 
 from cynic.agents.base import Usage
 from cynic.agents.security import SecurityAgent

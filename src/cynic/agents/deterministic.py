@@ -5,20 +5,14 @@ from __future__ import annotations
 from cynic.agents.base import CodingOutcome, CodingTask
 
 
-class FixersUnavailable(RuntimeError):
-    """The deterministic fixers are not part of this installation."""
-
-
 class DeterministicCoder:
     """Clears the checklist with `cynic.agents.fixers.apply_fixes`; leaves the rest to a human."""
 
     name = "deterministic"
 
     def code(self, task: CodingTask) -> CodingOutcome:
-        try:
-            from cynic.agents.fixers import apply_fixes
-        except ImportError as error:
-            raise FixersUnavailable(f"the deterministic fixers cannot be loaded ({error}); reinstall cynic.") from None
+        from cynic.agents.fixers import apply_fixes  # libcst and tree-sitter: only when a round runs
+
         report = apply_fixes(task.workspace, list(task.checklist))
         fixed, left = len(report.fixed), len(report.unfixable)
         return CodingOutcome(

@@ -1,5 +1,7 @@
 """How a loop run looks: colour and a live status line (what the agents are doing now, the files
-the audit has analysed) on a terminal; plain lines only when piped, in CI (CI=true) or with --quiet."""
+the audit has analysed) on a terminal; plain lines only when piped, in CI (CI=true) or with --quiet.
+Text from the audited code or a model goes through `one_line`, as in `cynic show`: folded onto its
+line, invisible characters shown, so it cannot forge or hide a line of the log."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from cynic.reports.plain import one_line
 from cynic.reports.progress import StatusLine, interactive
 
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
@@ -40,7 +43,7 @@ class LoopPrinter:
             self.status.show("round 0: the security agent is auditing the starting commit")
         elif event == "coded" and record is not None:
             commit = f"commit {record['commit'][:12]} ({len(record['files_changed'])} files)" if record["commit"] else "no change"
-            self.line(f"round {record['round']}: coder: {record['coder_summary']}; {commit}")
+            self.line(f"round {record['round']}: coder: {one_line(record['coder_summary'])}; {commit}")
             self.follow_ups(record)
             step = "running the tests" if state.get("test_cmd") else "the security agent is auditing"
             self.status.show(f"round {record['round']}: {step}")
@@ -70,7 +73,7 @@ class LoopPrinter:
     def follow_ups(self, record: dict[str, Any]) -> None:
         """What a person must still do about the round's fixes (rotate a secret git history keeps)."""
         for note in record.get("follow_ups", {}).values():
-            self.line(f"  still to do by hand: {note}", style="yellow")
+            self.line(f"  still to do by hand: {one_line(note)}", style="yellow")
 
     def round_summary(self, record: dict[str, Any]) -> None:
         open_count = len(record["checklist"])
@@ -82,41 +85,24 @@ class LoopPrinter:
                 style="bold",
             )
         for path in record.get("unparsed", []):
-            self.line(f"  not parsed: {path}", style="yellow")
+            self.line(f"  not parsed: {one_line(path)}", style="yellow")
         if not self.quiet:
             self.checklist(record["checklist"])
 
     def agents(self, record: dict[str, Any]) -> None:
-        """What the agents spent in a round, the tool calls refused, and what the reviewer read."""
-        number = record["round"]
-        spent = [f"{agent} {_usage_words(usage)}" for agent, usage in record.get("usage", {}).items()]
-        if spent:
-            self.line(f"round {number}: usage: " + "; ".join(spent))
-        if record.get("refused"):
-            self.line(f"round {number}: {len(record['refused'])} tool call(s) refused (outside the workspace)", style="yellow")
-            for refusal in record["refused"]:
-                self.line(f"  - {refusal}")
-        review = record.get("review")
-        if review is not None:
-            self.line(f"round {number}: the LLM reviewer read {', '.join(review['files_read']) or 'no file'}")
-            if review["files_not_read"]:
-                self.line(f"round {number}: the LLM reviewer did NOT read (over its budget): {', '.join(review['files_not_read'])}",
-                          style="yellow")
-            if review["dropped"]:
-                self.line(f"round {number}: {review['dropped']} reviewer finding(s) dropped: their evidence was not in the code")
+        """What the agents spent in a round, the tool calls refused, and what the reviewer read:
+        the lines `cynic show` prints for the round."""
+        from cynic.reports.plain import review_lines
+        from cynic.reports.run_adapter import agent_activity_view
 
-    def usage_total(self, state: dict[str, Any]) -> None:
-        """The run's usage per agent."""
-        from cynic.workflows.state import usage_by_agent
-
-        for agent, usage in usage_by_agent(state).items():  # type: ignore[arg-type]
-            self.line(f"total: {agent} {_usage_words(usage)}", style="bold")
+        for line in review_lines(agent_activity_view(record)):
+            self.line(line)
 
     def checklist(self, findings: list[dict[str, Any]]) -> None:
         for finding in findings:
             text = Text("  - ")
             text.append(f"{finding['severity'].upper():<8}", style=SEVERITY_STYLE.get(finding["severity"], ""))
-            text.append(f" {finding['rule']} {finding['path']}:{finding['line']}  {finding['message']}")
+            text.append(f" {finding['rule']} {one_line(finding['path'])}:{finding['line']}  {one_line(finding['message'])}")
             self.console.print(text)
 
     def final(self, state: dict[str, Any], exit_code: int) -> None:
@@ -127,7 +113,7 @@ class LoopPrinter:
         self.line(f"{STATUS_WORDS[status]} (status {status}, exit code {exit_code}) after {state.get('round', 0)} round(s); "
                   f"{len(remaining)} finding{'s' * (len(remaining) != 1)} left", style=style)
         if state.get("error"):
-            self.line(f"error: {state['error']}", style="red")
+            self.line(f"error: {one_line(state['error'])}", style="red")
         if remaining:
             self.checklist(remaining)
         branch = state.get("branch")
@@ -141,9 +127,3 @@ class LoopPrinter:
     def line(self, message: str, style: str = "") -> None:
         self.console.print(Text(message, style=style if self.fancy else ""))
 
-
-
-def _usage_words(usage: dict[str, Any]) -> str:
-    from cynic.reports.run_view import AgentUsage
-
-    return AgentUsage(**usage).describe()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cynic.cli._common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, fail
+from cynic.cli._common import INCLUDE_TESTS, exit_with_verdict, fail
 from cynic.cli._output import Format, annotate_in_github_actions, write_report
 from cynic.severity import Severity
 
@@ -16,7 +16,7 @@ def audit(
     format: Format = typer.Option(Format.markdown, "--format", "-f", help="Output format."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to this file."),
     fail_on: Severity = typer.Option(Severity.LOW, "--fail-on", help="Exit 1 on findings at or above this severity."),
-    include_tests: bool = typer.Option(False, "--include-tests", help="Also audit tests, fixtures and examples folders."),
+    include_tests: bool = INCLUDE_TESTS,
     no_baseline: bool = typer.Option(False, "--no-baseline", help="List findings in .cynic/baseline.json too."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Re-analyse every file instead of reusing unchanged files' results."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr (a live bar on a terminal, two plain lines otherwise)."),
@@ -40,11 +40,8 @@ def audit(
         fail(str(error))
     write_report(format, result, output)
     annotate_in_github_actions(result.findings)
-    if result.incomplete:
-        typer.echo(
-            "error: the audit is incomplete: some files could not be parsed (listed under skipped). "
-            "Fix their syntax or exclude them in .gitignore.",
-            err=True,
-        )
-        raise typer.Exit(EXIT_USAGE)
-    raise typer.Exit(EXIT_FINDINGS if result.failing(fail_on) else EXIT_CLEAN)
+    exit_with_verdict(
+        failing=result.failing(fail_on),
+        incomplete=("the audit is incomplete: some files could not be parsed (listed under skipped). "
+                    "Fix their syntax or exclude them in .gitignore.") if result.incomplete else None,
+    )

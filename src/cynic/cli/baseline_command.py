@@ -6,12 +6,12 @@ from pathlib import Path
 
 import typer
 
-from cynic.cli._common import EXIT_USAGE, fail
+from cynic.cli._common import EXIT_USAGE, INCLUDE_TESTS, fail
 
 
 def baseline(
     path: Path = typer.Argument(Path("."), help="Folder to audit."),
-    include_tests: bool = typer.Option(False, "--include-tests", help="Also audit tests, fixtures and examples folders."),
+    include_tests: bool = INCLUDE_TESTS,
 ) -> None:
     """Write .cynic/baseline.json from the current findings (sorted, stable JSON: commit it).
 

@@ -99,7 +99,7 @@ def runs(path: Path = PATH_ARG) -> None:
     """List the runs of this repository: id, status, rounds, open findings, start, request."""
     from cynic.workflows.run import list_runs
 
-    target, settings = _target_and_settings(path)
+    target, settings = _target_and_settings(path, reading_runs=True)
     found = list_runs(_state_dir(target, settings))
     if not found:
         typer.echo("no runs yet: start one with `cynic fix` or `cynic implement`.")
@@ -129,7 +129,7 @@ def show(
     from cynic.reports.run_adapter import DATABASE, RunNotFound, load_waived_run_view
     from cynic.reports.terminal import render_run_terminal
 
-    target, settings = _target_and_settings(path)
+    target, settings = _target_and_settings(path, reading_runs=True)
     state_dir = _state_dir(target, settings)
     if not (state_dir / DATABASE).is_file():
         fail(f"no run {run_id!r} in {target.root}: it has no runs yet. Start one with `cynic fix` or "
@@ -159,7 +159,7 @@ def resume(
     from cynic.cli._loop_output import LoopPrinter
     from cynic.workflows.run import resume_run
 
-    target, settings = _target_and_settings(path, model=model, base_url=base_url)
+    target, settings = _target_and_settings(path, reading_runs=True, model=model, base_url=base_url)
     state = _load(target, settings, run_id)
     printer = LoopPrinter(quiet=quiet)
     if state.get("status", "running") not in ("running", "error"):
@@ -239,7 +239,9 @@ def _finish(printer: Any, state: dict[str, Any]) -> None:
     raise typer.Exit(code)
 
 
-def _target_and_settings(path: Path, **flags: Any) -> tuple[Any, Settings]:
+def _target_and_settings(path: Path, *, reading_runs: bool = False, **flags: Any) -> tuple[Any, Settings]:
+    """The repository at or above `path` and its settings; with `reading_runs` (runs, show,
+    resume), a path that is no repository with commits is said to hold no runs."""
     from cynic.config import ConfigError, load_settings
     from cynic.sandbox.base import SandboxError
     from cynic.sandbox.worktree import find_target
@@ -247,7 +249,12 @@ def _target_and_settings(path: Path, **flags: Any) -> tuple[Any, Settings]:
     try:
         target = find_target(path)
         return target, load_settings(target.root, **flags)
-    except (SandboxError, ConfigError) as error:
+    except SandboxError as error:
+        if reading_runs:
+            fail(f"{path} holds no cynic runs: it is not a folder of a git repository with commits. Give the "
+                 "repository a run worked on (e.g. `cynic runs ~/src/app`); `cynic fix` or `cynic implement` starts one.")
+        fail(str(error))
+    except ConfigError as error:
         fail(str(error))
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cynic.cli._common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, emit, fail
+from cynic.cli._common import INCLUDE_TESTS, emit, exit_with_verdict, fail
 from cynic.cli._output import Format, annotate_in_github_actions, write_report
 from cynic.severity import Severity
 
@@ -24,7 +24,7 @@ def review(
     comment: Path | None = typer.Option(None, "--comment", help="Also write the markdown PR comment to this file."),
     fail_on: Severity = typer.Option(Severity.LOW, "--fail-on", help="Exit 1 on new findings at or above this severity."),
     report_all: bool = typer.Option(False, "--all", help="Report every open finding, not only the new ones."),
-    include_tests: bool = typer.Option(False, "--include-tests", help="Also audit tests, fixtures and examples folders."),
+    include_tests: bool = INCLUDE_TESTS,
     no_baseline: bool = typer.Option(False, "--no-baseline", help="List findings in .cynic/baseline.json too."),
     llm: bool = typer.Option(False, "--llm", help="Add the LLM reviewer over the pull request's diff (needs an LLM configured)."),
 ) -> None:
@@ -61,14 +61,11 @@ def review(
 
         emit(render_review_markdown(result), comment)
     annotate_in_github_actions(result.checklist, result.prefix)
-    if result.incomplete:
-        typer.echo(
-            "error: the review is incomplete: some files could not be parsed or were not read "
-            "(see the coverage section). Fix their syntax or exclude them in .gitignore.",
-            err=True,
-        )
-        raise typer.Exit(EXIT_USAGE)
-    raise typer.Exit(EXIT_FINDINGS if result.failing(fail_on) else EXIT_CLEAN)
+    exit_with_verdict(
+        failing=result.failing(fail_on),
+        incomplete=("the review is incomplete: some files could not be parsed or were not read "
+                    "(see the coverage section). Fix their syntax or exclude them in .gitignore.") if result.incomplete else None,
+    )
 
 
 def _llm_reviewer(path: Path) -> Reviewer:
@@ -79,11 +76,8 @@ def _llm_reviewer(path: Path) -> Reviewer:
         settings = load_settings(path)
     except ConfigError as error:
         fail(str(error))
-    try:
-        from cynic.agents.reviewer import LLMReviewer
-    except ImportError:
-        fail("--llm needs the LLM reviewer (cynic.agents.reviewer), which this installation of cynic lacks. "
-             "Install a cynic release that includes it, or run without --llm.")
+    from cynic.agents.reviewer import LLMReviewer
+
     if not settings.llm_configured:
         fail("--llm needs an LLM: set CYNIC_MODEL and OPENAI_API_KEY (or OPENAI_BASE_URL for a local server), "
              "or `model` and `base_url` in .cynic.toml. Or run without --llm.")

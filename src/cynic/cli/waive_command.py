@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from cynic.cli._common import fail
+from cynic.cli._common import INCLUDE_TESTS, fail
 
 
 def waive(
@@ -16,7 +16,7 @@ def waive(
     reason: str = typer.Option(..., "--reason", help="Why it is acceptable for now."),
     owner: str = typer.Option(..., "--owner", help="Who answers for it (a person or a team)."),
     expires: datetime = typer.Option(..., "--expires", formats=["%Y-%m-%d"], help="Last day the waiver holds (YYYY-MM-DD)."),
-    include_tests: bool = typer.Option(False, "--include-tests", help="Also audit tests, fixtures and examples folders."),
+    include_tests: bool = INCLUDE_TESTS,
 ) -> None:
     """Waive one finding until a date, in .cynic/waivers.json (commit it so the waiver is reviewed).
 

@@ -119,14 +119,26 @@ def _rounds(history: list[dict[str, Any]], repository: RunRepository) -> tuple[l
             open_after=len(open_now),
             test=_test(record.get("test")),
             unparsed=record.get("unparsed", []),
-            usage={AGENT_NAMES.get(agent, agent): AgentUsage(**spent) for agent, spent in record.get("usage", {}).items()},
-            refused=record.get("refused", []),
             follow_ups=list(record.get("follow_ups", {}).values()),
-            review=ReviewCoverage(**record["review"]) if record.get("review") else None,
+            **_agent_activity(record),
         ))
         ever_open.update(open_now)
         seen_at.update({fp: head for fp in open_now})
     return rounds, seen_at
+
+
+def agent_activity_view(record: dict[str, Any]) -> RoundView:
+    """A round record's agent activity alone (usage, refused tool calls, what the LLM reviewer
+    read), for the live output of a run that is still going."""
+    return RoundView(number=record["round"], **_agent_activity(record))
+
+
+def _agent_activity(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "usage": {AGENT_NAMES.get(agent, agent): AgentUsage(**spent) for agent, spent in record.get("usage", {}).items()},
+        "refused": record.get("refused", []),
+        "review": ReviewCoverage(**record["review"]) if record.get("review") else None,
+    }
 
 
 def _findings(history: list[dict[str, Any]], final: list[dict[str, Any]], rounds: list[RoundView],

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from cynic.models import Finding
 from cynic.reports.run_view import Snippet
+from cynic.sandbox.paths import PathEscape, relative_parts, resolve_inside
 
 if TYPE_CHECKING:
     import git
@@ -29,24 +30,17 @@ def snippet_from_text(text: str, finding: Finding, context: int = CONTEXT_LINES)
 
 def safe_relative(path: str) -> str | None:
     """`path` when it is a plain relative path inside the tree, else None."""
-    pure = PurePosixPath(path.replace("\\", "/"))
-    if not path or pure.is_absolute() or ".." in pure.parts or ":" in pure.parts[0]:
+    try:
+        return PurePosixPath(*relative_parts(path)).as_posix()
+    except PathEscape:
         return None
-    return pure.as_posix()
 
 
 def read_from_folder(root: Path, path: str) -> str | None:
     """The text of `root/path`, or None when it is missing, unreadable or outside `root`."""
-    relative = safe_relative(path)
-    if relative is None:
-        return None
-    base = root.resolve()
-    target = (base / relative).resolve()
-    if not target.is_relative_to(base) or not target.is_file():
-        return None
     try:
-        return target.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        return resolve_inside(root, path).read_text(encoding="utf-8", errors="replace")
+    except (PathEscape, OSError):
         return None
 
 

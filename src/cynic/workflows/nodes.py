@@ -66,7 +66,7 @@ def code(state: LoopState, runtime: Runtime[LoopContext]) -> LoopState:
     try:
         outcome = context.coder.code(task)
     except Exception as error:  # an agent's failure ends the run with status "error"; `cynic resume` retries
-        return {"error": _failure(f"the {context.coder.name} coder failed in round {number}", error, state["run_id"])}
+        return {"error": _failure(f"the coder ({context.coder.name}) failed in round {number}", error, state["run_id"])}
     coder_seconds = time.perf_counter() - started
     committed = workspace.commit_round(_commit_message(number, outcome, state["checklist"]))
     record = RoundRecord(

@@ -47,7 +47,7 @@ class ScriptFile:
 
     def nodes(self, kind: str, where: Callable[[tree_sitter.Node], bool] = lambda _: True) -> list[tree_sitter.Node]:
         """Every named node of a type, in source order."""
-        return [n for n in _walk(self.tree.root_node) if n.type == kind and where(n)]
+        return [n for n in walk(self.tree.root_node) if n.type == kind and where(n)]
 
     def at_line(self, line: int, kind: str, where: Callable[[tree_sitter.Node], bool] = lambda _: True) -> tree_sitter.Node | None:
         """The smallest node of a type whose lines include the 1-based `line`."""
@@ -70,7 +70,8 @@ def load(files: Workspace, path: str) -> ScriptFile:
     return ScriptFile(path, source, parse_script(path, source))
 
 
-def _walk(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+def walk(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    """`node` and every named node under it, in source order."""
     stack = [node]
     while stack:
         current = stack.pop()
