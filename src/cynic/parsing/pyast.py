@@ -130,6 +130,27 @@ def dotted_name(node: ast.AST | None) -> str | None:
     return None
 
 
+def expression_text(node: ast.AST) -> str:
+    """`ast.unparse(node)`, the same text, with the common cheap cases read directly: names and
+    dotted names (`Session`, `settings.SECRET_KEY`), and one name subscripted by another
+    (`list[Item]`, `Optional[str]`)."""
+    if isinstance(node, ast.Subscript):
+        base, index = _plain_name(node.value), _plain_name(node.slice)
+        if base is not None and index is not None:
+            return f"{base}[{index}]"
+    return _plain_name(node) or ast.unparse(node)
+
+
+def _plain_name(node: ast.AST) -> str | None:
+    """`a.b.c` for a chain of attributes on a name, else None (`f(x).y` is not plain)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _plain_name(node.value)
+        return f"{base}.{node.attr}" if base is not None else None
+    return None
+
+
 def call_name(call: ast.Call) -> str | None:
     """The dotted name of what a call calls: `session.exec`, `text`, `CORSMiddleware`."""
     return dotted_name(call.func)
