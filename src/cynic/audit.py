@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import os
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from cynic.fingerprints import Fingerprinter
 
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting workers costs more than it saves
 PROGRESS_BATCH = 50  # files analysed in this process between two progress reports
+YOUNG_OBJECTS_PER_COLLECTION = 100_000  # while auditing; Python's default is 700
 
 Progress = Callable[[int, int], None]  # (files just analysed, files in the audit)
 
@@ -77,15 +80,40 @@ def audit(
     active = list(ALL_RULES if rules is None else rules)
     found = discover(root, include_tests=include_tests)
     cache = AnalysisCache(cache_file(root, [rule.code for rule in active]) if use_cache else None)
-    analyses = analyze_files(found.files, active, cache, progress or _no_progress)
-    project_key = _project_key(analyses, active)
-    project_hits = cache.project_hits(project_key)
-    if project_hits is None:
-        analyses = _with_facts(found.files, analyses, active, cache)
-        project_hits = run_project_rules(found.files, analyses, active)
-        cache.put_project_hits(project_key, project_hits)
+    with _rare_collections():
+        analyses = analyze_files(found.files, active, cache, progress or _no_progress)
+        project_key = _project_key(analyses, active)
+        project_hits = cache.project_hits(project_key)
+        if project_hits is None:
+            analyses = _with_facts(found.files, analyses, active, cache)
+            project_hits = run_project_rules(found.files, analyses, active)
+            cache.put_project_hits(project_key, project_hits)
     cache.save(_cache_key(source) for source in found.files)
     return assemble(root, found.files, found.skipped, analyses, active, started, project_hits, distrusted=distrusted)
+
+
+@contextmanager
+def _rare_collections() -> Iterator[None]:
+    """Keep the cycle collector from rescanning what the audit keeps (pool workers inherit this).
+
+    Trees are freed by reference counting as soon as their file is done, and what a file's
+    analysis keeps is frozen (`_keep`) so that no collection scans it again; at Python's
+    default settings the collector rescanned every analysis kept so far, some hundred times in a
+    large audit, for about a seventh of a cold audit's CPU. Everything is unfrozen at the end.
+    """
+    previous = gc.get_threshold()
+    gc.set_threshold(YOUNG_OBJECTS_PER_COLLECTION, *previous[1:])
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*previous)
+
+
+def _keep(analysis: FileAnalysis) -> FileAnalysis:
+    """`analysis`, with every object alive now moved out of the collector's generations."""
+    gc.freeze()
+    return analysis
 
 
 def analyze_files(files: list[SourceFile], rules: Sequence[Rule], cache: AnalysisCache,
@@ -132,14 +160,14 @@ def _analyze_serially(files: list[SourceFile], rules: Sequence[Rule], analysed: 
     analyses = []
     for start in range(0, len(files), PROGRESS_BATCH):
         batch = files[start : start + PROGRESS_BATCH]
-        analyses.extend(analyze_file(source, rules) for source in batch)
+        analyses.extend(_keep(analyze_file(source, rules)) for source in batch)
         analysed(len(batch))
     return analyses
 
 
 def _analyze_chunk(files: list[SourceFile], codes: list[str]) -> list[FileAnalysis]:
     rules = [RULES_BY_CODE[code] for code in codes]
-    return [analyze_file(source, rules) for source in files]
+    return [_keep(analyze_file(source, rules)) for source in files]
 
 
 def _cache_key(source: SourceFile) -> str:

@@ -37,7 +37,8 @@ def child_nodes(node: ast.AST) -> list[ast.AST]:
 def walk(node: ast.AST) -> Iterator[ast.AST]:
     """`ast.walk` (breadth-first, the same order), faster; a module's walk is computed once."""
     if isinstance(node, ast.Module):
-        yield from module_nodes(node)
+        yield node
+        yield from _descendants(node)
         return
     todo = deque([node])
     while todo:
@@ -46,18 +47,46 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
         yield node
 
 
-def module_nodes(tree: ast.Module) -> list[ast.AST]:
-    """Every node of a module in `ast.walk` order, listed once per tree and shared by all rules."""
+def _descendants(tree: ast.Module) -> list[ast.AST]:
+    """Every node below a module in `ast.walk` order, listed once per tree and shared by all rules.
+
+    The module itself is not in the list: no cache kept on a tree refers back to its root, so a
+    tree is freed as soon as the audit drops it, without waiting for the cycle collector.
+    """
     cached = tree.__dict__.get("_cynic_nodes")
     if cached is None:
-        cached = []
-        todo = deque([tree])
-        while todo:
-            node = todo.popleft()
-            todo.extend(child_nodes(node))
-            cached.append(node)
+        cached = list(child_nodes(tree))
+        for node in cached:  # the list grows while it is read: a breadth-first walk without a queue
+            cached.extend(child_nodes(node))
         tree._cynic_nodes = cached  # type: ignore[attr-defined]
     return cached
+
+
+def nodes_of(tree: ast.Module, *kinds: type[ast.AST]) -> list[ast.AST]:
+    """The nodes below the module of exactly these classes (`ast.Call`, `ast.FunctionDef`...), in
+    `ast.walk` order; do not modify the list.
+
+    The module is indexed by node class once, on the first request, and the index is shared by
+    every rule and fact extractor: asking it costs a dictionary lookup instead of a walk.
+    """
+    index = tree.__dict__.get("_cynic_index")
+    if index is None:
+        index = {}
+        for position, node in enumerate(_descendants(tree)):
+            kind = type(node)
+            if kind in index:
+                index[kind].append((position, node))
+            else:
+                index[kind] = [(position, node)]
+        tree._cynic_index = index  # type: ignore[attr-defined]
+    found = [entry for kind in kinds for entry in index.get(kind, ())]
+    if len(kinds) > 1:
+        found.sort(key=_position)
+    return [node for _, node in found]
+
+
+def _position(entry: tuple[int, ast.AST]) -> int:
+    return entry[0]
 
 
 class NodeVisitor(ast.NodeVisitor):
@@ -98,6 +127,27 @@ def dotted_name(node: ast.AST | None) -> str | None:
     if isinstance(node, ast.Call):
         base = dotted_name(node.func)
         return f"{base}()" if base else None
+    return None
+
+
+def expression_text(node: ast.AST) -> str:
+    """`ast.unparse(node)`, the same text, with the common cheap cases read directly: names and
+    dotted names (`Session`, `settings.SECRET_KEY`), and one name subscripted by another
+    (`list[Item]`, `Optional[str]`)."""
+    if isinstance(node, ast.Subscript):
+        base, index = _plain_name(node.value), _plain_name(node.slice)
+        if base is not None and index is not None:
+            return f"{base}[{index}]"
+    return _plain_name(node) or ast.unparse(node)
+
+
+def _plain_name(node: ast.AST) -> str | None:
+    """`a.b.c` for a chain of attributes on a name, else None (`f(x).y` is not plain)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _plain_name(node.value)
+        return f"{base}.{node.attr}" if base is not None else None
     return None
 
 
@@ -158,7 +208,10 @@ def _stringish(node: ast.AST) -> bool:
 
 
 def functions(tree: ast.AST) -> Iterator[FunctionNode]:
-    """Every function and method, nested ones included, in source order."""
+    """Every function and method, nested ones included, in `ast.walk` order."""
+    if isinstance(tree, ast.Module):
+        yield from nodes_of(tree, ast.FunctionDef, ast.AsyncFunctionDef)  # type: ignore[misc]
+        return
     for node in walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             yield node
@@ -171,17 +224,29 @@ def decorator_calls(function: FunctionNode) -> Iterator[ast.Call]:
             yield decorator
 
 
-def scope_nodes(scope: ast.AST) -> Iterator[ast.AST]:
+def scope_nodes(scope: ast.AST) -> list[ast.AST]:
     """The nodes of one scope (a module or function body) in source order, not descending into
-    nested functions, classes or lambdas, which are scopes of their own."""
+    nested functions, classes or lambdas, which are scopes of their own; do not modify the list.
+
+    Listed once per scope and kept on its node: several rules read the same scopes.
+    """
+    cached = scope.__dict__.get("_cynic_scope")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     body = getattr(scope, "body", [])
     stack: list[ast.AST] = list(reversed(body if isinstance(body, list) else [body]))
+    listed: list[ast.AST] = []
+    nested = _NESTED_SCOPES
     while stack:
         node = stack.pop()
-        yield node
-        children = [child for child in child_nodes(node) if not isinstance(child, _NESTED_SCOPES)]
-        children.reverse()
-        stack.extend(children)
+        listed.append(node)
+        children = child_nodes(node)
+        for index in range(len(children) - 1, -1, -1):
+            child = children[index]
+            if not isinstance(child, nested):
+                stack.append(child)
+    scope._cynic_scope = listed  # type: ignore[attr-defined]
+    return listed
 
 
 def identifiers(node: ast.AST | None) -> Iterator[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from cynic.parsing.pyast import call_name, const_str, dotted_name, keyword, last_name, walk
+from cynic.parsing.pyast import call_name, const_str, dotted_name, expression_text, keyword, last_name, walk
 from cynic.project._python_values import refs_of, summarize
 from cynic.project.python_facts import ClassInfo, Field
 
@@ -41,7 +41,7 @@ def class_info(node: ast.ClassDef, name: str) -> ClassInfo:
     return ClassInfo(
         name=name,
         line=node.lineno,
-        bases=tuple(dotted_name(base) or ast.unparse(base) for base in node.bases),
+        bases=tuple(dotted_name(base) or expression_text(base) for base in node.bases),
         keywords=tuple((kw.arg, summarize(kw.value)) for kw in node.keywords if kw.arg),
         fields=tuple(fields),
         extra=extra,
@@ -69,7 +69,7 @@ def _field(name: str, line: int, annotation: ast.expr | None, value: ast.expr | 
     return Field(
         name=name,
         line=line,
-        annotation=ast.unparse(annotation) if annotation is not None else None,
+        annotation=expression_text(annotation) if annotation is not None else None,
         refs=tuple(dict.fromkeys(refs)),
         default=summarize(value) if value is not None else None,
     )
@@ -104,7 +104,7 @@ def _extra_value(node: ast.expr | None) -> str | None:
 
 def _init_attribute_types(init: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[str, str]]:
     """`self.repo = ItemRepository(session)` or `self.repo = repo` (with `repo: ItemRepository`)."""
-    annotations = {a.arg: ast.unparse(a.annotation) for a in init.args.args if a.annotation is not None}
+    annotations = {a.arg: expression_text(a.annotation) for a in init.args.args if a.annotation is not None}
     found: list[tuple[str, str]] = []
     for statement in walk(init):
         target, annotation, value = None, None, None
@@ -116,7 +116,7 @@ def _init_attribute_types(init: ast.FunctionDef | ast.AsyncFunctionDef) -> list[
         if not (name and name.startswith("self.") and name.count(".") == 1):
             continue
         if annotation is not None:
-            found.append((name[5:], ast.unparse(annotation)))
+            found.append((name[5:], expression_text(annotation)))
         elif isinstance(value, ast.Call) and call_name(value):
             found.append((name[5:], call_name(value) or ""))
         elif isinstance(value, ast.Name) and value.id in annotations:

@@ -6,7 +6,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from cynic.parsing.pyast import NodeVisitor, argument, call_name, const_str, dotted_name, keyword, last_name, walk
+from cynic.parsing.pyast import NodeVisitor, argument, call_name, const_str, dotted_name, expression_text, keyword, last_name, walk
 from cynic.project._python_classes import class_info
 from cynic.project._python_sql import sql_lookup
 from cynic.project._python_values import (
@@ -213,8 +213,8 @@ class FactVisitor(NodeVisitor):
 
     def visit_If(self, node: ast.If) -> None:
         if self.bodies:
-            test = ast.unparse(node.test)
             raises = any(isinstance(child, ast.Raise) for statement in node.body for child in walk(statement))
+            test = expression_text(node.test) if raises else ""
             if raises and _ROLE_WORDS.search(test) and _DENIAL.search(test) and not _OWNERSHIP_WORDS.search(test):
                 self.bodies[-1].role_checks.append((node.lineno, test))
         self.generic_visit(node)
@@ -372,7 +372,7 @@ def _params(args: ast.arguments) -> tuple[Param, ...]:
         params.append(
             Param(
                 name=arg.arg,
-                annotation=ast.unparse(base) if base is not None else None,
+                annotation=expression_text(base) if base is not None else None,
                 type_refs=type_refs,
                 dependency=dependency_of(default) or dependency,
                 source=param_source(default) or source,

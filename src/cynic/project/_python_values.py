@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from cynic.parsing.pyast import call_name, const_value, dotted_name, last_name, walk
+from cynic.parsing.pyast import call_name, child_nodes, const_value, dotted_name, expression_text, last_name, walk
 from cynic.project.python_facts import Dependency, Value
 
 PARAM_SOURCES = {
@@ -34,7 +34,7 @@ def refs_of(node: ast.AST | None) -> tuple[str, ...]:
             if name:
                 found.append(name)
                 return
-        for grandchild in ast.iter_child_nodes(child):
+        for grandchild in child_nodes(child):
             visit(grandchild)
 
     if node is not None:
@@ -53,7 +53,7 @@ def reads_env(node: ast.AST) -> bool:
 def summarize(node: ast.AST) -> Value:
     """A `Value` for any expression."""
     literal = freeze(const_value(node))
-    text = ast.unparse(node)
+    text = expression_text(node)
     return Value(
         text=text if len(text) <= 160 else text[:157] + "...",
         literal=literal,
@@ -69,12 +69,12 @@ def dependency_of(node: ast.AST | None) -> Dependency | None:
         return None
     inner = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "dependency"), None)
     if inner is None:
-        return Dependency(target="", text=ast.unparse(node), line=node.lineno)
+        return Dependency(target="", text=expression_text(node), line=node.lineno)
     target = call_name(inner) if isinstance(inner, ast.Call) else dotted_name(inner)
-    text = ast.unparse(inner)
+    text = expression_text(inner)
     scopes = next((k.value for k in node.keywords if k.arg == "scopes"), None)
     if scopes is not None:
-        text += f" scopes={ast.unparse(scopes)}"
+        text += f" scopes={expression_text(scopes)}"
     return Dependency(target=target or "", text=text, line=node.lineno)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cynic.models import Confidence
-from cynic.parsing.pyast import argument, const_str, const_value, identifiers, walk
+from cynic.parsing.pyast import argument, const_str, const_value, identifiers, nodes_of
 
 _AUTH_WORDS = re.compile(r"token|session|jwt|auth|access|refresh|bearer|credential|(?:^|[^a-z])sid(?:$|[^a-z])", re.I)
 MISSING = object()
@@ -47,11 +47,11 @@ class CookieCall:
         return Confidence.LOW
 
 
-def cookie_calls(tree: ast.AST) -> Iterator[CookieCall]:
-    """Every `<response>.set_cookie(...)` in the file, read in one walk."""
+def cookie_calls(tree: ast.Module) -> Iterator[CookieCall]:
+    """Every `<response>.set_cookie(...)` in the file, read from the module's node index."""
     spreads: dict[str, dict[str, ast.expr]] = {}
     calls: list[ast.Call] = []
-    for node in walk(tree):
+    for node in nodes_of(tree, ast.Call, ast.Assign, ast.AnnAssign):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_cookie":
             calls.append(node)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):

@@ -42,12 +42,14 @@ _PLACEHOLDER = re.compile(
     re.I,
 )
 _URL_CREDENTIALS = re.compile(r"\b[a-z][a-z0-9+.-]*://(?P<user>[^\s:/@'\"]+):(?P<secret>[^\s/@'\"]+)@[^\s'\"]+", re.I)
-_EXTRA_SHAPES = (
-    r"\bsk-(?:proj-|live-|test-|ant-)?[A-Za-z0-9_-]{20,}",
-    r"\bsk_test_[0-9a-zA-Z]{24,}",
-    r"\bAIza[0-9A-Za-z_-]{35}",
-    r"\bgithub_pat_[A-Za-z0-9_]{22,}",
-    r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----",
+# Shapes detect-secrets does not know yet, each with the literal all its matches contain: `re`
+# finds no fast literal prefix behind `\b`, so a shape is only searched in texts holding it.
+_EXTRA_SHAPES: tuple[tuple[str, str | None], ...] = (
+    (r"\bsk-(?:proj-|live-|test-|ant-)?[A-Za-z0-9_-]{20,}", "sk-"),
+    (r"\bsk_test_[0-9a-zA-Z]{24,}", "sk_test_"),
+    (r"\bAIza[0-9A-Za-z_-]{35}", "AIza"),
+    (r"\bgithub_pat_[A-Za-z0-9_]{22,}", "github_pat_"),
+    (r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----", None),
 )
 _SHAPE_PLUGINS = (
     ("aws", "AWSKeyDetector"), ("github_token", "GitHubTokenDetector"), ("gitlab_token", "GitLabTokenDetector"),
@@ -135,15 +137,17 @@ def _credential_is_placeholder(text: str) -> bool:
 
 def secret_shape(text: str) -> bool:
     """True when the text contains a known credential shape (AWS key id, GitHub token, PEM key...)."""
-    return len(text) >= 16 and bool(_shapes().search(text))
+    return len(text) >= 16 and any((literal is None or literal in text) and shape.search(text) for shape, literal in _shapes())
 
 
 @cache
-def _shapes() -> re.Pattern[str]:
+def _shapes() -> tuple[tuple[re.Pattern[str], str | None], ...]:
+    """Each known shape compiled on its own (a text has a shape iff one of them matches), with
+    the literal every match of it contains, when one is known."""
     import importlib
 
-    patterns = list(_EXTRA_SHAPES)
+    shapes = [(re.compile(pattern), literal) for pattern, literal in _EXTRA_SHAPES]
     for module, detector in _SHAPE_PLUGINS:
         plugin = getattr(importlib.import_module(f"detect_secrets.plugins.{module}"), detector)
-        patterns.extend(p.pattern for p in plugin.denylist)
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+        shapes.extend((re.compile(p.pattern), None) for p in plugin.denylist)
+    return tuple(shapes)

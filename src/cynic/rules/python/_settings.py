@@ -11,7 +11,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from cynic.parsing.pyast import FunctionNode, dotted_name, last_name, walk
+from cynic.parsing.pyast import FunctionNode, dotted_name, last_name, nodes_of
 
 _CONFIG_MODULE = re.compile(r"(?:^|\.)(?:config|settings|conf|configuration)(?:$|\.)")
 _OBJECT_NAMES = frozenset({"settings", "config", "cfg", "conf", "app_settings", "app_config", "SETTINGS", "CONFIG"})
@@ -67,11 +67,11 @@ class SettingsNames:
 
 
 def settings_names(tree: ast.Module) -> SettingsNames:
-    """Read the file's imports, settings classes, getters and assignments, in one walk."""
+    """Read the file's imports, settings classes, getters and assignments, from the module's node index."""
     names = SettingsNames()
     safe: set[str] = set()
     assignments: list[ast.Assign] = []
-    for node in walk(tree):
+    for node in nodes_of(tree, ast.ImportFrom, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign):
         if isinstance(node, ast.ImportFrom) and node.module and _CONFIG_MODULE.search(node.module):
             for alias in node.names:
                 local = alias.asname or alias.name

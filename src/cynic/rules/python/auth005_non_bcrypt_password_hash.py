@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from cynic.models import Severity
-from cynic.parsing.pyast import NodeVisitor, argument, call_name, const_value, identifiers, keyword, walk
+from cynic.parsing.pyast import NodeVisitor, argument, call_name, const_value, identifiers, keyword, nodes_of
 from cynic.rules.base import FileRule, Hit
 from cynic.source import FileKind, SourceFile
 
@@ -133,10 +133,10 @@ class _HashFinder(NodeVisitor):
         return bool(_PASSWORD.search(function)) and "token" not in function.lower()
 
 
-def _passlib_schemes(tree: ast.AST) -> set[str]:
+def _passlib_schemes(tree: ast.Module) -> set[str]:
     """Local names of passlib hash schemes other than bcrypt, and names imported from hashlib."""
     names: set[str] = set()
-    for node in walk(tree):
+    for node in nodes_of(tree, ast.ImportFrom):
         if isinstance(node, ast.ImportFrom) and node.module == "passlib.hash":
             names.update(a.asname or a.name for a in node.names if a.name not in _BCRYPT_SCHEMES)
         elif isinstance(node, ast.ImportFrom) and node.module == "hashlib":

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from cynic.models import Severity
-from cynic.parsing.pyast import argument, call_name, scope_nodes, walk
+from cynic.parsing.pyast import argument, call_name, functions, scope_nodes
 from cynic.rules.base import FileRule, Hit
 from cynic.rules.python._sqlflow import StringScope
 from cynic.source import FileKind, SourceFile
@@ -83,8 +83,7 @@ class RawSqlString(FileRule):
             return
         tree = source.tree
         module = StringScope()
-        functions = [node for node in walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
-        bodies = [(owner, list(scope_nodes(owner))) for owner in (tree, *functions)]  # walked once, read twice
+        bodies = [(owner, _flow_nodes(owner)) for owner in (tree, *functions(tree))]  # listed once, read twice
         for _ in _track(bodies[0][1], module):  # module-level constants, known to every function
             pass
         for function, nodes in bodies[1:]:  # first pass: same-module helpers that return built SQL text
@@ -124,8 +123,16 @@ def _built(node: ast.AST | None, scope: StringScope) -> bool:
     return bool(found and found.built)
 
 
+_FLOW_NODES = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.Return, ast.Call)
+
+
+def _flow_nodes(scope: ast.AST) -> list[ast.AST]:
+    """The scope's nodes that `_track` records or the passes read (assignments, returns, calls), in order."""
+    return [node for node in scope_nodes(scope) if isinstance(node, _FLOW_NODES)]
+
+
 def _track(nodes: list[ast.AST], scope: StringScope) -> Iterator[ast.AST]:
-    """A scope's nodes (from `scope_nodes`) in order, recording string assignments into `scope` as they pass."""
+    """A scope's nodes (from `_flow_nodes`) in order, recording string assignments into `scope` as they pass."""
     for node in nodes:
         yield node
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
