@@ -10,7 +10,9 @@ from importlib import metadata
 from measure import Probe
 
 CYNIC_ROW = "cynic audit (warm)"
+COLD_ROW = "cynic audit (cold)"
 FLOOR_ROW = "parse-only floor"
+PEER_ROWS = ("semgrep", "bandit")
 
 
 @dataclass
@@ -56,10 +58,22 @@ def machine_lines(versions: dict[str, str]) -> list[str]:
     return lines
 
 
-def _ratio(num: Probe | None, den: Probe | None) -> str:
+def _ratio(num: Probe | None, den: Probe | None, measure: str = "wall") -> str:
     if not num or not den:
         return "n/a"
-    return f"{num.median('wall') / den.median('wall'):.2f}×"
+    return f"{num.median(measure) / den.median(measure):.2f}×"
+
+
+def ratio_lines(result: TreeResult) -> list[str]:
+    """The ratios the targets speak of: cold cynic against the floor, each peer against cynic."""
+    cold, warm, floor = result.find(COLD_ROW), result.find(CYNIC_ROW), result.find(FLOOR_ROW)
+    lines = [f"- cynic cold ÷ parse-only floor: {_ratio(cold, floor)} wall, {_ratio(cold, floor, 'cpu')} CPU"]
+    for name in PEER_ROWS:
+        peer = result.find(name)
+        if peer is not None:
+            lines.append(f"- {name} ÷ cynic cold: {_ratio(peer, cold)} wall, {_ratio(peer, cold, 'cpu')} CPU; "
+                         f"{name} ÷ cynic warm: {_ratio(peer, warm)} wall")
+    return lines
 
 
 def _note(probe: Probe) -> str:
@@ -88,7 +102,7 @@ def probe_table(probes: list[Probe], reference: Probe | None) -> list[str]:
 
 def tree_section(result: TreeResult, repeat: int) -> list[str]:
     """The heading, table and ratios for one tree."""
-    cynic, floor = result.find(CYNIC_ROW), result.find(FLOOR_ROW)
+    cynic = result.find(CYNIC_ROW)
     return [
         f"### {result.label}: {result.lines:,} lines in {result.files:,} source files",
         "",
@@ -96,7 +110,7 @@ def tree_section(result: TreeResult, repeat: int) -> list[str]:
         "",
         *probe_table(result.probes, cynic),
         "",
-        f"cynic ÷ parse-only floor (wall): {_ratio(cynic, floor)}",
+        *ratio_lines(result),
         "",
     ]
 
@@ -118,13 +132,10 @@ def scaling_section(results: list[TreeResult]) -> list[str]:
 LOAD_NOTE = """When the load average is above the core count, other processes share the CPUs and wall
 times are inflated by waiting; the CPU columns stay comparable, so compare those."""
 
-PLACEHOLDER = """## Where the time goes
+PROFILE_POINTER = """## Where the time goes
 
-> **PLACEHOLDER, to be filled from a profile.** Run
-> `python -m cProfile -o audit.prof -m cynic audit TREE --format json --output /dev/null`
-> on the 100k corpus (and `py-spy record` for native time) and summarise here: file
-> discovery, reading, parsing (Python / TypeScript), rule evaluation, cache I/O, report
-> rendering, and interpreter start-up (see the start-up table)."""
+The profile of a cold audit, what each optimisation gained, scaling to 300k lines, memory and
+the targets are in [PROFILE.md](PROFILE.md), written from profiles rather than by this harness."""
 
 
 def render(results: list[TreeResult], startup: list[Probe], versions: dict[str, str], repeat: int) -> str:
@@ -154,5 +165,5 @@ def render(results: list[TreeResult], startup: list[Probe], versions: dict[str, 
         lines += tree_section(result, repeat)
     if len(results) > 1:
         lines += scaling_section(results)
-    lines.append(PLACEHOLDER)
+    lines.append(PROFILE_POINTER)
     return "\n".join(lines) + "\n"
