@@ -26,7 +26,7 @@ from cynic.source import FileKind
 STORAGES = ("localStorage", "sessionStorage", "window.localStorage", "window.sessionStorage")
 
 
-def fix(files: Workspace, finding: Finding) -> None:
+def fix(files: Workspace, finding: Finding) -> str | None:
     line = locate(files, finding)
     script = ts.load(files, finding.path)
     write = script.at_line(line, "call_expression", lambda c: _is_storage(script, c, "setItem"))
@@ -39,8 +39,14 @@ def fix(files: Workspace, finding: Finding) -> None:
                         "remove it and keep the token in the HttpOnly cookie")
     key = ts.arguments(write)[0] if ts.arguments(write) else None
     files.write(finding.path, script.apply([_delete_statement(script, statement), *_unused_bindings(script, statement)]))
-    if key is not None:
-        _remove_bearer_headers(files, script.text(key))
+    if key is None:
+        return None
+    _remove_bearer_headers(files, script.text(key))
+    readers = _remaining_readers(files, script.text(key))
+    if not readers:
+        return None
+    return (f"nothing writes {script.text(key)} to web storage any more, yet it is still read at {', '.join(readers)} "
+            "(a logged-in check?): ask the API instead, e.g. GET /users/me with credentials")
 
 
 def _is_storage(script: ts.ScriptFile, call: tree_sitter.Node, method: str) -> bool:
@@ -103,6 +109,17 @@ def _remove_bearer_headers(files: Workspace, key: str) -> None:
                                and any(r in script.text(p).replace("'", '"') for r in _normalised(readers)))
         if headers:
             files.write(path, script.apply([ts.remove_from_list(script.source, h) for h in headers]))
+
+
+def _remaining_readers(files: Workspace, key: str) -> list[str]:
+    """`path:line` of every `getItem(key)` the frontend still calls, now that nothing writes it."""
+    readers = _normalised({f"{storage}.getItem({key})" for storage in STORAGES})
+    places = []
+    for path in files.files(FileKind.SCRIPT):
+        for number, text in enumerate(files.read(path).splitlines(), start=1):
+            if any(reader in text.replace("'", '"') for reader in readers):
+                places.append(f"{path}:{number}")
+    return places
 
 
 def _normalised(readers: set[str]) -> set[str]:
