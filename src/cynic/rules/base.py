@@ -13,6 +13,7 @@ metadata, the evidence line, the fingerprint and the suppression check, once, fo
 from __future__ import annotations
 
 import inspect
+from abc import ABC, abstractmethod
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -58,7 +59,7 @@ class RuleDoc:
         return _first_fence(self.use_instead)
 
 
-class Rule:
+class Rule(ABC):
     """Base of every catalog rule. Subclasses set the class attributes and a docstring."""
 
     code: ClassVar[str]
@@ -104,15 +105,17 @@ class FileRule(Rule):
     kinds: ClassVar[frozenset[FileKind]]
     needs_tree: ClassVar[bool] = True
 
+    @abstractmethod
     def check_file(self, source: SourceFile) -> Iterator[Hit]:
-        raise NotImplementedError
+        """Where this rule fires in `source`."""
 
 
 class ProjectRule(Rule):
     """A rule that judges the whole project from the facts its files contributed."""
 
+    @abstractmethod
     def check_project(self, project: Project) -> Iterator[Hit]:
-        raise NotImplementedError
+        """Where this rule fires in the project, judged from its facts."""
 
 
 _SECTION = re.compile(r"^## (What it does|Why is this bad\?|Example|Use instead|References)\s*$", re.M)

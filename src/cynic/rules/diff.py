@@ -8,6 +8,7 @@ The diff is computed with `difflib` from the two texts, so the same rule runs on
 from __future__ import annotations
 
 import difflib
+from abc import abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -105,8 +106,9 @@ class RoundDiff:
 class DiffRule(Rule):
     """A rule that judges what a coding agent changed, not the tree it left."""
 
+    @abstractmethod
     def check_diff(self, diff: RoundDiff) -> Iterator[Hit]:
-        raise NotImplementedError
+        """Where this rule fires in what the agent changed."""
 
 
 def diff_between(
