@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 
 import git
@@ -211,3 +212,26 @@ def test_outside_a_repository_the_review_says_where_to_run(tmp_path: Path) -> No
     outcome = CliRunner().invoke(app, ["review", "--base", "main", str(tmp_path)])
 
     assert outcome.exit_code == 2 and "not inside a git repository" in outcome.stderr
+
+
+def test_a_review_analyses_unchanged_files_once_and_leaves_no_cache_behind(
+    project: Project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    engine = import_module("cynic.audit")  # the module; `cynic.audit` is the function
+    analysed: list[str] = []
+    original = engine.analyze_file
+
+    def counting(source, rules):  # type: ignore[no-untyped-def]
+        analysed.append(source.path)
+        return original(source, rules)
+
+    cache_home = tmp_path / "cache-home"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+    monkeypatch.setattr(engine, "analyze_file", counting)
+    project.write("app/routes.py", f"def route():\n    {INJECTION}\n    return 1\n").commit("add route")
+
+    result = review(project.root, base="main")
+
+    assert located(result.new) == [("INJ001", "app/routes.py", 2)]
+    assert sorted(analysed) == ["app/main.py", "app/routes.py", "app/service.py"]
+    assert not cache_home.exists() or not any(cache_home.rglob("*.pickle"))

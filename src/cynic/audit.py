@@ -63,13 +63,15 @@ def audit(
     use_cache: bool = True,
     distrusted: Collection[tuple[str, int]] = (),
     progress: Progress | None = None,
+    cache: AnalysisCache | None = None,
 ) -> AuditResult:
     """Audit the tree at `root` with `rules` (default: the whole catalog).
 
     Unchanged files are served from the content-hash cache; the rest are analysed in a process
     pool when there are enough of them to pay for it. The result does not depend on either.
     Suppressions on the (path, line)s in `distrusted` (added by a coding agent) are not honoured.
-    `progress` hears how many files were analysed, in batches.
+    `progress` hears how many files were analysed, in batches. `cache` replaces the tree's own
+    (an in-memory one shared by the audits of a review).
     """
     started = time.perf_counter()
     root = root.resolve() if root.exists() else root
@@ -79,7 +81,8 @@ def audit(
         raise AuditError(f"{root} is not a folder. Give the folder of the project to audit.")
     active = list(ALL_RULES if rules is None else rules)
     found = discover(root, include_tests=include_tests)
-    cache = AnalysisCache(cache_file(root, [rule.code for rule in active]) if use_cache else None)
+    if cache is None:
+        cache = AnalysisCache(cache_file(root, [rule.code for rule in active]) if use_cache else None)
     with _rare_collections():
         analyses = analyze_files(found.files, active, cache, progress or _no_progress)
         project_key = _project_key(analyses, active)

@@ -32,6 +32,8 @@ class AnalysisCache:
     """
 
     def __init__(self, path: Path | None) -> None:
+        """A cache saved at `path`, or, with None, one that lives only in memory (for the two
+        trees of a review, whose unchanged files are analysed once)."""
         self.path = path
         self._entries: dict[str, Any] = {}
         self._project: tuple[str, Any] | None = None
@@ -51,8 +53,6 @@ class AnalysisCache:
         return self._entries.get(key)
 
     def put(self, key: str, analysis: Any) -> None:
-        if self.path is None:
-            return
         if analysis.facts_key:
             self._new_facts[analysis.facts_key] = analysis.facts
         self._entries[key] = dataclasses.replace(analysis, facts={})

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from cynic.agents.base import Reviewer, ReviewTask
 from cynic.audit import audit
+from cynic.cache import AnalysisCache
 from cynic.models import Finding
 from cynic.policy import apply_policy, load_policy
 from cynic.review.git_trees import Changes, changes, exported, open_repo, resolve
@@ -42,8 +43,9 @@ def review(
         repo, revisions.merge_base, revisions.prefix
     ) as base_root:
         exported_at = time.perf_counter()
-        head_result = audit(head_root, include_tests=include_tests, rules=rules)
-        base_result = audit(base_root, include_tests=include_tests, rules=rules)
+        shared = AnalysisCache(None)  # files the change did not touch are analysed once, and no cache is left behind
+        head_result = audit(head_root, include_tests=include_tests, rules=rules, cache=shared)
+        base_result = audit(base_root, include_tests=include_tests, rules=rules, cache=shared)
         audited_at = time.perf_counter()
         policy = load_policy(head_root, use_baseline=use_baseline)
         triaged = apply_policy(head_result, policy, today).model_copy(update={"root": str(path)})
