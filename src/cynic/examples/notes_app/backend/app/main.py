@@ -27,7 +27,7 @@ app = FastAPI(
     lifespan=lifespan,
 )
 
-# TODO: lock this down once the frontend has a real domain
+# Wide open until the frontend has a real domain.
 app.add_middleware(
     CORSMiddleware,
     allow_origins=["*"],
