@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections import deque
 from collections.abc import Callable, Iterator
+from operator import attrgetter
 from typing import Any
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -12,30 +13,57 @@ _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambd
 _AST = ast.AST
 
 
-def child_nodes(node: ast.AST) -> list[ast.AST]:
-    """`ast.iter_child_nodes(node)` as a list, in the same order; do not modify it.
+# Fields that never hold a child worth walking: the expression context and operator markers
+# (`Load`, `Add`, `Eq`... are shared singletons, read from their parent as `node.op`) and the
+# fields that hold plain strings, numbers or flags. About a third of a tree's nodes are markers.
+_NOT_CHILDREN = frozenset(
+    {"ctx", "op", "ops", "id", "attr", "arg", "name", "asname", "module", "level", "kind", "is_async",
+     "conversion", "type_comment", "tag"}
+)
+_READERS: dict[type, Callable[[ast.AST], tuple[Any, ...]]] = {}
 
-    Every rule walks trees through this. The list is computed from `_fields` on the first call
-    and kept on the node, so the second and later walks of a tree (one per rule, fact
-    extractor...) cost a lookup per node: on a large code base the walks are most of an audit.
-    """
+
+def _reader(kind: type) -> Callable[[ast.AST], tuple[Any, ...]]:
+    """A C-level getter of the fields of `kind` that can hold child nodes, made once per class."""
+    names = [name for name in kind._fields if name not in _NOT_CHILDREN]  # type: ignore[attr-defined]
+    if kind is ast.Constant or not names:
+        reader: Callable[[ast.AST], tuple[Any, ...]] = _no_fields
+    elif len(names) == 1:
+        one = attrgetter(names[0])
+        reader = lambda node: (one(node),)  # noqa: E731
+    else:
+        reader = attrgetter(*names)
+    _READERS[kind] = reader
+    return reader
+
+
+def _no_fields(node: ast.AST) -> tuple[Any, ...]:
+    return ()
+
+
+def _field_values(node: ast.AST) -> tuple[Any, ...]:
+    kind = node.__class__
+    reader = _READERS.get(kind) or _reader(kind)
     try:
-        return node._cynic_children  # type: ignore[attr-defined,no-any-return]
-    except AttributeError:
-        pass
+        return reader(node)
+    except AttributeError:  # a node built by hand without all its fields
+        return tuple(getattr(node, name, None) for name in kind._fields if name not in _NOT_CHILDREN)
+
+
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """The child nodes of `node` in `ast.iter_child_nodes` order, without the context and
+    operator markers (`Load`, `Add`...): rules read those from the parent (`node.op`)."""
     children: list[ast.AST] = []
-    for name in node._fields:
-        value = getattr(node, name, None)
-        if isinstance(value, _AST):
-            children.append(value)
-        elif isinstance(value, list):
+    for value in _field_values(node):
+        if value.__class__ is list:
             children.extend(item for item in value if isinstance(item, _AST))
-    node._cynic_children = children  # type: ignore[attr-defined]
+        elif isinstance(value, _AST):
+            children.append(value)
     return children
 
 
 def walk(node: ast.AST) -> Iterator[ast.AST]:
-    """`ast.walk` (breadth-first, the same order), faster; a module's walk is computed once."""
+    """`ast.walk` (breadth-first, the same order) without the markers; a module's walk is listed once."""
     if isinstance(node, ast.Module):
         yield node
         yield from _descendants(node)
@@ -48,23 +76,44 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
 
 
 def _descendants(tree: ast.Module) -> list[ast.AST]:
-    """Every node below a module in `ast.walk` order, listed once per tree and shared by all rules.
+    """Every node below a module in `walk` order, listed once per tree and shared by all rules.
 
-    The module itself is not in the list: no cache kept on a tree refers back to its root, so a
-    tree is freed as soon as the audit drops it, without waiting for the cycle collector.
+    This is the one full walk of a tree, so it is written for speed: one C-level field getter
+    per node class, a list that grows while it is read instead of a queue, nothing stored on
+    the nodes. The module itself is not in the list: nothing kept on a tree refers back to its
+    root, so a tree is freed as soon as the audit drops it, without the cycle collector.
     """
     cached = tree.__dict__.get("_cynic_nodes")
-    if cached is None:
-        cached = list(child_nodes(tree))
-        for node in cached:  # the list grows while it is read: a breadth-first walk without a queue
-            cached.extend(child_nodes(node))
-        tree._cynic_nodes = cached  # type: ignore[attr-defined]
-    return cached
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    listed: list[ast.AST] = []
+    append, readers, node_class, list_class = listed.append, _READERS, _AST, list
+    for value in _field_values(tree):
+        if value.__class__ is list_class:
+            listed.extend(item for item in value if isinstance(item, node_class))
+        elif isinstance(value, node_class):
+            append(value)
+    for node in listed:
+        kind = node.__class__
+        reader = readers.get(kind) or _reader(kind)
+        try:
+            values = reader(node)
+        except AttributeError:
+            values = _field_values(node)
+        for value in values:
+            if value.__class__ is list_class:
+                for item in value:
+                    if isinstance(item, node_class):
+                        append(item)
+            elif isinstance(value, node_class):
+                append(value)
+    tree._cynic_nodes = listed  # type: ignore[attr-defined]
+    return listed
 
 
 def nodes_of(tree: ast.Module, *kinds: type[ast.AST]) -> list[ast.AST]:
     """The nodes below the module of exactly these classes (`ast.Call`, `ast.FunctionDef`...), in
-    `ast.walk` order; do not modify the list.
+    `walk` order; do not modify the list.
 
     The module is indexed by node class once, on the first request, and the index is shared by
     every rule and fact extractor: asking it costs a dictionary lookup instead of a walk.
