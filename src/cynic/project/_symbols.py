@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Union
 
 from cynic.project.python_facts import Alias, Assignment, ClassInfo, Function, PythonFacts
@@ -39,6 +40,8 @@ class SymbolTable:
         self._by_suffix: dict[str, list[str]] = defaultdict(list)
         self._defs: dict[str, dict[str, Definition]] = {}
         self._imports: dict[str, dict[str, str]] = {}
+        self._resolved: dict[tuple[str, str], Symbol | None] = {}  # lookups repeat: every route asks for the same deps
+        self._modules: dict[tuple[str, str], str | None] = {}
         for path, facts in modules:
             self.facts[facts.module] = facts
             self.paths[facts.module] = path
@@ -54,10 +57,15 @@ class SymbolTable:
         """The project module an import names, matching file paths by their dotted suffix."""
         if dotted in self.facts:
             return dotted
-        candidates = self._by_suffix.get(dotted, [])
+        candidates = self._by_suffix.get(dotted)
         if not candidates:
             return None
-        return min(candidates, key=lambda m: (-_shared_prefix(m, near), len(m)))
+        if len(candidates) == 1:
+            return candidates[0]
+        key = (dotted, near)
+        if key not in self._modules:
+            self._modules[key] = min(candidates, key=lambda m: (-_shared_prefix(m, near), len(m)))
+        return self._modules[key]
 
     def qualify(self, module: str, dotted: str) -> str:
         """`crud.get_item` in `app.api.routes.items` -> `app.crud.get_item` (unresolved names stay)."""
@@ -71,10 +79,16 @@ class SymbolTable:
 
     def lookup(self, module: str, dotted: str) -> Symbol | None:
         """The definition a name written in `module` stands for, or None when outside the project."""
+        key = (module, dotted)
+        if key in self._resolved:
+            return self._resolved[key]
         local = self._defs.get(module, {}).get(dotted)
         if local is not None:
-            return Symbol(module, self.paths[module], local)
-        return self.find(self.qualify(module, dotted), near=module)
+            symbol: Symbol | None = Symbol(module, self.paths[module], local)
+        else:
+            symbol = self.find(self.qualify(module, dotted), near=module)
+        self._resolved[key] = symbol
+        return symbol
 
     def find(self, qualified: str, near: str = "", depth: int = 0) -> Symbol | None:
         """The definition of a fully qualified name, following re-exports a few steps."""
@@ -99,7 +113,9 @@ class SymbolTable:
         """The project module a qualified name refers to when it is a module (`app.crud`)."""
         return self.module_named(qualified, near)
 
+    @cached_property
     def definitions(self) -> list[Symbol]:
+        """Every definition of every module, listed once; do not modify the list."""
         return [
             Symbol(module, self.paths[module], definition)
             for module, defs in sorted(self._defs.items())

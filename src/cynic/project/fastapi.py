@@ -253,7 +253,7 @@ class FastAPIModel:
         return fields
 
     def classes(self) -> list[Symbol]:
-        return [s for s in self.symbols.definitions() if isinstance(s.definition, ClassInfo)]
+        return [s for s in self.symbols.definitions if isinstance(s.definition, ClassInfo)]
 
     # settings -------------------------------------------------------------------------------
     @cached_property
