@@ -155,6 +155,7 @@ def _analyze_misses(files: list[SourceFile], rules: Sequence[Rule], analysed: Ca
         analyses: list[FileAnalysis] = []
         for chunk in pool.map(_analyze_chunk, chunks, [codes] * len(chunks)):
             analyses.extend(chunk)
+            gc.freeze()  # what the workers sent back is kept to the end, like a serial analysis
             analysed(len(chunk))
         return analyses
 

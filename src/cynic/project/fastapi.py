@@ -12,8 +12,10 @@ Project rules get the model with `fastapi_model(project)`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, TypeVar
 
 from cynic.project import Project
 from cynic.project._symbols import Symbol, SymbolTable
@@ -31,6 +33,7 @@ from cynic.project.python_facts import (
     Value,
 )
 
+T = TypeVar("T")
 _PYDANTIC_ROOTS = frozenset({"BaseModel", "SQLModel", "BaseSettings", "RootModel", "Document"})
 _SETTINGS_ROOTS = frozenset({"BaseSettings"})
 _ENUM_ROOTS = frozenset({"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag"})
@@ -84,6 +87,14 @@ class FastAPIModel:
     def __init__(self, modules: list[tuple[str, PythonFacts]]) -> None:
         self.symbols = SymbolTable(modules)
         self.modules = modules
+        self._answers: dict[Hashable, Any] = {}
+
+    def remember(self, question: Hashable, answer: Callable[[], T]) -> T:
+        """`answer()`, computed once per model: project rules ask the same questions of the same
+        dependencies and helpers for every route."""
+        if question not in self._answers:
+            self._answers[question] = answer()
+        return self._answers[question]  # type: ignore[no-any-return]
 
     def _located(self, attribute: str) -> list[Located]:
         return [Located(facts.module, path, fact) for path, facts in self.modules for fact in getattr(facts, attribute)]

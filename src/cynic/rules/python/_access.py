@@ -27,8 +27,12 @@ def _target(model: FastAPIModel, use: DependencyUse) -> Symbol | None:
     return model.symbols.lookup(use.module, use.dependency.target) if use.dependency.target else None
 
 
-def is_role_dependency(model: FastAPIModel, use: DependencyUse, depth: int = 0) -> bool:
+def is_role_dependency(model: FastAPIModel, use: DependencyUse) -> bool:
     """A dependency that enforces a role: `require_role(Role.ADMIN)`, `get_current_active_superuser`."""
+    return model.remember(("role", use), lambda: _is_role_dependency(model, use))
+
+
+def _is_role_dependency(model: FastAPIModel, use: DependencyUse, depth: int = 0) -> bool:
     if _ROLE.search(use.dependency.text):
         return True
     target = _target(model, use)
@@ -39,11 +43,15 @@ def is_role_dependency(model: FastAPIModel, use: DependencyUse, depth: int = 0) 
         return False
     if function.definition.role_checks:  # type: ignore[union-attr]
         return True
-    return any(is_role_dependency(model, inner, depth + 1) for inner in _inner_uses(model, function))
+    return any(_is_role_dependency(model, inner, depth + 1) for inner in _inner_uses(model, function))
 
 
-def is_auth_dependency(model: FastAPIModel, use: DependencyUse, depth: int = 0) -> bool:
+def is_auth_dependency(model: FastAPIModel, use: DependencyUse) -> bool:
     """A dependency that authenticates the caller (and possibly checks a role)."""
+    return model.remember(("auth", use), lambda: _is_auth_dependency(model, use))
+
+
+def _is_auth_dependency(model: FastAPIModel, use: DependencyUse, depth: int = 0) -> bool:
     text = use.dependency.target or use.dependency.text
     if _NOT_AUTH.search(text):
         return False
@@ -56,7 +64,7 @@ def is_auth_dependency(model: FastAPIModel, use: DependencyUse, depth: int = 0) 
     if value is not None and (value.call or "").rsplit(".", 1)[-1] in _AUTH_SCHEMES:
         return True
     function = _callable_of(model, target)
-    return function is not None and any(is_auth_dependency(model, u, depth + 1) for u in _inner_uses(model, function))
+    return function is not None and any(_is_auth_dependency(model, u, depth + 1) for u in _inner_uses(model, function))
 
 
 def _callable_of(model: FastAPIModel, target: Symbol) -> Symbol | None:
@@ -187,6 +195,10 @@ def _mapped_params(
 
 def resolve_callee(model: FastAPIModel, caller: Symbol, callee: str) -> Symbol | None:
     """The project function a call reaches: `crud.get_item`, `service.get` (typed), `self.repo.get`."""
+    return model.remember(("callee", caller.key, callee), lambda: _resolve_callee(model, caller, callee))
+
+
+def _resolve_callee(model: FastAPIModel, caller: Symbol, callee: str) -> Symbol | None:
     direct = model.function(caller.module, callee)
     if direct is not None:
         return direct
