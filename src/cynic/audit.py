@@ -30,6 +30,7 @@ from cynic.fingerprints import Fingerprinter
 
 
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting workers costs more than it saves
+CHUNKS_PER_CORE = 16  # small enough that no core waits long for another at the end
 PROGRESS_BATCH = 50  # files analysed in this process between two progress reports
 YOUNG_OBJECTS_PER_COLLECTION = 100_000  # while auditing; Python's default is 700
 
@@ -139,25 +140,46 @@ def analyze_files(files: list[SourceFile], rules: Sequence[Rule], cache: Analysi
 
 
 def _analyze_misses(files: list[SourceFile], rules: Sequence[Rule], analysed: Callable[[int], None]) -> Iterable[FileAnalysis]:
-    """Analyse `files`, telling `analysed` how many are done after each batch (or pool chunk)."""
+    """Analyse `files`, telling `analysed` how many are done after each batch (or chunk)."""
     codes = [rule.code for rule in rules]
     registered = all(RULES_BY_CODE.get(code) is rule for code, rule in zip(codes, rules))
-    workers = min(os.cpu_count() or 1, 4)
+    cores = min(os.cpu_count() or 1, 4)
     total_bytes = sum(len(source.text) for source in files)
-    if workers < 2 or not registered or total_bytes < PARALLEL_MIN_BYTES or threading.active_count() > 1:
+    if cores < 2 or not registered or total_bytes < PARALLEL_MIN_BYTES or threading.active_count() > 1:
         return _analyze_serially(files, rules, analysed)
+    return _analyze_with_workers(files, rules, codes, cores - 1, analysed)
+
+
+def _analyze_with_workers(
+    files: list[SourceFile], rules: Sequence[Rule], codes: list[str], workers: int, analysed: Callable[[int], None]
+) -> list[FileAnalysis]:
+    """Analyse `files` in this process and `workers` forked ones, sharing one queue of chunks.
+
+    The workers take chunks from the front of the queue; this process takes them from the back,
+    cancelling each before a worker can start it, until it meets one a worker already has. So
+    every core works to the end, and only the workers' share of the results (facts are most of
+    it) is pickled across a pipe.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = [files[i::workers * 4] for i in range(workers * 4)]
+    count = min(len(files), CHUNKS_PER_CORE * (workers + 1))
+    chunks = [files[i * len(files) // count : (i + 1) * len(files) // count] for i in range(count)]
+    results: list[list[FileAnalysis]] = [[] for _ in chunks]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        analyses: list[FileAnalysis] = []
-        for chunk in pool.map(_analyze_chunk, chunks, [codes] * len(chunks)):
-            analyses.extend(chunk)
-            gc.freeze()  # what the workers sent back is kept to the end, like a serial analysis
-            analysed(len(chunk))
-        return analyses
+        futures = [pool.submit(_analyze_chunk, chunk, codes) for chunk in chunks]
+        for position in reversed(range(len(chunks))):
+            if not futures[position].cancel():
+                break
+            results[position] = [_keep(analyze_file(source, rules)) for source in chunks[position]]
+            analysed(len(chunks[position]))
+        for future, result in zip(futures, results):
+            if not future.cancelled():
+                result.extend(future.result())
+                gc.freeze()  # what the workers sent back is kept to the end, like what was analysed here
+                analysed(len(result))
+    return [analysis for result in results for analysis in result]
 
 
 def _analyze_serially(files: list[SourceFile], rules: Sequence[Rule], analysed: Callable[[int], None]) -> list[FileAnalysis]:
