@@ -10,6 +10,7 @@ from cynic.models import Confidence, Severity
 from cynic.parsing.pyast import argument, const_str, functions, keyword, last_name, scope_nodes
 from cynic.rules.base import FileRule, Hit
 from cynic.rules.python._cookies import MISSING, cookie_calls
+from cynic.rules.python._mentions import Mentions
 from cynic.rules.python._routes import is_route
 from cynic.source import FileKind, SourceFile
 
@@ -17,7 +18,7 @@ TOKEN_KEYS = frozenset(
     {"access_token", "refresh_token", "id_token", "token", "jwt", "auth_token", "session_token", "bearer_token",
      "accessToken", "refreshToken", "idToken", "authToken"}
 )
-_MENTIONS = re.compile(r"token|jwt|set_cookie|authorization", re.I)  # cheap text filter before the tree walk
+_MENTIONS = Mentions("token", "jwt", "set_cookie", "authorization")  # cheap text filter before the tree walk
 _TOKEN_HEADER = re.compile(r"^(?:authorization|.*token.*|.*jwt.*)$", re.I)
 
 
@@ -68,7 +69,7 @@ class JwtNotHttpOnlyCookie(FileRule):
     kinds = frozenset({FileKind.PYTHON})
 
     def check_file(self, source: SourceFile) -> Iterator[Hit]:
-        if not _MENTIONS.search(source.text):
+        if not _MENTIONS.found_in(source.text):
             return
         sets_cookies = False
         for cookie in cookie_calls(source.tree):

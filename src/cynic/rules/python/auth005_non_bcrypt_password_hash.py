@@ -9,13 +9,14 @@ from collections.abc import Iterator
 from cynic.models import Severity
 from cynic.parsing.pyast import NodeVisitor, argument, call_name, const_value, identifiers, keyword, nodes_of
 from cynic.rules.base import FileRule, Hit
+from cynic.rules.python._mentions import Mentions
 from cynic.source import FileKind, SourceFile
 
 _HASHLIB = frozenset(
     {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_256", "sha3_512", "blake2b", "blake2s", "new",
      "pbkdf2_hmac", "scrypt"}
 )
-_MENTIONS = re.compile(r"hash|passw|crypt|argon|pwd", re.I)  # cheap text filter before the tree walk
+_MENTIONS = Mentions("hash", "passw", "crypt", "argon", "pwd")  # cheap text filter before the tree walk
 _BCRYPT_SCHEMES = frozenset({"bcrypt", "bcrypt_sha256"})
 _PASSWORD = re.compile(r"password|passwd|passphrase|pwd|(?:^|_)pw(?:$|_)", re.I)
 _HASH_FIELDS = frozenset({"hashed_password", "password_hash", "pwd_hash", "hashed_pw", "password_digest"})
@@ -70,7 +71,7 @@ class NonBcryptPasswordHash(FileRule):
     kinds = frozenset({FileKind.PYTHON})
 
     def check_file(self, source: SourceFile) -> Iterator[Hit]:
-        if not _MENTIONS.search(source.text):
+        if not _MENTIONS.found_in(source.text):
             return
         finder = _HashFinder(_passlib_schemes(source.tree))
         finder.visit(source.tree)

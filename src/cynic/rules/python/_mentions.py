@@ -1,0 +1,28 @@
+"""A rule's text prefilter in any letter case, before any tree work: does the file mention a word?"""
+
+from __future__ import annotations
+
+import re
+
+
+class Mentions:
+    """Whether a file's text contains one of some words, in any letter case.
+
+    The answer of `re.search("|".join(words), text, re.IGNORECASE)`, several times faster: a
+    case-insensitive regex has no fast literal scan, so ASCII text (nearly all source) is lowered
+    once and searched word by word, a plain word as a substring. Other text goes to that regex,
+    whose Unicode case folding `str.lower` does not reproduce (`ſ` matches `s`, `K` matches `k`).
+    """
+
+    def __init__(self, *words: str) -> None:
+        """`words`: regular expressions written in lowercase, most of them plain words (`token`)."""
+        if any(word != word.lower() for word in words):
+            raise ValueError(f"write the words in lowercase: {words}")
+        self._any_case = re.compile("|".join(words), re.IGNORECASE)
+        self._lowercase = tuple(word if re.escape(word) == word else re.compile(word) for word in words)
+
+    def found_in(self, text: str) -> bool:
+        if not text.isascii():
+            return self._any_case.search(text) is not None
+        lowered = text.lower()
+        return any(word in lowered if isinstance(word, str) else word.search(lowered) for word in self._lowercase)
