@@ -5,9 +5,10 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from operator import attrgetter
 
 from cynic.models import Confidence, Severity
-from cynic.parsing.pyast import argument, const_str, functions, keyword, last_name, scope_nodes
+from cynic.parsing.pyast import argument, const_str, functions, keyword, last_name, nodes_of, scope_nodes
 from cynic.rules.base import FileRule, Hit
 from cynic.rules.python._cookies import MISSING, cookie_calls
 from cynic.rules.python._mentions import Mentions
@@ -20,6 +21,7 @@ TOKEN_KEYS = frozenset(
 )
 _MENTIONS = Mentions("token", "jwt", "set_cookie", "authorization")  # cheap text filter before the tree walk
 _TOKEN_HEADER = re.compile(r"^(?:authorization|.*token.*|.*jwt.*)$", re.I)
+_ARG = attrgetter("arg")
 
 
 class JwtNotHttpOnlyCookie(FileRule):
@@ -78,6 +80,8 @@ class JwtNotHttpOnlyCookie(FileRule):
             readable = httponly is MISSING or (httponly is not ... and not httponly)
             if readable and (confidence := cookie.auth_confidence()) is not None:
                 yield self.hit(source.path, cookie.call.lineno, "Auth cookie set without `httponly=True`: page scripts can read the token.", confidence=confidence)
+        if not _names_a_token(source.tree):
+            return
         for function in functions(source.tree):
             route = is_route(function)
             if not route and sets_cookies:
@@ -85,6 +89,15 @@ class JwtNotHttpOnlyCookie(FileRule):
             confidence = None if route else Confidence.MEDIUM
             for line, message in _token_exposures(function):
                 yield self.hit(source.path, line, message, confidence=confidence)
+
+
+def _names_a_token(tree: ast.Module) -> bool:
+    """Whether the module has a token-named keyword (`access_token=`) or string (`"access_token"`,
+    `"Authorization"`): every exposure `_token_exposures` reports goes through one (each of the
+    `TOKEN_KEYS` also matches `_TOKEN_HEADER`), and most files that mention tokens have none."""
+    if not TOKEN_KEYS.isdisjoint(map(_ARG, nodes_of(tree, ast.keyword))):
+        return True
+    return any(isinstance(node.value, str) and _TOKEN_HEADER.match(node.value) for node in nodes_of(tree, ast.Constant))  # type: ignore[attr-defined]
 
 
 def _token_exposures(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[tuple[int, str]]:
