@@ -120,7 +120,7 @@ def _mentions_settings(expressions: list[ast.expr | None], names: SettingsNames)
 
 def _is_output(call: ast.Call) -> bool:
     func = call.func
-    if not (isinstance(func, ast.Attribute) and func.attr in _OUTPUT_METHODS or isinstance(func, ast.Name) and func.id in _PRINTERS):
+    if not ((isinstance(func, ast.Attribute) and func.attr in _OUTPUT_METHODS) or (isinstance(func, ast.Name) and func.id in _PRINTERS)):
         return False  # the cheap test first: a printer's or a log method's own name
     name = call_name(call) or ""
     if name in _PRINTERS:

@@ -19,7 +19,8 @@ _EXECUTORS = frozenset(
     {"execute", "executemany", "exec", "fetch_all", "fetch_one", "fetch_val", "iterate", "fetch", "fetchrow",
      "fetchval", "read_sql", "read_sql_query", "mogrify"}
 )
-_SINK_METHODS = _SQL_CONSTRUCTORS | _RAW_EXECUTORS | _EXECUTORS
+_SENDS_SQL = _RAW_EXECUTORS | _EXECUTORS
+_SINK_METHODS = _SQL_CONSTRUCTORS | _SENDS_SQL
 _MENTIONS = ("exec", "text(", "literal_column", "fetch", "iterate", "read_sql", "mogrify")  # cheap text filter: a sink's name
 _QUERY_KEYWORDS = ("query", "statement", "sql", "operation", "stmt")
 _LOOKS_LIKE_SQL = re.compile(
@@ -122,9 +123,8 @@ def _sql_sink(call: ast.Call) -> tuple[str, ast.expr | None] | None:
     if last not in _SINK_METHODS:  # the cheap test first: the sink's own name ends the callee
         return None
     base, _, method = (call_name(call) or "").rpartition(".")
-    if method in _SQL_CONSTRUCTORS and base and base not in _SQLALCHEMY_ALIASES:
-        return None
-    if method not in _SQL_CONSTRUCTORS and (not base or method not in _SINK_METHODS):
+    constructor = method in _SQL_CONSTRUCTORS and (not base or base in _SQLALCHEMY_ALIASES)
+    if not constructor and not (base and method in _SENDS_SQL):
         return None
     query = argument(call, 0, "sql") or next((kw.value for kw in call.keywords if kw.arg in _QUERY_KEYWORDS), None)
     return method, query
