@@ -122,6 +122,7 @@ class BuildableShapes:
         self.tree = tree
 
     def may_build(self, node: ast.AST | None) -> bool:
+        """False when no scope's `fragments(node)` can be built; True when one might."""
         if isinstance(node, ast.Name):
             return node.id in self.assigned_built
         return self._built_shape(node)
