@@ -18,6 +18,7 @@ _OBJECT_NAMES = frozenset({"settings", "config", "cfg", "conf", "app_settings", 
 _SECRET_FIELD = re.compile(r"secret|password|passwd|token|api_?key|private|credential|dsn|database_ur[il]", re.I)
 _NOT_A_SECRET = re.compile(r"(?:expire|expires|expiry|minutes|seconds|hours|days|ttl|length|algorithm|name|header|prefix)$", re.I)
 _SAFE_TYPES = ("SecretStr", "SecretBytes")
+_GETTER = re.compile(r"get_(?:\w+_)?(?:settings|config)")
 
 
 def is_secret_field(name: str, annotation: str = "") -> bool:
@@ -48,6 +49,8 @@ class SettingsNames:
 
     def with_parameters(self, function: FunctionNode) -> SettingsNames:
         """These names plus the function's parameters typed or injected as settings."""
+        if not (self.classes or self.getters):
+            return self  # nothing to be typed or injected with
         params = {
             a.arg
             for a in (*function.args.args, *function.args.kwonlyargs)
@@ -67,11 +70,14 @@ class SettingsNames:
 
 
 def settings_names(tree: ast.Module) -> SettingsNames:
-    """Read the file's imports, settings classes, getters and assignments, from the module's node index."""
+    """Read the file's imports, settings classes, getters and assignments, from the module's node index.
+
+    Each kind is read on its own (no order between them matters): the index answers one kind
+    without sorting.
+    """
     names = SettingsNames()
     safe: set[str] = set()
-    assignments: list[ast.Assign] = []
-    for node in nodes_of(tree, ast.ImportFrom, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign):
+    for node in nodes_of(tree, ast.ImportFrom):
         if isinstance(node, ast.ImportFrom) and node.module and _CONFIG_MODULE.search(node.module):
             for alias in node.names:
                 local = alias.asname or alias.name
@@ -83,18 +89,19 @@ def settings_names(tree: ast.Module) -> SettingsNames:
                     names.classes.add(local)
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.modules.update(a.asname or a.name for a in node.names if a.name in ("config", "settings"))
-        elif isinstance(node, ast.ClassDef) and any((last_name(b) or "").endswith("BaseSettings") for b in node.bases):
+    for node in nodes_of(tree, ast.ClassDef):
+        if isinstance(node, ast.ClassDef) and any((last_name(b) or "").endswith("BaseSettings") for b in node.bases):
             secrets = _secret_fields(node)
             (names.classes if secrets else safe).add(node.name)
             names.secret_fields = (names.secret_fields or set()) | secrets
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and re.fullmatch(r"get_(?:\w+_)?(?:settings|config)", node.name):
+    for node in (*nodes_of(tree, ast.FunctionDef), *nodes_of(tree, ast.AsyncFunctionDef)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _GETTER.fullmatch(node.name):
             names.getters.add(node.name)
-        elif isinstance(node, ast.Assign):
-            assignments.append(node)
-    for assign in assignments:
-        value = assign.value
-        if isinstance(value, ast.Call) and (last_name(value.func) in names.classes or last_name(value.func) in names.getters):
-            names.objects.update(t.id for t in assign.targets if isinstance(t, ast.Name))
+    if names.classes or names.getters:  # only a call of one of them binds a settings object
+        for node in nodes_of(tree, ast.Assign):
+            value = node.value  # type: ignore[attr-defined]
+            if isinstance(value, ast.Call) and (last_name(value.func) in names.classes or last_name(value.func) in names.getters):
+                names.objects.update(t.id for t in node.targets if isinstance(t, ast.Name))  # type: ignore[attr-defined]
     names.classes -= safe
     return names
 

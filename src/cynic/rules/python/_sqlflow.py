@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from cynic.parsing.pyast import const_value, last_name
+from cynic.parsing.pyast import const_value, functions, last_name, nodes_of
 
 
 @dataclass(frozen=True)
@@ -105,3 +106,55 @@ class StringScope:
             return True
         found = self.fragments(node)
         return found is not None and not found.built
+
+
+class BuildableShapes:
+    """Which expressions of one module `StringScope.fragments` could ever call built, in any scope.
+
+    A necessary condition, read from the module's node index without tracking any flow: a built
+    string is an f-string, a `+` or `%`, a `.format()` call, a call of one of the module's own
+    functions (a helper), or a name that a tracked assignment somewhere in the file could bind to
+    one of those, to another name, or extend with `+=`. Keep it in step with `fragments` and
+    SQL001's `_track`.
+    """
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+
+    def may_build(self, node: ast.AST | None) -> bool:
+        """False when no scope's `fragments(node)` can be built; True when one might."""
+        if isinstance(node, ast.Name):
+            return node.id in self.assigned_built
+        return self._built_shape(node)
+
+    def _built_shape(self, node: ast.AST | None) -> bool:
+        if isinstance(node, ast.JoinedStr):
+            return True
+        if isinstance(node, ast.BinOp):
+            return isinstance(node.op, (ast.Add, ast.Mod))
+        if isinstance(node, ast.Call):
+            func = node.func
+            return (isinstance(func, ast.Attribute) and func.attr == "format") or last_name(func) in self.function_names
+        return False
+
+    @cached_property
+    def function_names(self) -> frozenset[str]:
+        return frozenset(function.name for function in functions(self.tree))
+
+    @cached_property
+    def assigned_built(self) -> frozenset[str]:
+        """Names that some assignment of the file could bind to a built string."""
+        names: set[str] = set()
+        for node in nodes_of(self.tree, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr):
+            if isinstance(node, ast.Assign):
+                target = node.targets[0] if len(node.targets) == 1 else None
+            else:
+                target = node.target  # type: ignore[attr-defined]
+            if not isinstance(target, ast.Name):
+                continue
+            if isinstance(node, ast.AugAssign):
+                if isinstance(node.op, ast.Add):
+                    names.add(target.id)
+            elif isinstance(node.value, ast.Name) or self._built_shape(node.value):  # type: ignore[attr-defined]
+                names.add(target.id)
+        return frozenset(names)

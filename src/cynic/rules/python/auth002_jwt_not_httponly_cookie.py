@@ -5,11 +5,13 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from operator import attrgetter
 
 from cynic.models import Confidence, Severity
-from cynic.parsing.pyast import argument, const_str, functions, keyword, last_name, scope_nodes
+from cynic.parsing.pyast import argument, const_str, functions, keyword, last_name, nodes_of, scope_nodes
 from cynic.rules.base import FileRule, Hit
 from cynic.rules.python._cookies import MISSING, cookie_calls
+from cynic.rules.python._mentions import Mentions
 from cynic.rules.python._routes import is_route
 from cynic.source import FileKind, SourceFile
 
@@ -17,8 +19,9 @@ TOKEN_KEYS = frozenset(
     {"access_token", "refresh_token", "id_token", "token", "jwt", "auth_token", "session_token", "bearer_token",
      "accessToken", "refreshToken", "idToken", "authToken"}
 )
-_MENTIONS = re.compile(r"token|jwt|set_cookie|authorization", re.I)  # cheap text filter before the tree walk
+_MENTIONS = Mentions("token", "jwt", "set_cookie", "authorization")  # cheap text filter before the tree walk
 _TOKEN_HEADER = re.compile(r"^(?:authorization|.*token.*|.*jwt.*)$", re.I)
+_ARG = attrgetter("arg")
 
 
 class JwtNotHttpOnlyCookie(FileRule):
@@ -68,7 +71,7 @@ class JwtNotHttpOnlyCookie(FileRule):
     kinds = frozenset({FileKind.PYTHON})
 
     def check_file(self, source: SourceFile) -> Iterator[Hit]:
-        if not _MENTIONS.search(source.text):
+        if not _MENTIONS.found_in(source.text):
             return
         sets_cookies = False
         for cookie in cookie_calls(source.tree):
@@ -77,6 +80,8 @@ class JwtNotHttpOnlyCookie(FileRule):
             readable = httponly is MISSING or (httponly is not ... and not httponly)
             if readable and (confidence := cookie.auth_confidence()) is not None:
                 yield self.hit(source.path, cookie.call.lineno, "Auth cookie set without `httponly=True`: page scripts can read the token.", confidence=confidence)
+        if not _names_a_token(source.tree):
+            return
         for function in functions(source.tree):
             route = is_route(function)
             if not route and sets_cookies:
@@ -84,6 +89,15 @@ class JwtNotHttpOnlyCookie(FileRule):
             confidence = None if route else Confidence.MEDIUM
             for line, message in _token_exposures(function):
                 yield self.hit(source.path, line, message, confidence=confidence)
+
+
+def _names_a_token(tree: ast.Module) -> bool:
+    """Whether the module has a token-named keyword (`access_token=`) or string (`"access_token"`,
+    `"Authorization"`): every exposure `_token_exposures` reports goes through one (each of the
+    `TOKEN_KEYS` also matches `_TOKEN_HEADER`), and most files that mention tokens have none."""
+    if not TOKEN_KEYS.isdisjoint(map(_ARG, nodes_of(tree, ast.keyword))):
+        return True
+    return any(isinstance(node.value, str) and _TOKEN_HEADER.match(node.value) for node in nodes_of(tree, ast.Constant))  # type: ignore[attr-defined]
 
 
 def _token_exposures(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[tuple[int, str]]:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from cynic.models import Severity
-from cynic.parsing.pyast import NodeVisitor, argument, call_name, const_value, identifiers, keyword, nodes_of
+from cynic.parsing.pyast import FunctionNode, argument, call_name, child_nodes, const_value, identifiers, keyword, nodes_of, walk
 from cynic.rules.base import FileRule, Hit
+from cynic.rules.python._mentions import Mentions
 from cynic.source import FileKind, SourceFile
 
 _HASHLIB = frozenset(
     {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_256", "sha3_512", "blake2b", "blake2s", "new",
      "pbkdf2_hmac", "scrypt"}
 )
-_MENTIONS = re.compile(r"hash|passw|crypt|argon|pwd", re.I)  # cheap text filter before the tree walk
+_MENTIONS = Mentions("hash", "passw", "crypt", "argon", "pwd")  # cheap text filter before the tree walk
 _BCRYPT_SCHEMES = frozenset({"bcrypt", "bcrypt_sha256"})
 _PASSWORD = re.compile(r"password|passwd|passphrase|pwd|(?:^|_)pw(?:$|_)", re.I)
 _HASH_FIELDS = frozenset({"hashed_password", "password_hash", "pwd_hash", "hashed_pw", "password_digest"})
@@ -70,46 +71,35 @@ class NonBcryptPasswordHash(FileRule):
     kinds = frozenset({FileKind.PYTHON})
 
     def check_file(self, source: SourceFile) -> Iterator[Hit]:
-        if not _MENTIONS.search(source.text):
+        if not _MENTIONS.found_in(source.text):
             return
-        finder = _HashFinder(_passlib_schemes(source.tree))
-        finder.visit(source.tree)
-        finder.close_scope()
-        for line, message in sorted(set(finder.found)):
+        tree = source.tree
+        calls = _HashCalls(_passlib_schemes(tree))
+        for call in nodes_of(tree, ast.Call):
+            calls.read(call)  # type: ignore[arg-type]
+        found = calls.found + calls.password_digests(tree) + _stored_as_given(tree)
+        for line, message in sorted(set(found)):
             yield self.hit(source.path, line, message)
 
 
-class _HashFinder(NodeVisitor):
-    """One pass; digests of passwords are held per function until we know it does not use bcrypt."""
+class _HashCalls:
+    """The file's calls that hash passwords, read one by one from the module's node index.
+
+    A digest of a password is only reported once we know the function around it (the module, at
+    top level) does not call bcrypt itself, as a SHA-256 pre-hash fed to bcrypt is fine.
+    """
 
     def __init__(self, passlib_schemes: set[str]) -> None:
         self.passlib_schemes = passlib_schemes
         self.found: list[tuple[int, str]] = []
-        self.scopes: list[tuple[str, list[tuple[int, str]], list[bool]]] = [("", [], [False])]
+        self.bcrypt: list[ast.Call] = []
+        self.digests: list[tuple[ast.Call, str]] = []
 
-    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        self.scopes.append((node.name, [], [False]))
-        self.generic_visit(node)
-        self.close_scope()
-
-    visit_AsyncFunctionDef = visit_FunctionDef
-
-    def close_scope(self) -> None:
-        _, pending, uses_bcrypt = self.scopes.pop()
-        if not uses_bcrypt[0]:
-            self.found.extend(pending)
-
-    def visit_Assign(self, node: ast.Assign) -> None:
-        for target in node.targets:
-            if isinstance(target, ast.Attribute) and target.attr in _HASH_FIELDS and _is_raw_password(node.value):
-                self.found.append((node.lineno, "Password stored without hashing."))
-        self.generic_visit(node)
-
-    def visit_Call(self, node: ast.Call) -> None:
+    def read(self, node: ast.Call) -> None:
         name = call_name(node) or ""
         base, _, method = name.rpartition(".")
         if method in _BCRYPT_CALLS and base.endswith("bcrypt"):
-            self.scopes[-1][2][0] = True
+            self.bcrypt.append(node)
         elif method == "CryptContext" and not _only_bcrypt(keyword(node, "schemes")):
             self.found.append((node.lineno, "passlib context allows a scheme other than bcrypt."))
         elif name.endswith("PasswordHash.recommended") or (method == "PasswordHash" and _non_bcrypt_hashers(node)):
@@ -119,18 +109,54 @@ class _HashFinder(NodeVisitor):
         elif method in ("hash", "encrypt", "using") and (base in self.passlib_schemes or _passlib_dotted(base)):
             self.found.append((node.lineno, f"Passwords hashed with passlib's {base.rsplit('.', 1)[-1]}, not bcrypt."))
         elif (base == "hashlib" and method in _HASHLIB) or (not base and f"hashlib.{method}" in self.passlib_schemes):
-            if self._hashes_a_password(node):
-                self.scopes[-1][1].append((node.lineno, f"Password hashed with `{method}`, not bcrypt."))
+            self.digests.append((node, method))
         for kw in node.keywords:
             if kw.arg in _HASH_FIELDS and _is_raw_password(kw.value):
                 self.found.append((kw.value.lineno, "Password stored without hashing."))
-        self.generic_visit(node)
 
-    def _hashes_a_password(self, call: ast.Call) -> bool:
-        function = self.scopes[-1][0]
-        if any(_PASSWORD.search(word) for arg in (*call.args, *(k.value for k in call.keywords)) for word in identifiers(arg)):
-            return True
-        return bool(_PASSWORD.search(function)) and "token" not in function.lower()
+    def password_digests(self, tree: ast.Module) -> list[tuple[int, str]]:
+        """The digests of a password made in a function (or at top level) that calls no bcrypt."""
+        if not self.digests:
+            return []
+        owner = _innermost_functions(tree)
+        with_bcrypt = {owner(call) for call in self.bcrypt}
+        found = []
+        for call, method in self.digests:
+            function = owner(call)
+            if function not in with_bcrypt and _hashes_a_password(call, function.name if function else ""):
+                found.append((call.lineno, f"Password hashed with `{method}`, not bcrypt."))
+        return found
+
+
+def _innermost_functions(tree: ast.Module) -> Callable[[ast.AST], FunctionNode | None]:
+    """For a node of the tree, the innermost function it is part of (decorators and defaults
+    included), or None at module level; classes and lambdas do not count."""
+    parents = {id(child): node for node in walk(tree) for child in child_nodes(node)}
+
+    def owner(node: ast.AST) -> FunctionNode | None:
+        while (parent := parents.get(id(node))) is not None:
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return parent
+            node = parent
+        return None
+
+    return owner
+
+
+def _hashes_a_password(call: ast.Call, function: str) -> bool:
+    if any(_PASSWORD.search(word) for arg in (*call.args, *(k.value for k in call.keywords)) for word in identifiers(arg)):
+        return True
+    return bool(_PASSWORD.search(function)) and "token" not in function.lower()
+
+
+def _stored_as_given(tree: ast.Module) -> list[tuple[int, str]]:
+    """`user.hashed_password = body.password`: a password assigned to a hash field as it came."""
+    return [
+        (node.lineno, "Password stored without hashing.")
+        for node in nodes_of(tree, ast.Assign)
+        for target in node.targets  # type: ignore[attr-defined]
+        if isinstance(target, ast.Attribute) and target.attr in _HASH_FIELDS and _is_raw_password(node.value)  # type: ignore[attr-defined]
+    ]
 
 
 def _passlib_schemes(tree: ast.Module) -> set[str]:

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
+from dataclasses import replace
+from operator import attrgetter
 
 from cynic.models import Severity
-from cynic.parsing.pyast import call_name, functions, last_name, scope_nodes
+from cynic.parsing.pyast import FunctionNode, call_name, functions, last_name, nodes_of, scope_nodes, walk
 from cynic.rules.base import FileRule, Hit
+from cynic.rules.python._mentions import Mentions
 from cynic.rules.python._routes import is_route
 from cynic.rules.python._settings import SettingsNames, is_secret_field, settings_names
 from cynic.source import FileKind, SourceFile
 
-_MENTIONS = re.compile(r"settings|config|cfg|conf\b", re.I)  # cheap text filter before the tree walk
+_MENTIONS = Mentions("settings", "config", "cfg", r"conf\b")  # cheap text filter before the tree walk
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "msg"})
 _PRINTERS = frozenset({"print", "pprint", "pp", "rich.print", "console.print", "console.log"})
+_ID, _ATTR = attrgetter("id"), attrgetter("attr")
+_OUTPUT_METHODS = _LOG_METHODS | {name.rpartition(".")[2] for name in _PRINTERS}
 _DUMPS = frozenset({"model_dump", "dict", "model_dump_json", "json", "to_dict"})
 _WRAPPERS = frozenset({"vars", "dict", "str", "repr", "jsonable_encoder"})
 
@@ -66,13 +70,16 @@ class SecretsLogged(FileRule):
     kinds = frozenset({FileKind.PYTHON})
 
     def check_file(self, source: SourceFile) -> Iterator[Hit]:
-        if not _MENTIONS.search(source.text):
+        if not _MENTIONS.found_in(source.text):
             return
         module_names = settings_names(source.tree)
         if not (module_names.objects or module_names.classes or module_names.getters or module_names.modules):
             return
+        in_functions = [(f, module_names.with_parameters(f)) for f in functions(source.tree)]
+        if not _may_leak(source.tree, module_names, in_functions):
+            return
         scopes: list[tuple[ast.AST, SettingsNames, bool]] = [(source.tree, module_names, False)]
-        scopes += [(f, module_names.with_parameters(f), is_route(f)) for f in functions(source.tree)]
+        scopes += [(f, names, is_route(f)) for f, names in in_functions]
         for scope, names, route in scopes:
             for node in scope_nodes(scope):
                 if isinstance(node, ast.Call) and _is_output(node) and any(_leaks(a, names) for a in _arguments(node)):
@@ -81,7 +88,40 @@ class SecretsLogged(FileRule):
                     yield self.hit(source.path, node.lineno, "A route returns the settings object, secrets included.")
 
 
+def _may_leak(tree: ast.Module, module_names: SettingsNames, in_functions: list[tuple[FunctionNode, SettingsNames]]) -> bool:
+    """Whether some output call, or some return when the file has routes, mentions the settings object.
+
+    A necessary condition, read from the module's node index before any scope is listed: `_leaks`
+    is true only through `is_settings` of a part of the expression, whichever scope's names it is
+    given. Most files that import the settings never name the object itself, only its fields
+    elsewhere or nowhere, and few calls print or log anything that mentions it.
+    """
+    anywhere = replace(module_names, objects=module_names.objects.union(*(names.objects for _, names in in_functions)))
+    if not _names_settings(tree, anywhere):
+        return False
+    logged = [argument for call in nodes_of(tree, ast.Call) if _is_output(call) for argument in _arguments(call)]  # type: ignore[arg-type]
+    if _mentions_settings(logged, anywhere):
+        return True
+    returned = [node.value for node in nodes_of(tree, ast.Return)]  # type: ignore[attr-defined]
+    return _mentions_settings(returned, anywhere) and any(is_route(function) for function, _ in in_functions)
+
+
+def _names_settings(tree: ast.Module, names: SettingsNames) -> bool:
+    """Whether the module holds a name or attribute that `is_settings` could accept: the object,
+    a config module, or a getter (`get_settings()`, `config.get_settings()`)."""
+    if not (names.objects | names.modules | names.getters).isdisjoint(map(_ID, nodes_of(tree, ast.Name))):
+        return True
+    return bool(names.getters) and not names.getters.isdisjoint(map(_ATTR, nodes_of(tree, ast.Attribute)))
+
+
+def _mentions_settings(expressions: list[ast.expr | None], names: SettingsNames) -> bool:
+    return any(names.is_settings(node) for expression in expressions if expression is not None for node in walk(expression))
+
+
 def _is_output(call: ast.Call) -> bool:
+    func = call.func
+    if not ((isinstance(func, ast.Attribute) and func.attr in _OUTPUT_METHODS) or (isinstance(func, ast.Name) and func.id in _PRINTERS)):
+        return False  # the cheap test first: a printer's or a log method's own name
     name = call_name(call) or ""
     if name in _PRINTERS:
         return True

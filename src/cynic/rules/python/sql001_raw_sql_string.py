@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator
 
 from cynic.models import Severity
-from cynic.parsing.pyast import argument, call_name, functions, scope_nodes
+from cynic.parsing.pyast import argument, call_name, functions, nodes_of, scope_nodes
 from cynic.rules.base import FileRule, Hit
-from cynic.rules.python._sqlflow import StringScope
+from cynic.rules.python._sqlflow import BuildableShapes, StringScope
 from cynic.source import FileKind, SourceFile
 
 _SQL_CONSTRUCTORS = frozenset({"text", "literal_column"})
@@ -19,7 +19,9 @@ _EXECUTORS = frozenset(
     {"execute", "executemany", "exec", "fetch_all", "fetch_one", "fetch_val", "iterate", "fetch", "fetchrow",
      "fetchval", "read_sql", "read_sql_query", "mogrify"}
 )
-_MENTIONS = re.compile(r"exec|text\(|literal_column|fetch|iterate|read_sql|mogrify")  # cheap text filter
+_SENDS_SQL = _RAW_EXECUTORS | _EXECUTORS
+_SINK_METHODS = _SQL_CONSTRUCTORS | _SENDS_SQL
+_MENTIONS = ("exec", "text(", "literal_column", "fetch", "iterate", "read_sql", "mogrify")  # cheap text filter: a sink's name
 _QUERY_KEYWORDS = ("query", "statement", "sql", "operation", "stmt")
 _LOOKS_LIKE_SQL = re.compile(
     r"\b(?:select\b[\s\S]*\bfrom|insert\s+into|update\b[\s\S]*\bset|delete\s+from|where|order\s+by|group\s+by"
@@ -79,9 +81,11 @@ class RawSqlString(FileRule):
     kinds = frozenset({FileKind.PYTHON})
 
     def check_file(self, source: SourceFile) -> Iterator[Hit]:
-        if not _MENTIONS.search(source.text):
+        if not any(word in source.text for word in _MENTIONS):
             return
         tree = source.tree
+        if not _may_receive_built_sql(tree):
+            return
         module = StringScope()
         bodies = [(owner, _flow_nodes(owner)) for owner in (tree, *functions(tree))]  # listed once, read twice
         for _ in _track(bodies[0][1], module):  # module-level constants, known to every function
@@ -99,18 +103,51 @@ class RawSqlString(FileRule):
                     yield self.hit(source.path, node.lineno, "SQL text is built by splicing values into a string and sent to the database: an injection point.", end_line=node.end_lineno)
 
     def _is_raw_sql(self, call: ast.Call, scope: StringScope, handled: set[int]) -> bool:
-        name = call_name(call) or ""
-        base, _, method = name.rpartition(".")
-        query = argument(call, 0, "sql") or next((kw.value for kw in call.keywords if kw.arg in _QUERY_KEYWORDS), None)
-        if method in _SQL_CONSTRUCTORS and (not base or base in _SQLALCHEMY_ALIASES):
-            return _built(query, scope)
-        if not base or method not in _RAW_EXECUTORS | _EXECUTORS:
+        sink = _sql_sink(call)
+        if sink is None:
             return False
+        method, query = sink
+        if method in _SQL_CONSTRUCTORS:
+            return _built(query, scope)
         if isinstance(query, ast.Call) and _is_sql_constructor(query) and _built(argument(query, 0, "text"), scope):
             handled.add(id(query))
             return True
         found = scope.fragments(query)
         return bool(found and found.built and (method in _RAW_EXECUTORS or _LOOKS_LIKE_SQL.search(found.text)))
+
+
+def _sql_sink(call: ast.Call) -> tuple[str, ast.expr | None] | None:
+    """(method, the SQL it is given) for `text()`/`literal_column()` and executors on a receiver, else None."""
+    func = call.func
+    last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    if last not in _SINK_METHODS:  # the cheap test first: the sink's own name ends the callee
+        return None
+    base, _, method = (call_name(call) or "").rpartition(".")
+    constructor = method in _SQL_CONSTRUCTORS and (not base or base in _SQLALCHEMY_ALIASES)
+    if not constructor and not (base and method in _SENDS_SQL):
+        return None
+    query = argument(call, 0, "sql") or next((kw.value for kw in call.keywords if kw.arg in _QUERY_KEYWORDS), None)
+    return method, query
+
+
+def _may_receive_built_sql(tree: ast.Module) -> bool:
+    """Whether some sink of the module is handed an expression that could be a built string.
+
+    Checked on the module's call index before any flow is tracked: a sink whose SQL is a literal,
+    an ORM statement (`select(...).where(...)`) or a name never bound to a built string cannot
+    fire, and that is nearly every sink in a code base.
+    """
+    shapes = BuildableShapes(tree)
+    for call in nodes_of(tree, ast.Call):
+        sink = _sql_sink(call)  # type: ignore[arg-type]
+        if sink is None:
+            continue
+        method, query = sink
+        if shapes.may_build(query):
+            return True
+        if method not in _SQL_CONSTRUCTORS and isinstance(query, ast.Call) and _is_sql_constructor(query) and shapes.may_build(argument(query, 0, "text")):
+            return True
+    return False
 
 
 def _is_sql_constructor(call: ast.Call) -> bool:

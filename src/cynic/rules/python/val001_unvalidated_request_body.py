@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from operator import attrgetter
 
 from cynic.models import Severity
-from cynic.parsing.pyast import FunctionNode, call_name, last_name, scope_nodes
+from cynic.parsing.pyast import FunctionNode, call_name, last_name, nodes_of, scope_nodes
 from cynic.rules.base import FileRule, Hit
 from cynic.rules.python._routes import route_functions
 from cynic.source import FileKind, SourceFile
@@ -16,6 +17,8 @@ _CONTAINERS = frozenset({"list", "List", "Sequence", "set", "Set", "tuple", "Tup
 _NOT_BODY = frozenset({"Depends", "Security", "Query", "Header", "Cookie", "Path", "File", "Form", "UploadFile"})
 _WRAPPERS = frozenset({"Optional", "Union"})
 _HAND_PARSERS = frozenset({"json", "form"})
+_HAND_READ_METHODS = _HAND_PARSERS | {"loads"}
+_ATTR = attrgetter("attr")
 
 
 class UnvalidatedRequestBody(FileRule):
@@ -66,11 +69,17 @@ class UnvalidatedRequestBody(FileRule):
     kinds = frozenset({FileKind.PYTHON})
 
     def check_file(self, source: SourceFile) -> Iterator[Hit]:
-        for route in route_functions(source.tree):
+        routes = list(route_functions(source.tree))
+        if not routes:
+            return
+        # a body read by hand is a call of `.json()`, `.form()` or `json.loads()`: most files have none
+        reads_by_hand = not _HAND_READ_METHODS.isdisjoint(map(_ATTR, nodes_of(source.tree, ast.Attribute)))
+        for route in routes:
             for param, default in _parameters(route):
                 if _loose_body(param.annotation, default):
                     yield self.hit(source.path, param.lineno, f"Request body `{param.arg}` is not validated by a Pydantic model.")
-            yield from (self.hit(source.path, line, message) for line, message in _hand_reads(route))
+            if reads_by_hand:
+                yield from (self.hit(source.path, line, message) for line, message in _hand_reads(route))
 
 
 def _parameters(function: FunctionNode) -> Iterator[tuple[ast.arg, ast.expr | None]]:
