@@ -4,13 +4,11 @@ The cache lives under the repository's `.git/cynic/cache/` (or the user's cache 
 tree is not a git checkout). Its key names cynic's version and code, the Python version, the
 parsers' libraries and the active rules: any of those changing starts a fresh cache.
 
-Two files per audited tree:
-
-- `audit-<tree>-<key>.marshal`, read on every audit: the stat index (which files changed, see
-  `file_index`), each file's hits by path and digest, the project rules' last hits and the
-  active rules' cards, all plain values (marshal reads them fastest), behind a checksum;
-- `audit-<tree>-<key>-facts.pickle`: each file's facts by their own hash, read only when some
-  file's facts changed, since only then do the project rules run again.
+Per audited tree, `audit-<tree>-<key>.marshal`, read on every audit: the stat index (which
+files changed, see `file_index`), each file's hits by path and digest, the project rules' last
+hits and the active rules' cards, all plain values (marshal reads them fastest), behind a
+checksum. Each file's facts, by their own hash, are kept beside it (`cache_facts`) and read only
+when some file's facts changed, since only then do the project rules run again.
 
 A cache that cannot be read (corrupt, truncated, written by something else) is ignored and
 rebuilt; `problem` then says so, for the audit to pass on as a notice.
@@ -18,21 +16,19 @@ rebuilt; `problem` then says so, for the audit to pass on as a notice.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import importlib.util
 import marshal
 import os
 import pickle
 import sys
-import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from cynic._version import __version__
 from cynic.analysis import FileAnalysis, Hit, RuleCard, hits_as_tuples, hits_from_tuples
+from cynic.cache_facts import FactsFiles, collector_paused, write_atomically
 from cynic.file_index import FileIndex
 
 MAGIC = b"cynic-audit-cache\x02"
@@ -60,8 +56,7 @@ class AnalysisCache:
         self._entries: dict[str, Any] = {}  # FileAnalysis, or its plain values until first asked for
         self._project: tuple[str, Any] | None = None
         self._cards: tuple[Any, ...] | None = None
-        self._stored_facts: frozenset[str] = frozenset()  # facts keys in the facts file
-        self._facts: dict[str, Any] | None = None  # the facts file, once read
+        self._facts: FactsFiles | None = None  # the facts on disk
         self._new_facts: dict[str, Any] = {}
         self._dirty = False
         if path is not None:
@@ -84,7 +79,7 @@ class AnalysisCache:
         """The facts stored under `facts_key`, or None when the cache no longer has them."""
         if facts_key in self._new_facts:
             return self._new_facts[facts_key]
-        return self._facts_file().get(facts_key)
+        return self._facts.get(facts_key) if self._facts is not None else None
 
     def project_hits(self, key: str) -> list[tuple[str, Hit]] | None:
         """The project rules' hits saved for this `key` (a hash of every file's facts), if any."""
@@ -114,20 +109,15 @@ class AnalysisCache:
         assert self.index is not None
         if not self._dirty and live == set(self._entries) and index.entries == self.index.entries:
             return
-        entries = {key: self._entries[key] for key in live if key in self._entries}
-        analyses = {key: _plain(entry) for key, entry in entries.items()}
-        live_facts = {values[3] for values in analyses.values() if values[3]}
+        analyses = {key: _plain(self._entries[key]) for key in live if key in self._entries}
+        facts = self._facts = self._facts or FactsFiles(self.path, frozenset(), frozenset())
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            stored_facts = self._stored_facts
-            if not live_facts <= stored_facts or len(stored_facts) > 2 * len(live_facts):
-                known = {**self._facts_file(), **self._new_facts}
-                _write(self._facts_path(), pickle.dumps({key: known[key] for key in live_facts if key in known},
-                                                        protocol=pickle.HIGHEST_PROTOCOL))
-                stored_facts = frozenset(live_facts & known.keys())
-            payload = marshal.dumps((index.entries, analyses, self._project, self._cards, stored_facts))
-            _write(self.path, MAGIC + _checksum(payload) + payload)
-            self._remove_stale()
+            facts.save({values[3] for values in analyses.values() if values[3]}, self._new_facts)
+            stored = (facts.stored, facts.recent)
+            payload = marshal.dumps((index.entries, analyses, self._project, self._cards, stored))
+            write_atomically(self.path, MAGIC + _checksum(payload) + payload)
+            self._remove_stale(facts)
         except OSError:
             pass  # a read-only checkout audits fine without a cache
 
@@ -144,35 +134,21 @@ class AnalysisCache:
             self.problem = "the audit cache is corrupt or was not written by cynic; it was ignored and rebuilt"
             return
         try:
-            with _collector_paused():
-                index, self._entries, self._project, self._cards, self._stored_facts = marshal.loads(payload)
+            with collector_paused():
+                index, self._entries, self._project, self._cards, (stored, recent) = marshal.loads(payload)
         except (ValueError, TypeError, EOFError):
             self.problem = "the audit cache was written in another format; it was ignored and rebuilt"
-            self._entries, self._project, self._cards, self._stored_facts = {}, None, None, frozenset()
+            self._entries, self._project, self._cards = {}, None, None
             return
         self.index = FileIndex(index)
+        self._facts = FactsFiles(path, stored, recent)
 
-    def _facts_path(self) -> Path:
-        assert self.path is not None
-        return self.path.with_name(self.path.stem + "-facts.pickle")
-
-    def _facts_file(self) -> dict[str, Any]:
-        if self._facts is None:
-            self._facts = {}
-            if self.path is not None and self._stored_facts:
-                try:
-                    with _collector_paused():
-                        self._facts = pickle.loads(self._facts_path().read_bytes())
-                except Exception:  # lost or corrupt: the files whose facts are missing are analysed again
-                    self._facts = {}
-        return self._facts
-
-    def _remove_stale(self) -> None:
+    def _remove_stale(self, facts: FactsFiles) -> None:
         """Delete this tree's caches of other cynic versions, rules or formats."""
         assert self.path is not None
         tree = self.path.name.split("-")[:2]
         for stale in self.path.parent.glob("-".join(tree) + "-*"):
-            if stale not in (self.path, self._facts_path()):
+            if stale not in (self.path, facts.full_path, facts.recent_path):
                 stale.unlink(missing_ok=True)
 
 
@@ -184,30 +160,11 @@ def _checksum(payload: bytes) -> bytes:
     return hashlib.blake2b(payload, digest_size=CHECKSUM_BYTES).digest()
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cycle collection while a cache is loaded: it would rescan the objects being created,
-    many times over (three times the load itself for the facts)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def facts_key(facts: dict[str, Any]) -> str:
     """A hash of one file's facts: equal facts, equal key (empty facts: the empty string)."""
     if not facts:
         return ""
     return hashlib.sha256(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()[:24]
-
-
-def _write(path: Path, data: bytes) -> None:
-    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
-        handle.write(data)
-    os.replace(handle.name, path)
 
 
 def cache_file(root: Path, rules: RulesKey) -> Path:
