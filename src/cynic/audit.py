@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING, Any
 from cynic._version import __version__
 from cynic.analysis import FileAnalysis, Hit, RuleCard
 from cynic.models import AuditResult, Finding, Notice, Skipped
-from cynic.parsing import PARSERS, ParseError
-from cynic.project import Project
 from cynic.cache import AnalysisCache, cache_file, facts_key
 from cynic.file_index import FileIndex, SourceChanged
 from cynic.source import SourceFile
@@ -30,8 +28,8 @@ from cynic.fingerprints import Fingerprinter
 if TYPE_CHECKING:
     from cynic.rules.base import Rule
 
-# The rules, the fact extractors and what they import (tree-sitter, the project model...) are
-# imported where they are first needed: an audit served from the cache never loads them.
+# The rules, the parsers, the fact extractors and the project model are imported where they are
+# first needed: an audit served from the cache never loads them.
 
 
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting workers costs more than it saves
@@ -257,6 +255,7 @@ def _with_facts(
 
 def analyze_file(source: SourceFile, rules: Iterable[Rule]) -> FileAnalysis:
     """Parse one file once, then let every file rule and fact extractor read the same tree."""
+    from cynic.parsing import PARSERS, ParseError
     from cynic.project.extractors import EXTRACTORS
     from cynic.rules.base import FileRule
 
@@ -285,6 +284,7 @@ def run_project_rules(
     files: list[SourceFile], analyses: list[FileAnalysis], rules: Sequence[Rule]
 ) -> list[tuple[str, Hit]]:
     """Every project rule's hits over the facts merged from all files."""
+    from cynic.project import Project
     from cynic.rules.base import ProjectRule
 
     project = Project(files={source.path: source for source in files})
