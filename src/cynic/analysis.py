@@ -46,7 +46,7 @@ def hits_as_tuples(hits: list[tuple[str, Hit]]) -> tuple[tuple[str, HitValues], 
 
 
 def hits_from_tuples(values: tuple[tuple[str, HitValues], ...]) -> list[tuple[str, Hit]]:
-    return [(code, Hit.from_tuple(hit)) for code, hit in values]
+    return [(code, Hit.from_tuple(hit)) for code, hit in values] if values else []
 
 
 @dataclass

@@ -40,10 +40,9 @@ class Discovery:
 
 
 def is_test_path(rel_path: str) -> bool:
-    parts = rel_path.split("/")
-    name = parts[-1]
+    *folders, name = rel_path.split("/")
     return (
-        any(part in TEST_DIRS for part in parts[:-1])
+        not TEST_DIRS.isdisjoint(folders)
         or (name.startswith("test_") and name.endswith(".py"))
         or name.endswith("_test.py")
         or name == "conftest.py"
@@ -180,4 +179,4 @@ def _gitignore_spec(path: str) -> PathSpec:
 
 
 def _ignored(specs: list[tuple[str, PathSpec]], rel: str) -> bool:
-    return any(spec.match_file(rel[len(base):]) for base, spec in specs if rel.startswith(base))
+    return bool(specs) and any(spec.match_file(rel[len(base):]) for base, spec in specs if rel.startswith(base))
