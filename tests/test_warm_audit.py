@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -129,6 +130,20 @@ def test_editing_one_module_updates_a_project_finding_in_another(tmp_path: Path)
 
     assert ("CORS001", "app/main.py", 11) in reported(tmp_path)
     assert reported(tmp_path) == reported(tmp_path, use_cache=False)
+
+
+def test_lost_facts_are_rebuilt_and_stored_again(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "python" / "cors001_wildcard_cors_origin" / "svc_ok", tmp_path, dirs_exist_ok=True)
+    reported(tmp_path)
+    stored = cache_file(tmp_path.resolve(), None)
+    facts = stored.with_name(stored.stem + "-facts.pickle")
+    facts.unlink()
+    settings = tmp_path / "app" / "settings.py"
+
+    settings.write_text(settings.read_text(encoding="utf-8").replace('"http://localhost:5173"', '"*"'), encoding="utf-8")
+
+    assert reported(tmp_path) == reported(tmp_path, use_cache=False)
+    assert facts.is_file() and len(pickle.loads(facts.read_bytes())) == 2  # main.py's and settings.py's
 
 
 def test_new_facts_go_to_a_small_file_until_they_are_folded_in(tmp_path: Path) -> None:

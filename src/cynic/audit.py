@@ -239,18 +239,21 @@ def _project_key(analyses: list[FileAnalysis], project_rules: list[str]) -> str:
 def _with_facts(
     files: list[SourceFile], analyses: list[FileAnalysis], rules: Sequence[Rule], cache: AnalysisCache
 ) -> list[FileAnalysis]:
-    """The analyses with their facts: cached ones read theirs from the cache (or are redone)."""
-    complete = []
+    """The analyses with their facts: cached ones read theirs from the cache, or are redone
+    (all together, in the pool if there are many: the facts file may have been lost)."""
+    complete, lost = [], []
     for source, analysis in zip(files, analyses):
         if analysis.facts_key and not analysis.facts:
             facts = cache.facts(analysis.facts_key)
             if facts is None:
-                analysis = analyze_file(source, rules)
-                cache.put(_cache_key(source), analysis)
+                lost.append(source)
             else:
                 analysis = dataclasses.replace(analysis, facts=facts)
         complete.append(analysis)
-    return complete
+    redone = {analysis.path: analysis for analysis in _analyze_misses(lost, rules, lambda count: None)}
+    for source in lost:
+        cache.put(_cache_key(source), redone[source.path])
+    return [redone.get(analysis.path, analysis) for analysis in complete]
 
 
 def analyze_file(source: SourceFile, rules: Iterable[Rule]) -> FileAnalysis:

@@ -34,15 +34,17 @@ class FactsFiles:
         self._loaded: dict[str, Any] | None = None
 
     def get(self, key: str) -> Any | None:
-        return self._all().get(key) if key in self.stored else None
+        if key not in self.stored:
+            return None
+        return self._all().get(key)
 
     def save(self, live: set[str], new: dict[str, Any]) -> None:
         """Store the `live` facts (those of the files audited), taking the ones not yet on disk from `new`."""
         missing = {key: new[key] for key in live - self.stored if key in new}
         if not missing and len(self.stored) <= 2 * len(live):
             return
-        recent = len(self.recent) + len(missing)
-        if missing and recent <= max(RECENT_MINIMUM, len(live) // RECENT_SHARE) and len(self.stored) <= 2 * len(live):
+        small = len(self.recent) + len(missing) <= max(RECENT_MINIMUM, len(live) // RECENT_SHARE)
+        if missing and small and self.stored - self.recent and len(self.stored) <= 2 * len(live):
             kept_recent = {key: value for key, value in self._recent().items() if key in live}
             _write(self.recent_path, {**kept_recent, **missing})
             self.stored = (self.stored - (self.recent - kept_recent.keys())) | missing.keys()
@@ -56,7 +58,10 @@ class FactsFiles:
 
     def _all(self) -> dict[str, Any]:
         if self._loaded is None:
-            self._loaded = {**_read(self.full_path), **self._recent()} if self.stored - self.recent else self._recent()
+            recent = self._recent()
+            self._loaded = {**_read(self.full_path), **recent} if self.stored - self.recent else recent
+            # What a lost or damaged file held is no longer stored: the next save writes it again.
+            self.stored, self.recent = frozenset(self._loaded), self.recent & recent.keys()
         return self._loaded
 
     def _recent(self) -> dict[str, Any]:
