@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,15 +101,27 @@ def _clear(*dirs: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _editor(tree: Path) -> tuple[Callable[[int], None], Callable[[], None]]:
-    """A (touch, restore) pair that changes one Python file's content trivially per run."""
-    target = next((p for p in iter_sources(tree) if p.suffix == ".py" and p.stat().st_size), None)
+def _append_comment(original: bytes, index: int) -> bytes:
+    """A comment at the end: the file is analysed again, but what the project rules read is unchanged."""
+    return original + f"\n# bench edit {index}\n".encode()
+
+
+def _add_function(original: bytes, index: int) -> bytes:
+    """A new function at the top, named afresh on every run: every line below moves and the file's
+    facts change, so the project rules run again over the whole project."""
+    name = f"bench_edit_{index}_{time.time_ns()}"
+    return f"def {name}() -> int:\n    return {index}\n\n\n".encode() + original
+
+
+def _editor(tree: Path, edit: Callable[[bytes, int], bytes], marker: bytes = b"") -> tuple[Callable[[int], None], Callable[[], None]]:
+    """A (touch, restore) pair that makes `edit` to the first non-empty Python file containing `marker`."""
+    target = next((p for p in iter_sources(tree) if p.suffix == ".py" and p.stat().st_size and marker in p.read_bytes()), None)
     if target is None:
         return (lambda _i: None), (lambda: None)
     original = target.read_bytes()
 
     def touch(index: int) -> None:
-        target.write_bytes(original + f"\n# bench edit {index}\n".encode())
+        target.write_bytes(edit(original, index))
 
     def restore() -> None:
         target.write_bytes(original)
@@ -117,8 +130,9 @@ def _editor(tree: Path) -> tuple[Callable[[int], None], Callable[[], None]]:
 
 
 def cynic_probes(cynic: Cynic, tree: Path, scratch: Path) -> list[Probe]:
-    """Cynic audit warm (unchanged tree), cold (no cache) and warm after one file changed."""
-    names = ("cynic audit (warm)", "cynic audit (cold)", "cynic audit (1 file changed)")
+    """Cynic audit warm (unchanged tree), cold (no cache), and warm after one file changed: by a
+    comment, or by a new function (which changes what the project rules read)."""
+    names = ("cynic audit (warm)", "cynic audit (cold)", "cynic audit (1 file changed)", "cynic audit (1 function added)")
     if cynic.reason:
         return [Probe(n, [], unavailable=cynic.reason) for n in names]
     argv = [*cynic.argv, "audit", str(tree)]
@@ -126,13 +140,15 @@ def cynic_probes(cynic: Cynic, tree: Path, scratch: Path) -> list[Probe]:
     argv += ["--output", "/dev/null"] if cynic.supports("--output") else []
     caches = (tree / ".cynic-cache", Path(cynic.env["XDG_CACHE_HOME"]))
     cold_argv = argv + (["--no-cache"] if cynic.supports("--no-cache") else [])
-    touch, restore = _editor(tree)
+    touch, restore = _editor(tree, _append_comment)
+    add, remove = _editor(tree, _add_function, marker=b"\ndef ")
     report = scratch / "cynic.json"
     summary = _json_summary(report, _count_cynic)
     return [
         Probe(names[0], argv, cynic.env, warmup_argv=_with_output(argv, report), summarize=summary),
         Probe(names[1], cold_argv, cynic.env, prepare=lambda _i: _clear(*caches)),
         Probe(names[2], argv, cynic.env, prepare=touch, cleanup=restore),
+        Probe(names[3], argv, cynic.env, prepare=add, cleanup=remove),
     ]
 
 

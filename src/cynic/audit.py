@@ -11,22 +11,25 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cynic._version import __version__
+from cynic.analysis import FileAnalysis, Hit, RuleCard
 from cynic.models import AuditResult, Finding, Notice, Skipped
-from cynic.parsing import PARSERS, ParseError
-from cynic.project import Project
-from cynic.project.extractors import EXTRACTORS
 from cynic.cache import AnalysisCache, cache_file, facts_key
-from cynic.rules import ALL_RULES, RULES_BY_CODE
-from cynic.rules.base import FileRule, Hit, ProjectRule, Rule
+from cynic.file_index import FileIndex, SourceChanged
 from cynic.source import SourceFile
 from cynic.suppressions import find_suppressions, suppression_for
 from cynic.walk import discover
 from cynic.fingerprints import Fingerprinter
+
+if TYPE_CHECKING:
+    from cynic.rules.base import Rule
+
+# The rules, the parsers, the fact extractors and the project model are imported where they are
+# first needed: an audit served from the cache never loads them.
 
 
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting workers costs more than it saves
@@ -45,17 +48,6 @@ class AuditError(Exception):
     """The audit cannot start (the path does not exist, is not a folder...)."""
 
 
-@dataclass
-class FileAnalysis:
-    """What one file contributes: its hits from file rules, its facts, and any parse failure."""
-
-    path: str
-    hits: list[tuple[str, Hit]] = field(default_factory=list)
-    facts: dict[str, Any] = field(default_factory=dict)
-    parse_error: str | None = None
-    facts_key: str = ""  # a hash of `facts`: the project rules' cached hits hold while no file's changes
-
-
 def audit(
     root: Path,
     *,
@@ -68,8 +60,9 @@ def audit(
 ) -> AuditResult:
     """Audit the tree at `root` with `rules` (default: the whole catalog).
 
-    Unchanged files are served from the content-hash cache; the rest are analysed in a process
-    pool when there are enough of them to pay for it. The result does not depend on either.
+    Unchanged files are served from the content-hash cache (those whose stat matches the last
+    audit's are not even read); the rest are analysed in a process pool when there are enough of
+    them to pay for it. The result does not depend on either.
     Suppressions on the (path, line)s in `distrusted` (added by a coding agent) are not honoured.
     `progress` hears how many files were analysed, in batches. `cache` replaces the tree's own
     (an in-memory one shared by the audits of a review).
@@ -80,20 +73,70 @@ def audit(
         raise AuditError(f"{root} does not exist. Give the folder of the project to audit.")
     if not root.is_dir():
         raise AuditError(f"{root} is not a folder. Give the folder of the project to audit.")
-    active = list(ALL_RULES if rules is None else rules)
-    found = discover(root, include_tests=include_tests)
+    active: Sequence[Rule] = _Catalog() if rules is None else list(rules)
     if cache is None:
-        cache = AnalysisCache(cache_file(root, [rule.code for rule in active]) if use_cache else None)
-    with _rare_collections():
-        analyses = analyze_files(found.files, active, cache, progress or _no_progress)
-        project_key = _project_key(analyses, active)
-        project_hits = cache.project_hits(project_key)
-        if project_hits is None:
-            analyses = _with_facts(found.files, analyses, active, cache)
-            project_hits = run_project_rules(found.files, analyses, active)
-            cache.put_project_hits(project_key, project_hits)
-    cache.save(_cache_key(source) for source in found.files)
-    return assemble(root, found.files, found.skipped, analyses, active, started, project_hits, distrusted=distrusted)
+        rules_key = None if rules is None else tuple(rule.code for rule in active)
+        cache = AnalysisCache(cache_file(root, rules_key) if use_cache else None)
+    run = _Run(root, include_tests, active, cache, progress or _no_progress, started)
+    try:
+        result = run.audit(cache.index, distrusted)
+    except SourceChanged:  # a file changed after its stat said otherwise: read every file this time
+        result = run.audit(None, distrusted)
+    if cache.problem:
+        result.notices.insert(0, Notice(path=str(cache.path), line=1, message=cache.problem))
+    return result
+
+
+class _Catalog(Sequence["Rule"]):
+    """The whole rule catalog, imported on first use: an audit served from the cache never needs it."""
+
+    @cached_property
+    def _rules(self) -> Sequence[Rule]:
+        from cynic.rules import ALL_RULES
+
+        return ALL_RULES
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._rules[index]
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+
+class _Run:
+    """One audit of one tree: what `audit` decided, and the steps that use it."""
+
+    def __init__(self, root: Path, include_tests: bool, rules: Sequence[Rule], cache: AnalysisCache,
+                 progress: Progress, started: float) -> None:
+        self.root, self.include_tests, self.rules = root, include_tests, rules
+        self.cache, self.progress, self.started = cache, progress, started
+
+    def audit(self, index: FileIndex | None, distrusted: Collection[tuple[str, int]]) -> AuditResult:
+        """The audit, trusting the stat of the files that `index` recorded."""
+        found = discover(self.root, include_tests=self.include_tests, index=index)
+        cache = self.cache
+        with _rare_collections():
+            analyses = analyze_files(found.files, self.rules, cache, self.progress)
+            cards = self.cards()
+            project_key = _project_key(analyses, [code for code, card in cards.items() if card.is_project_rule])
+            project_hits = cache.project_hits(project_key)
+            if project_hits is None:
+                analyses = _with_facts(found.files, analyses, self.rules, cache)
+                project_hits = run_project_rules(found.files, analyses, self.rules)
+                cache.put_project_hits(project_key, project_hits)
+        cache.save(found.index, (_cache_key(source) for source in found.files))
+        return assemble(self.root, found.files, found.skipped, analyses, cards, self.started, project_hits,
+                        distrusted=distrusted)
+
+    def cards(self) -> dict[str, RuleCard]:
+        """Every active rule's card; the catalog's come from the cache unless its rules were loaded."""
+        if not isinstance(self.rules, _Catalog):
+            return {rule.code: rule.card() for rule in self.rules}
+        cards = self.cache.catalog_cards()
+        if cards is None:
+            cards = {rule.code: rule.card() for rule in self.rules}
+            self.cache.put_catalog_cards(cards.values())
+        return cards
 
 
 @contextmanager
@@ -141,6 +184,10 @@ def analyze_files(files: list[SourceFile], rules: Sequence[Rule], cache: Analysi
 
 def _analyze_misses(files: list[SourceFile], rules: Sequence[Rule], analysed: Callable[[int], None]) -> Iterable[FileAnalysis]:
     """Analyse `files`, telling `analysed` how many are done after each batch (or chunk)."""
+    if not files:
+        return []  # all served from the cache: the rules are not even imported
+    from cynic.rules import RULES_BY_CODE
+
     codes = [rule.code for rule in rules]
     registered = all(RULES_BY_CODE.get(code) is rule for code, rule in zip(codes, rules))
     cores = min(os.cpu_count() or 1, 4)
@@ -192,6 +239,8 @@ def _analyze_serially(files: list[SourceFile], rules: Sequence[Rule], analysed: 
 
 
 def _analyze_chunk(files: list[SourceFile], codes: list[str]) -> list[FileAnalysis]:
+    from cynic.rules import RULES_BY_CODE
+
     rules = [RULES_BY_CODE[code] for code in codes]
     return [_keep(analyze_file(source, rules)) for source in files]
 
@@ -200,12 +249,11 @@ def _cache_key(source: SourceFile) -> str:
     return f"{source.path}\0{source.digest}"
 
 
-def _project_key(analyses: list[FileAnalysis], rules: Sequence[Rule]) -> str:
-    """What the project rules' result depends on: the rules and every file's facts."""
+def _project_key(analyses: list[FileAnalysis], project_rules: list[str]) -> str:
+    """What the project rules' result depends on: the rules (by code) and every file's facts."""
     digest = hashlib.sha256()
-    for rule in rules:
-        if isinstance(rule, ProjectRule):
-            digest.update(f"{rule.code}\0".encode())
+    for code in project_rules:
+        digest.update(f"{code}\0".encode())
     for analysis in analyses:
         digest.update(f"\n{analysis.path}\0{analysis.facts_key}".encode())
     return digest.hexdigest()
@@ -214,22 +262,29 @@ def _project_key(analyses: list[FileAnalysis], rules: Sequence[Rule]) -> str:
 def _with_facts(
     files: list[SourceFile], analyses: list[FileAnalysis], rules: Sequence[Rule], cache: AnalysisCache
 ) -> list[FileAnalysis]:
-    """The analyses with their facts: cached ones read theirs from the cache (or are redone)."""
-    complete = []
+    """The analyses with their facts: cached ones read theirs from the cache, or are redone
+    (all together, in the pool if there are many: the facts file may have been lost)."""
+    complete, lost = [], []
     for source, analysis in zip(files, analyses):
         if analysis.facts_key and not analysis.facts:
             facts = cache.facts(analysis.facts_key)
             if facts is None:
-                analysis = analyze_file(source, rules)
-                cache.put(_cache_key(source), analysis)
+                lost.append(source)
             else:
                 analysis = dataclasses.replace(analysis, facts=facts)
         complete.append(analysis)
-    return complete
+    redone = {analysis.path: analysis for analysis in _analyze_misses(lost, rules, lambda count: None)}
+    for source in lost:
+        cache.put(_cache_key(source), redone[source.path])
+    return [redone.get(analysis.path, analysis) for analysis in complete]
 
 
 def analyze_file(source: SourceFile, rules: Iterable[Rule]) -> FileAnalysis:
     """Parse one file once, then let every file rule and fact extractor read the same tree."""
+    from cynic.parsing import PARSERS, ParseError
+    from cynic.project.extractors import EXTRACTORS
+    from cynic.rules.base import FileRule
+
     analysis = FileAnalysis(path=source.path)
     parser = PARSERS.get(source.kind)
     if parser is not None:
@@ -255,6 +310,9 @@ def run_project_rules(
     files: list[SourceFile], analyses: list[FileAnalysis], rules: Sequence[Rule]
 ) -> list[tuple[str, Hit]]:
     """Every project rule's hits over the facts merged from all files."""
+    from cynic.project import Project
+    from cynic.rules.base import ProjectRule
+
     project = Project(files={source.path: source for source in files})
     for analysis in analyses:
         for name, facts in analysis.facts.items():
@@ -271,7 +329,7 @@ def assemble(
     files: list[SourceFile],
     skipped: list[Skipped],
     analyses: list[FileAnalysis],
-    rules: Sequence[Rule],
+    cards: dict[str, RuleCard],
     started: float,
     project_hits: list[tuple[str, Hit]],
     *,
@@ -287,7 +345,7 @@ def assemble(
             skipped.append(Skipped(path=analysis.path, reason=analysis.parse_error, incomplete=True))
     hits.extend(project_hits)
 
-    findings, notices, suppressed = _to_findings(hits, by_path, {rule.code: rule for rule in rules}, frozenset(distrusted))
+    findings, notices, suppressed = _to_findings(hits, by_path, cards, frozenset(distrusted))
     notices.extend(
         Notice(path=s.path, line=1, message=s.encoding_note) for s in files if s.encoding_note
     )
@@ -300,15 +358,15 @@ def assemble(
         suppressed=suppressed,
         stats={
             "files": len(files),
-            "lines": sum(len(s.lines) for s in files),
-            "rules": len(rules),
+            "lines": sum(s.line_count for s in files),
+            "rules": len(cards),
             "seconds": round(time.perf_counter() - started, 3),
         },
     )
 
 
 def _to_findings(
-    hits: list[tuple[str, Hit]], files: dict[str, SourceFile], rules: dict[str, Rule], distrusted: frozenset[tuple[str, int]]
+    hits: list[tuple[str, Hit]], files: dict[str, SourceFile], cards: dict[str, RuleCard], distrusted: frozenset[tuple[str, int]]
 ) -> tuple[list[Finding], list[Notice], int]:
     """Findings sorted worst-first, with evidence, fingerprints, and suppressions applied."""
     fingerprint = Fingerprinter()
@@ -319,7 +377,7 @@ def _to_findings(
     unique = {(code, hit.path, hit.line): (code, hit) for code, hit in hits}
     per_file: dict[str, dict[int, Any]] = defaultdict(dict)
     for code, hit in sorted(unique.values(), key=lambda item: (item[1].path, item[1].line, item[0])):
-        rule = rules[code]
+        card = cards[code]
         source = files.get(hit.path)
         lines = source.lines if source else []
         if hit.path not in per_file:
@@ -341,6 +399,6 @@ def _to_findings(
                 )
             )
         evidence = source.line_text(hit.line).strip() if source else ""
-        findings.append(rule.to_finding(hit, evidence, fingerprint(code, hit.path, evidence)))
+        findings.append(card.to_finding(hit, evidence, fingerprint(code, hit.path, evidence)))
     findings.sort(key=lambda f: f.sort_key)
     return findings, notices, suppressed

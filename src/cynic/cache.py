@@ -1,115 +1,163 @@
 """Per-file results cached by content hash, so a re-audit only re-reads what changed.
 
 The cache lives under the repository's `.git/cynic/cache/` (or the user's cache folder when the
-tree is not a git checkout). Its key names cynic's version, the Python version and the active
-rules: any of those changing starts a fresh cache.
+tree is not a git checkout). Its key names cynic's version and code, the Python version, the
+parsers' libraries and the active rules: any of those changing starts a fresh cache.
 
-Two files per audited tree: a small one with each file's hits and the project rules' last
-hits (read on every audit), and a larger one with each file's facts by their own hash (read
-only when some file's facts changed, since only then do the project rules run again).
+Per audited tree, `audit-<tree>-<key>.marshal`, read on every audit: the stat index (which
+files changed, see `file_index`), each file's hits by path and digest, the project rules' last
+hits and the active rules' cards, all plain values (marshal reads them fastest), behind a
+checksum. Each file's facts, by their own hash, are kept beside it (`cache_facts`) and read only
+when some file's facts changed, since only then do the project rules run again.
+
+A cache that cannot be read (corrupt, truncated, written by something else) is ignored and
+rebuilt; `problem` then says so, for the audit to pass on as a notice.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
+import importlib.util
+import marshal
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from cynic._version import __version__
+from cynic.analysis import FileAnalysis, Hit, RuleCard, hits_as_tuples, hits_from_tuples
+from cynic.cache_facts import FactsFiles, collector_paused, write_atomically
+from cynic.file_index import FileIndex
+
+MAGIC = b"cynic-audit-cache\x02"
+CHECKSUM_BYTES = 16
+# Libraries whose upgrade can change what a rule sees: the parsers.
+PARSER_LIBRARIES = ("tree_sitter", "tree_sitter_typescript", "tree_sitter_javascript", "libcst")
+
+RulesKey = tuple[str, ...] | None  # the active rules' codes, or None for the whole catalog
 
 
 class AnalysisCache:
-    """File analyses by path and digest, their facts by facts hash, and the last project hits.
+    """File analyses by path and digest, their facts by facts hash, the last project hits, the
+    active rules' cards and (for a cache kept on disk) the stat index of the audited tree.
 
-    An analysis is anything with `facts` (a dict) and `facts_key` (the hash of those facts) fields;
-    `get` returns it without its facts, which `facts(key)` reads on demand.
+    `get` returns an analysis without its facts, which `facts(key)` reads on demand.
     """
 
     def __init__(self, path: Path | None) -> None:
         """A cache saved at `path`, or, with None, one that lives only in memory (for the two
-        trees of a review, whose unchanged files are analysed once)."""
+        trees of a review, whose unchanged files are analysed once). Only a cache on disk keeps
+        a stat index: it belongs to one tree."""
         self.path = path
-        self._entries: dict[str, Any] = {}
+        self.index: FileIndex | None = None
+        self.problem: str | None = None  # why the stored cache was ignored, for a notice on `path`
+        self._entries: dict[str, Any] = {}  # FileAnalysis, or its plain values until first asked for
         self._project: tuple[str, Any] | None = None
-        self._stored_facts: frozenset[str] = frozenset()  # facts keys in the facts file
-        self._facts: dict[str, Any] | None = None  # the facts file, once read
+        self._cards: tuple[Any, ...] | None = None
+        self._facts: FactsFiles | None = None  # the facts on disk
         self._new_facts: dict[str, Any] = {}
         self._dirty = False
-        if path is not None and path.is_file():
-            try:
-                with path.open("rb") as handle:
-                    stored = pickle.load(handle)
-                self._entries, self._project, self._stored_facts = stored["entries"], stored["project"], stored["facts"]
-            except Exception:  # a corrupt or foreign cache is simply rebuilt
-                self._entries, self._project, self._stored_facts = {}, None, frozenset()
+        if path is not None:
+            self.index = FileIndex()
+            self._load(path)
 
-    def get(self, key: str) -> Any | None:
-        return self._entries.get(key)
+    def get(self, key: str) -> FileAnalysis | None:
+        entry = self._entries.get(key)
+        if isinstance(entry, tuple):
+            entry = self._entries[key] = FileAnalysis.from_tuple(entry)
+        return entry
 
-    def put(self, key: str, analysis: Any) -> None:
+    def put(self, key: str, analysis: FileAnalysis) -> None:
         if analysis.facts_key:
             self._new_facts[analysis.facts_key] = analysis.facts
-        self._entries[key] = dataclasses.replace(analysis, facts={})
+        self._entries[key] = FileAnalysis(analysis.path, analysis.hits, {}, analysis.parse_error, analysis.facts_key)
         self._dirty = True
 
     def facts(self, facts_key: str) -> Any | None:
         """The facts stored under `facts_key`, or None when the cache no longer has them."""
         if facts_key in self._new_facts:
             return self._new_facts[facts_key]
-        return self._facts_file().get(facts_key)
+        return self._facts.get(facts_key) if self._facts is not None else None
 
-    def project_hits(self, key: str) -> Any | None:
+    def project_hits(self, key: str) -> list[tuple[str, Hit]] | None:
         """The project rules' hits saved for this `key` (a hash of every file's facts), if any."""
-        return self._project[1] if self._project is not None and self._project[0] == key else None
+        if self._project is None or self._project[0] != key:
+            return None
+        return hits_from_tuples(self._project[1])
 
-    def put_project_hits(self, key: str, hits: Any) -> None:
-        self._project = (key, hits)
+    def put_project_hits(self, key: str, hits: list[tuple[str, Hit]]) -> None:
+        self._project = (key, hits_as_tuples(hits))
         self._dirty = True
 
-    def save(self, live_keys: Iterable[str]) -> None:
-        """Write the cache, keeping only the entries of files that still exist."""
+    def catalog_cards(self) -> dict[str, RuleCard] | None:
+        """The catalog's rule cards, when an audit stored them (the key covers cynic's code)."""
+        if self._cards is None:
+            return None
+        return {values[0]: RuleCard.from_tuple(values) for values in self._cards}
+
+    def put_catalog_cards(self, cards: Iterable[RuleCard]) -> None:
+        self._cards = tuple(card.as_tuple() for card in cards)
+        self._dirty = True
+
+    def save(self, index: FileIndex, live_keys: Iterable[str]) -> None:
+        """Write the cache with `index` (this audit's), keeping only the entries of files that still exist."""
         if self.path is None:
             return
         live = set(live_keys)
-        if not self._dirty and live == set(self._entries):
+        assert self.index is not None
+        if not self._dirty and live == set(self._entries) and index.entries == self.index.entries:
             return
-        entries = {key: self._entries[key] for key in live if key in self._entries}
-        live_facts = {entry.facts_key for entry in entries.values() if entry.facts_key}
+        analyses = {key: _plain(self._entries[key]) for key in live if key in self._entries}
+        facts = self._facts = self._facts or FactsFiles(self.path, frozenset(), frozenset())
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            stored_facts = self._stored_facts
-            if not live_facts <= stored_facts or len(stored_facts) > 2 * len(live_facts):
-                known = {**self._facts_file(), **self._new_facts}
-                _write(self._facts_path(), {key: known[key] for key in live_facts if key in known})
-                stored_facts = frozenset(live_facts & known.keys())
-            _write(self.path, {"entries": entries, "project": self._project, "facts": stored_facts})
-            where = self.path.name.rsplit("-", 1)[0]
-            for stale in self.path.parent.glob(f"{where}-*.pickle"):
-                if stale not in (self.path, self._facts_path()):
-                    stale.unlink(missing_ok=True)
+            facts.save({values[3] for values in analyses.values() if values[3]}, self._new_facts)
+            stored = (facts.stored, facts.recent)
+            payload = marshal.dumps((index.entries, analyses, self._project, self._cards, stored))
+            write_atomically(self.path, MAGIC + _checksum(payload) + payload)
+            self._remove_stale(facts)
         except OSError:
             pass  # a read-only checkout audits fine without a cache
 
-    def _facts_path(self) -> Path:
-        assert self.path is not None
-        return self.path.with_name(self.path.stem + "-facts.pickle")
+    def _load(self, path: Path) -> None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            self.problem = f"the audit cache cannot be read ({error.strerror or error}); the audit ran without it"
+            return
+        payload = data[len(MAGIC) + CHECKSUM_BYTES:]
+        if not data.startswith(MAGIC) or data[len(MAGIC):len(MAGIC) + CHECKSUM_BYTES] != _checksum(payload):
+            self.problem = "the audit cache is corrupt or was not written by cynic; it was ignored and rebuilt"
+            return
+        try:
+            with collector_paused():
+                index, self._entries, self._project, self._cards, (stored, recent) = marshal.loads(payload)
+        except (ValueError, TypeError, EOFError):
+            self.problem = "the audit cache was written in another format; it was ignored and rebuilt"
+            self._entries, self._project, self._cards = {}, None, None
+            return
+        self.index = FileIndex(index)
+        self._facts = FactsFiles(path, stored, recent)
 
-    def _facts_file(self) -> dict[str, Any]:
-        if self._facts is None:
-            self._facts = {}
-            if self.path is not None and self._stored_facts:
-                try:
-                    with self._facts_path().open("rb") as handle:
-                        self._facts = pickle.load(handle)
-                except Exception:  # lost or corrupt: the files whose facts are missing are analysed again
-                    self._facts = {}
-        return self._facts
+    def _remove_stale(self, facts: FactsFiles) -> None:
+        """Delete this tree's caches of other cynic versions, rules or formats."""
+        assert self.path is not None
+        tree = self.path.name.split("-")[:2]
+        for stale in self.path.parent.glob("-".join(tree) + "-*"):
+            if stale not in (self.path, facts.full_path, facts.recent_path):
+                stale.unlink(missing_ok=True)
+
+
+def _plain(entry: Any) -> Any:
+    return entry.as_tuple() if isinstance(entry, FileAnalysis) else entry
+
+
+def _checksum(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, digest_size=CHECKSUM_BYTES).digest()
 
 
 def facts_key(facts: dict[str, Any]) -> str:
@@ -119,31 +167,35 @@ def facts_key(facts: dict[str, Any]) -> str:
     return hashlib.sha256(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()[:24]
 
 
-def _write(path: Path, data: Any) -> None:
-    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
-        pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(handle.name, path)
-
-
-def cache_file(root: Path, rule_codes: Iterable[str]) -> Path:
-    """Where the cache for auditing `root` with these rules lives."""
+def cache_file(root: Path, rules: RulesKey) -> Path:
+    """Where the cache for auditing `root` with these rules (None: the whole catalog) lives."""
     where = hashlib.sha256(str(root).encode()).hexdigest()[:12]
-    key = hashlib.sha256(
-        "\x1f".join([__version__, sys.version, _code_stamp(), *sorted(rule_codes)]).encode()
-    ).hexdigest()[:12]
+    named = "catalog" if rules is None else "\x1f".join(sorted(rules))
+    key = hashlib.sha256("\x1f".join([__version__, sys.version, _code_stamp(), named]).encode()).hexdigest()[:12]
     git_dir = root / ".git"
     if git_dir.is_dir():
         folder = git_dir / "cynic" / "cache"
     else:
         folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cynic"
-    return folder / f"audit-{where}-{key}.pickle"
+    return folder / f"audit-{where}-{key}.marshal"
 
 
 def _code_stamp() -> str:
-    """Size and mtime of cynic's own modules: an edited rule must not be served stale results."""
-    package = Path(__file__).parent
+    """Size and mtime of cynic's own modules and of the parsers' libraries: an edited rule or an
+    upgraded grammar must not be served stale results."""
     stamps = []
-    for module in sorted(package.rglob("*.py")):
-        status = module.stat()
-        stamps.append(f"{module.relative_to(package)}:{status.st_size}:{status.st_mtime_ns}")
+    package = os.path.dirname(__file__)
+    for folder, subfolders, files in os.walk(package):
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                stamps.append(_stamp(os.path.join(folder, name)))
+    for library in PARSER_LIBRARIES:
+        spec = importlib.util.find_spec(library)
+        stamps.append(_stamp(spec.origin) if spec is not None and spec.origin else f"{library}: absent")
     return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
+
+
+def _stamp(path: str) -> str:
+    status = os.stat(path)
+    return f"{path}:{status.st_size}:{status.st_mtime_ns}"

@@ -60,6 +60,10 @@ class SourceFile:
         return self.text.splitlines()
 
     @cached_property
+    def line_count(self) -> int:
+        return len(self.lines)
+
+    @cached_property
     def digest(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
 

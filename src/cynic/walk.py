@@ -6,11 +6,14 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
-
+from cynic.file_index import FileIndex, KnownSource
 from cynic.models import Skipped
 from cynic.source import FileKind, SourceFile, kind_of
+
+if TYPE_CHECKING:
+    from pathspec import PathSpec
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -28,17 +31,18 @@ TEST_FILE_MARKERS = (".test.", ".spec.", ".stories.")
 
 @dataclass
 class Discovery:
-    """The files an audit reads and those it passed over, each with its reason."""
+    """The files an audit reads and those it passed over, each with its reason; and the stat
+    index of what was read (`index`), for the next audit."""
 
     files: list[SourceFile] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    index: FileIndex = field(default_factory=FileIndex)
 
 
 def is_test_path(rel_path: str) -> bool:
-    parts = rel_path.split("/")
-    name = parts[-1]
+    *folders, name = rel_path.split("/")
     return (
-        any(part in TEST_DIRS for part in parts[:-1])
+        not TEST_DIRS.isdisjoint(folders)
         or (name.startswith("test_") and name.endswith(".py"))
         or name.endswith("_test.py")
         or name == "conftest.py"
@@ -46,38 +50,61 @@ def is_test_path(rel_path: str) -> bool:
     )
 
 
-def discover(root: Path, *, include_tests: bool = False) -> Discovery:
-    """Walk `root` once and read every file a rule looks at."""
+def discover(root: Path, *, include_tests: bool = False, index: FileIndex | None = None) -> Discovery:
+    """Walk `root` once and read every file a rule looks at, except those whose stat matches
+    `index` (the last audit's): those are read only if something needs their text."""
     found = Discovery()
-    for rel_path, absolute in _walk(root, include_tests):
-        kind = kind_of(rel_path)
-        if os.path.islink(absolute):
+    for rel_path, entry in _walk(str(root), include_tests):
+        if entry.is_symlink():
             found.skipped.append(Skipped(path=rel_path, reason="symbolic link, not followed"))
             continue
+        kind = kind_of(rel_path)
         if kind is None:
             continue
-        source_or_skip = read_source(absolute, rel_path, kind)
-        if isinstance(source_or_skip, Skipped):
-            found.skipped.append(source_or_skip)
+        known = _known(index, rel_path, kind, entry)
+        if known is not None:
+            found.index.keep(known)
+            found.files.append(known)
+            continue
+        read = _read(entry.path, rel_path, kind)
+        if isinstance(read, Skipped):
+            found.skipped.append(read)
         else:
-            found.files.append(source_or_skip)
+            found.files.append(read[0])
+            found.index.record(*read)
     return found
 
 
-def read_source(absolute: Path, rel_path: str, kind: FileKind) -> SourceFile | Skipped:
+def _known(index: FileIndex | None, rel_path: str, kind: FileKind, entry: os.DirEntry[str]) -> KnownSource | None:
+    if index is None:
+        return None
+    try:
+        status = entry.stat(follow_symlinks=False)
+    except OSError:
+        return None  # gone since the folder was listed: reading it says why
+    return index.known(rel_path, kind, entry.path, status)
+
+
+def read_source(absolute: str | Path, rel_path: str, kind: FileKind) -> SourceFile | Skipped:
     """Read one file as text, or say plainly why it cannot be audited."""
+    read = _read(absolute, rel_path, kind)
+    return read if isinstance(read, Skipped) else read[0]
+
+
+def _read(absolute: str | Path, rel_path: str, kind: FileKind) -> tuple[SourceFile, os.stat_result] | Skipped:
+    """The file read as text and its stat taken just before reading it, or why it cannot be."""
     try:
         with open(absolute, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                return Skipped(path=rel_path, reason=f"larger than 2 MB ({size:,} bytes)")
+            status = os.fstat(handle.fileno())
+            if status.st_size > MAX_FILE_BYTES:
+                return Skipped(path=rel_path, reason=f"larger than 2 MB ({status.st_size:,} bytes)")
             data = handle.read()
     except OSError as error:
         return Skipped(path=rel_path, reason=f"unreadable: {error.strerror or error}", incomplete=True)
     if b"\x00" in data[:8192]:
         return Skipped(path=rel_path, reason="binary file")
     text, note = decode(data)
-    return SourceFile(path=rel_path, kind=kind, text=text, encoding_note=note)
+    return SourceFile(path=rel_path, kind=kind, text=text, encoding_note=note), status
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
@@ -92,40 +119,64 @@ def decode(data: bytes) -> tuple[str, str | None]:
         return data.decode("latin-1"), note
 
 
-def _walk(root: Path, include_tests: bool) -> Iterator[tuple[str, Path]]:
-    """Yield (relative posix path, absolute path) for files not ignored, in a stable order."""
-    specs: list[tuple[str, pathspec.PathSpec]] = []
-    for directory, dirnames, filenames in os.walk(root, followlinks=False):
-        rel_dir = os.path.relpath(directory, root).replace(os.sep, "/")
-        rel_dir = "" if rel_dir == "." else rel_dir
-        specs = [(base, spec) for base, spec in specs if (rel_dir + "/").startswith(base)]
-        ignore_file = Path(directory, ".gitignore")
-        if ignore_file.is_file():
-            lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-            specs.append((rel_dir + "/" if rel_dir else "", pathspec.GitIgnoreSpec.from_lines(lines)))
-        kept = []
-        for name in sorted(dirnames):
-            rel = f"{rel_dir}/{name}" if rel_dir else name
-            if name in ALWAYS_SKIPPED_DIRS or _ignored(specs, rel + "/"):
-                continue
-            if not include_tests and name in TEST_DIRS:
-                continue
-            if Path(directory, name).is_symlink():
-                yield rel, Path(directory, name)
-                continue
-            if Path(directory, name, "pyvenv.cfg").exists():
-                continue
-            kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            rel = f"{rel_dir}/{name}" if rel_dir else name
-            absolute = Path(directory, name)
-            if _ignored(specs, rel) or not (os.path.islink(absolute) or os.path.isfile(absolute)):
-                continue
-            if not include_tests and is_test_path(rel):
-                continue
-            yield rel, absolute
+def _walk(root: str, include_tests: bool) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Yield (relative posix path, entry) for files not ignored, and for symbolic links to
+    folders, in a stable order: each folder's entries by name, then its subfolders in turn."""
+    yield from _walk_folder(root, "", [], include_tests)
 
 
-def _ignored(specs: list[tuple[str, pathspec.PathSpec]], rel: str) -> bool:
-    return any(spec.match_file(rel[len(base):]) for base, spec in specs if rel.startswith(base))
+def _walk_folder(
+    folder: str, rel_dir: str, specs: list[tuple[str, PathSpec]], include_tests: bool
+) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return  # unreadable folder: skipped, as `os.walk` does
+    folders, files = [], []
+    for entry in entries:
+        (folders if _is_dir(entry) else files).append(entry)
+    ignore_file = next((entry for entry in files if entry.name == ".gitignore"), None)
+    if ignore_file is not None and ignore_file.is_file():
+        specs = [*specs, (rel_dir + "/" if rel_dir else "", _gitignore_spec(ignore_file.path))]
+    kept = []
+    for entry in folders:
+        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+        if entry.name in ALWAYS_SKIPPED_DIRS or _ignored(specs, rel + "/"):
+            continue
+        if not include_tests and entry.name in TEST_DIRS:
+            continue
+        if entry.is_symlink():
+            yield rel, entry
+            continue
+        if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+            continue
+        kept.append((rel, entry))
+    for entry in files:
+        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+        if _ignored(specs, rel) or not (entry.is_symlink() or entry.is_file()):
+            continue
+        if not include_tests and is_test_path(rel):
+            continue
+        yield rel, entry
+    for rel, entry in kept:
+        yield from _walk_folder(entry.path, rel, specs, include_tests)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """A folder, or a link to one (as `os.walk` sorts entries)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _gitignore_spec(path: str) -> PathSpec:
+    import pathspec
+
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+
+
+def _ignored(specs: list[tuple[str, PathSpec]], rel: str) -> bool:
+    return bool(specs) and any(spec.match_file(rel[len(base):]) for base, spec in specs if rel.startswith(base))

@@ -40,8 +40,6 @@ class SymbolTable:
         self._by_suffix: dict[str, list[str]] = defaultdict(list)
         self._defs: dict[str, dict[str, Definition]] = {}
         self._imports: dict[str, dict[str, str]] = {}
-        self._resolved: dict[tuple[str, str], Symbol | None] = {}  # lookups repeat: every route asks for the same deps
-        self._modules: dict[tuple[str, str], str | None] = {}
         for path, facts in modules:
             self.facts[facts.module] = facts
             self.paths[facts.module] = path
@@ -52,20 +50,20 @@ class SymbolTable:
             defs.update({d.name: d for d in (*facts.aliases, *facts.classes, *facts.functions)})
             self._defs[facts.module] = defs
             self._imports[facts.module] = dict(facts.imports)
+        # Answers already given: the table never changes, and every rule asks the same questions.
+        self._modules_named: dict[tuple[str, str], str | None] = {}
+        self._looked_up: dict[tuple[str, str], Symbol | None] = {}
 
     def module_named(self, dotted: str, near: str = "") -> str | None:
         """The project module an import names, matching file paths by their dotted suffix."""
         if dotted in self.facts:
             return dotted
-        candidates = self._by_suffix.get(dotted)
-        if not candidates:
-            return None
-        if len(candidates) == 1:
-            return candidates[0]
         key = (dotted, near)
-        if key not in self._modules:
-            self._modules[key] = min(candidates, key=lambda m: (-_shared_prefix(m, near), len(m)))
-        return self._modules[key]
+        if key not in self._modules_named:
+            candidates = self._by_suffix.get(dotted, [])
+            best = min(candidates, key=lambda m: (-_shared_prefix(m, near), len(m))) if candidates else None
+            self._modules_named[key] = best
+        return self._modules_named[key]
 
     def qualify(self, module: str, dotted: str) -> str:
         """`crud.get_item` in `app.api.routes.items` -> `app.crud.get_item` (unresolved names stay)."""
@@ -80,15 +78,13 @@ class SymbolTable:
     def lookup(self, module: str, dotted: str) -> Symbol | None:
         """The definition a name written in `module` stands for, or None when outside the project."""
         key = (module, dotted)
-        if key in self._resolved:
-            return self._resolved[key]
-        local = self._defs.get(module, {}).get(dotted)
-        if local is not None:
-            symbol: Symbol | None = Symbol(module, self.paths[module], local)
-        else:
-            symbol = self.find(self.qualify(module, dotted), near=module)
-        self._resolved[key] = symbol
-        return symbol
+        if key not in self._looked_up:
+            local = self._defs.get(module, {}).get(dotted)
+            if local is not None:
+                self._looked_up[key] = Symbol(module, self.paths[module], local)
+            else:
+                self._looked_up[key] = self.find(self.qualify(module, dotted), near=module)
+        return self._looked_up[key]
 
     def find(self, qualified: str, near: str = "", depth: int = 0) -> Symbol | None:
         """The definition of a fully qualified name, following re-exports a few steps."""

@@ -6,18 +6,34 @@ thread: the audit only forks its worker processes while the process has a single
 from __future__ import annotations
 
 import os
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.text import Text
+if TYPE_CHECKING:  # rich is imported only for a live display
+    from rich.console import Console
 
 
 def interactive(console: Console, quiet: bool = False) -> bool:
     """True when live progress suits the output: a terminal, not CI, not --quiet."""
-    return not quiet and console.is_terminal and os.environ.get("CI", "").lower() not in ("true", "1")
+    return not quiet and console.is_terminal and not _in_ci()
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("true", "1")
+
+
+def _stderr_is_plain() -> bool:
+    """What rich's `Console(stderr=True).is_terminal` answers when stderr is no terminal and no
+    variable (TTY_COMPATIBLE, FORCE_COLOR) says otherwise: False, known without importing rich."""
+    if os.environ.get("TTY_COMPATIBLE", "") != "" or "FORCE_COLOR" in os.environ:
+        return False
+    try:
+        return not sys.stderr.isatty()
+    except ValueError:  # closed
+        return True
 
 
 class Tracker:
@@ -40,18 +56,19 @@ class Tracker:
 def progress(description: str, total: int | None = None, *, quiet: bool = False,
              console: Console | None = None) -> Iterator[Tracker]:
     """Show `description` while the block runs; the block reports its work to the yielded tracker."""
-    console = console or Console(stderr=True, highlight=False)
     if quiet:
         yield Tracker()
         return
+    if console is None and (_in_ci() or _stderr_is_plain()):
+        with _plain_lines(description, total, lambda line: print(line, file=sys.stderr, flush=True)) as tracker:
+            yield tracker
+        return
+    from rich.console import Console
+
+    console = console or Console(stderr=True, highlight=False)
     if not interactive(console):
-        tracker = Tracker()
-        tracker.total = total
-        started = time.perf_counter()
-        console.print(f"{description}...", markup=False, highlight=False)
-        yield tracker
-        amount = f"{tracker.done}/{tracker.total} " if tracker.total is not None else ""
-        console.print(f"{description}: done ({amount}in {time.perf_counter() - started:.1f}s)", markup=False, highlight=False)
+        with _plain_lines(description, total, lambda line: console.print(line, markup=False, highlight=False)) as tracker:
+            yield tracker
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -61,6 +78,18 @@ def progress(description: str, total: int | None = None, *, quiet: bool = False,
         task = bar.add_task(description, total=total)
         bar.refresh()
         yield Tracker(bar, task)
+
+
+@contextmanager
+def _plain_lines(description: str, total: int | None, write: Callable[[str], None]) -> Iterator[Tracker]:
+    """One line when the work starts, one when it ends."""
+    tracker = Tracker()
+    tracker.total = total
+    started = time.perf_counter()
+    write(f"{description}...")
+    yield tracker
+    amount = f"{tracker.done}/{tracker.total} " if tracker.total is not None else ""
+    write(f"{description}: done ({amount}in {time.perf_counter() - started:.1f}s)")
 
 
 class StatusLine:
@@ -75,6 +104,8 @@ class StatusLine:
     def show(self, text: str) -> None:
         if not self._enabled:
             return
+        from rich.text import Text
+
         if self._live is None:
             from rich.live import Live
 

@@ -19,24 +19,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from cynic.analysis import Hit, RuleCard
 from cynic.models import Confidence, Finding, Severity
 from cynic.source import FileKind, SourceFile
 
 if TYPE_CHECKING:
     from cynic.project import Project
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A place where a rule fires. Unset fields take the rule's defaults."""
-
-    path: str
-    line: int
-    message: str
-    end_line: int | None = None
-    confidence: Confidence | None = None
-    fix: str | None = None
-    whole_file: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,21 +62,12 @@ class Rule(ABC):
 
     def to_finding(self, hit: Hit, evidence: str, fingerprint: str) -> Finding:
         """The finding for `hit`, carrying this rule's metadata where the hit sets none."""
-        return Finding(
-            rule=self.code,
-            name=self.name,
-            severity=self.severity,
-            confidence=hit.confidence or self.confidence,
-            cwe=self.cwe_ids(),
-            path=hit.path,
-            line=hit.line,
-            end_line=hit.end_line or hit.line,
-            message=hit.message,
-            evidence=evidence[:300],
-            fix=hit.fix or self.fix,
-            fingerprint=fingerprint,
-            whole_file=hit.whole_file,
-        )
+        return self.card().to_finding(hit, evidence, fingerprint)
+
+    def card(self) -> RuleCard:
+        """What findings of this rule carry of it (kept in the cache, so a warm audit needs no rule)."""
+        return RuleCard(self.code, self.name, self.severity, self.confidence, tuple(self.cwe_ids()), self.fix,
+                        isinstance(self, ProjectRule))
 
     @classmethod
     def doc(cls) -> RuleDoc:

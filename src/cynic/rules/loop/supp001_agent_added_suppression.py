@@ -6,8 +6,6 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-import pathspec
-
 from cynic.models import Confidence, Severity
 from cynic.rules.base import Hit
 from cynic.rules.diff import DiffRule, FileChange, RoundDiff
@@ -85,6 +83,8 @@ class AgentAddedSuppression(DiffRule):
             for path in after_paths
             if kind_of(path) is not None and (not base or path.startswith(base + "/"))
         ]
+        import pathspec  # loaded only for a diff that adds ignore patterns
+
         for number, text in change.added_lines():
             pattern = text.strip()
             if not pattern or pattern.startswith(("#", "!")):

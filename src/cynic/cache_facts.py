@@ -1,0 +1,102 @@
+"""The facts half of the audit cache: every file's facts by their hash, in two pickle files.
+
+Facts are read only when some file's facts changed (the project rules then run again over all
+of them) and they are large (about 5 MB for a 100k-line tree). So that an edit does not rewrite
+them all, `<cache>-facts.pickle` holds the facts as of the last compaction and
+`<cache>-facts-recent.pickle` those added since; the recent file is rewritten on each change and
+folded into the full one once it holds more than a tenth of the tree's facts, or when more than
+half of what is stored belongs to files that changed since.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+RECENT_SHARE = 10  # fold the recent file in once it holds more than 1/RECENT_SHARE of the live facts
+RECENT_MINIMUM = 64  # ...and more than this many entries
+
+
+class FactsFiles:
+    """Facts by key, read from both files on first use; the keys each file holds are known
+    without reading them (the main cache file lists them)."""
+
+    def __init__(self, cache_path: Path, stored: frozenset[str], recent: frozenset[str]) -> None:
+        self.full_path = cache_path.with_name(cache_path.stem + "-facts.pickle")
+        self.recent_path = cache_path.with_name(cache_path.stem + "-facts-recent.pickle")
+        self.stored, self.recent = stored, recent  # every key on disk; those in the recent file
+        self._loaded: dict[str, Any] | None = None
+
+    def get(self, key: str) -> Any | None:
+        if key not in self.stored:
+            return None
+        return self._all().get(key)
+
+    def save(self, live: set[str], new: dict[str, Any]) -> None:
+        """Store the `live` facts (those of the files audited), taking the ones not yet on disk from `new`."""
+        missing = {key: new[key] for key in live - self.stored if key in new}
+        if not missing and len(self.stored) <= 2 * len(live):
+            return
+        small = len(self.recent) + len(missing) <= max(RECENT_MINIMUM, len(live) // RECENT_SHARE)
+        if missing and small and self.stored - self.recent and len(self.stored) <= 2 * len(live):
+            kept_recent = {key: value for key, value in self._recent().items() if key in live}
+            _write(self.recent_path, {**kept_recent, **missing})
+            self.stored = (self.stored - (self.recent - kept_recent.keys())) | missing.keys()
+            self.recent = frozenset(kept_recent) | missing.keys()
+            return
+        known = {**self._all(), **new}
+        kept = {key: known[key] for key in live if key in known}
+        _write(self.full_path, kept)
+        self.recent_path.unlink(missing_ok=True)
+        self.stored, self.recent = frozenset(kept), frozenset()
+
+    def _all(self) -> dict[str, Any]:
+        if self._loaded is None:
+            recent = self._recent()
+            self._loaded = {**_read(self.full_path), **recent} if self.stored - self.recent else recent
+            # What a lost or damaged file held is no longer stored: the next save writes it again.
+            self.stored, self.recent = frozenset(self._loaded), self.recent & recent.keys()
+        return self._loaded
+
+    def _recent(self) -> dict[str, Any]:
+        return _read(self.recent_path) if self.recent else {}
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """The facts in `path`; none when it is lost or corrupt (their files are then analysed again)."""
+    try:
+        with collector_paused():
+            facts = pickle.loads(path.read_bytes())
+    except Exception:
+        return {}
+    return facts if isinstance(facts, dict) else {}
+
+
+def _write(path: Path, facts: dict[str, Any]) -> None:
+    write_atomically(path, pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data`: a reader sees the old file or the new one, never half of one."""
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
+        handle.write(data)
+    os.replace(handle.name, path)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cycle collection while a cache is loaded: it would rescan the objects being created,
+    many times over (three times the load itself, for the facts)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
