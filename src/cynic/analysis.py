@@ -58,6 +58,8 @@ class FileAnalysis:
     facts: dict[str, Any] = field(default_factory=dict)
     parse_error: str | None = None
     facts_key: str = ""  # a hash of `facts`: the project rules' cached hits hold while no file's changes
+    # `facts` pickled, once: hashed for `facts_key`, sent from a worker process, stored in the cache.
+    facts_pickle: bytes = field(default=b"", repr=False, compare=False)
 
     def as_tuple(self) -> tuple[str, tuple[tuple[str, HitValues], ...], str | None, str]:
         """Everything but the facts (cached on their own), as plain values."""

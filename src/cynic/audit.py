@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from cynic._version import __version__
 from cynic.analysis import FileAnalysis, Hit, RuleCard
 from cynic.models import AuditResult, Finding, Notice, Skipped
-from cynic.cache import AnalysisCache, cache_file, facts_key
+from cynic.cache import AnalysisCache, cache_file, facts_key, pickle_facts, unpickle_facts
 from cynic.file_index import FileIndex, SourceChanged
 from cynic.source import SourceFile
 from cynic.suppressions import find_suppressions, suppression_for
@@ -224,6 +224,8 @@ def _analyze_with_workers(
         for future, result in zip(futures, results):
             if not future.cancelled():
                 result.extend(future.result())
+                for analysis in result:
+                    analysis.facts = unpickle_facts(analysis.facts_pickle)
                 gc.freeze()  # what the workers sent back is kept to the end, like what was analysed here
                 analysed(len(result))
     return [analysis for result in results for analysis in result]
@@ -239,10 +241,14 @@ def _analyze_serially(files: list[SourceFile], rules: Sequence[Rule], analysed: 
 
 
 def _analyze_chunk(files: list[SourceFile], codes: list[str]) -> list[FileAnalysis]:
+    """A worker's analyses, sent back with their facts only in the pickle made to hash them."""
     from cynic.rules import RULES_BY_CODE
 
     rules = [RULES_BY_CODE[code] for code in codes]
-    return [_keep(analyze_file(source, rules)) for source in files]
+    analyses = [analyze_file(source, rules) for source in files]
+    for analysis in analyses:
+        analysis.facts = {}
+    return analyses
 
 
 def _cache_key(source: SourceFile) -> str:
@@ -302,7 +308,8 @@ def analyze_file(source: SourceFile, rules: Iterable[Rule]) -> FileAnalysis:
             if source.kind in extractor.kinds:
                 analysis.facts[extractor.name] = extractor.extract(source)
     source.tree = None  # the tree is not needed past this point; free it early
-    analysis.facts_key = facts_key(analysis.facts)
+    analysis.facts_pickle = pickle_facts(analysis.facts)
+    analysis.facts_key = facts_key(analysis.facts_pickle)
     return analysis
 
 

@@ -57,7 +57,7 @@ class AnalysisCache:
         self._project: tuple[str, Any] | None = None
         self._cards: tuple[Any, ...] | None = None
         self._facts: FactsFiles | None = None  # the facts on disk
-        self._new_facts: dict[str, Any] = {}
+        self._new_facts: dict[str, bytes] = {}  # pickled facts by key, not yet on disk
         self._dirty = False
         if path is not None:
             self.index = FileIndex()
@@ -71,15 +71,19 @@ class AnalysisCache:
 
     def put(self, key: str, analysis: FileAnalysis) -> None:
         if analysis.facts_key:
-            self._new_facts[analysis.facts_key] = analysis.facts
+            self._new_facts[analysis.facts_key] = analysis.facts_pickle or pickle_facts(analysis.facts)
         self._entries[key] = FileAnalysis(analysis.path, analysis.hits, {}, analysis.parse_error, analysis.facts_key)
         self._dirty = True
 
     def facts(self, facts_key: str) -> Any | None:
         """The facts stored under `facts_key`, or None when the cache no longer has them."""
-        if facts_key in self._new_facts:
-            return self._new_facts[facts_key]
-        return self._facts.get(facts_key) if self._facts is not None else None
+        pickled = self._new_facts.get(facts_key)
+        if pickled is None and self._facts is not None:
+            pickled = self._facts.get(facts_key)
+        try:
+            return unpickle_facts(pickled) if isinstance(pickled, bytes) else None
+        except Exception:  # damaged on disk: the file is analysed again
+            return None
 
     def project_hits(self, key: str) -> list[tuple[str, Hit]] | None:
         """The project rules' hits saved for this `key` (a hash of every file's facts), if any."""
@@ -160,11 +164,19 @@ def _checksum(payload: bytes) -> bytes:
     return hashlib.blake2b(payload, digest_size=CHECKSUM_BYTES).digest()
 
 
-def facts_key(facts: dict[str, Any]) -> str:
-    """A hash of one file's facts: equal facts, equal key (empty facts: the empty string)."""
-    if not facts:
-        return ""
-    return hashlib.sha256(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()[:24]
+def pickle_facts(facts: dict[str, Any]) -> bytes:
+    """One file's facts as bytes (none: empty bytes), made once per analysis and reused for its
+    key, its trip from a worker process and its place in the cache."""
+    return pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL) if facts else b""
+
+
+def unpickle_facts(pickled: bytes) -> dict[str, Any]:
+    return pickle.loads(pickled) if pickled else {}  # type: ignore[no-any-return]
+
+
+def facts_key(pickled: bytes) -> str:
+    """A hash of one file's pickled facts: equal facts, equal key (no facts: the empty string)."""
+    return hashlib.sha256(pickled).hexdigest()[:24] if pickled else ""
 
 
 def cache_file(root: Path, rules: RulesKey) -> Path:

@@ -1,4 +1,4 @@
-"""The facts half of the audit cache: every file's facts by their hash, in two pickle files.
+"""The facts half of the audit cache: every file's pickled facts by their hash, in two pickle files.
 
 Facts are read only when some file's facts changed (the project rules then run again over all
 of them) and they are large (about 5 MB for a 100k-line tree). So that an edit does not rewrite
@@ -17,7 +17,6 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 RECENT_SHARE = 10  # fold the recent file in once it holds more than 1/RECENT_SHARE of the live facts
 RECENT_MINIMUM = 64  # ...and more than this many entries
@@ -31,14 +30,14 @@ class FactsFiles:
         self.full_path = cache_path.with_name(cache_path.stem + "-facts.pickle")
         self.recent_path = cache_path.with_name(cache_path.stem + "-facts-recent.pickle")
         self.stored, self.recent = stored, recent  # every key on disk; those in the recent file
-        self._loaded: dict[str, Any] | None = None
+        self._loaded: dict[str, bytes] | None = None
 
-    def get(self, key: str) -> Any | None:
+    def get(self, key: str) -> bytes | None:
         if key not in self.stored:
             return None
         return self._all().get(key)
 
-    def save(self, live: set[str], new: dict[str, Any]) -> None:
+    def save(self, live: set[str], new: dict[str, bytes]) -> None:
         """Store the `live` facts (those of the files audited), taking the ones not yet on disk from `new`."""
         missing = {key: new[key] for key in live - self.stored if key in new}
         if not missing and len(self.stored) <= 2 * len(live):
@@ -56,7 +55,7 @@ class FactsFiles:
         self.recent_path.unlink(missing_ok=True)
         self.stored, self.recent = frozenset(kept), frozenset()
 
-    def _all(self) -> dict[str, Any]:
+    def _all(self) -> dict[str, bytes]:
         if self._loaded is None:
             recent = self._recent()
             self._loaded = {**_read(self.full_path), **recent} if self.stored - self.recent else recent
@@ -64,11 +63,11 @@ class FactsFiles:
             self.stored, self.recent = frozenset(self._loaded), self.recent & recent.keys()
         return self._loaded
 
-    def _recent(self) -> dict[str, Any]:
+    def _recent(self) -> dict[str, bytes]:
         return _read(self.recent_path) if self.recent else {}
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path) -> dict[str, bytes]:
     """The facts in `path`; none when it is lost or corrupt (their files are then analysed again)."""
     try:
         with collector_paused():
@@ -78,7 +77,7 @@ def _read(path: Path) -> dict[str, Any]:
     return facts if isinstance(facts, dict) else {}
 
 
-def _write(path: Path, facts: dict[str, Any]) -> None:
+def _write(path: Path, facts: dict[str, bytes]) -> None:
     write_atomically(path, pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
 
 
