@@ -1,8 +1,10 @@
 """TypeScript / JavaScript with tree-sitter: one parse per file, one node index, shared readers.
 
 `parse_script` picks the grammar by suffix (`.ts/.mts/.cts` TypeScript, `.tsx` TSX, everything
-else JavaScript, whose grammar reads JSX) and indexes the node types rules look at with one
-query run in C, so any number of rules and the fact extractor share one parse and one walk.
+else JavaScript, whose grammar reads JSX) and parses; nothing more. The first reader that asks
+for nodes by type (`ScriptTree.nodes`) runs one query in C that indexes every node type readers
+look at, so any number of readers share one parse and one walk, and a file no reader needs
+nodes from is never walked at all.
 
 A file with a syntax error still yields its recovered tree: tree-sitter keeps every statement
 around the error, so rules audit what could be read and the file is also listed as skipped
@@ -14,17 +16,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 Node = Any  # tree_sitter.Node; the grammar packages are imported lazily
 
 INDEXED_TYPES = (
     "call_expression", "new_expression", "assignment_expression", "variable_declarator",
-    "import_statement", "jsx_attribute", "export_statement", "function_declaration",
+    "import_statement", "jsx_attribute", "export_statement", "function_declaration", "return_statement",
 )
 FUNCTION_TYPES = frozenset(
     {"function_declaration", "function_expression", "arrow_function", "method_definition", "generator_function_declaration", "function"}
 )
+_START = attrgetter("start_byte")
 _WRAPPERS = frozenset(
     {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression", "await_expression", "type_assertion"}
 )
@@ -41,18 +45,34 @@ def dialect_of(suffix: str) -> str:
 
 @dataclass
 class ScriptTree:
-    """A parsed script: its root, the nodes rules look at by type, and where it first failed."""
+    """A parsed script: its text, its root, where it first failed, and its nodes by type on demand."""
 
+    text: str
     root: Node
     dialect: str
     error_line: int | None
-    nodes_by_type: dict[str, list[Node]] = field(default_factory=dict)
+    _by_type: dict[str, list[Node]] | None = field(default=None, repr=False)
     _by_name: dict[str, list[Node]] | None = field(default=None, repr=False)
     _calls: list[tuple[Node, str]] | None = field(default=None, repr=False)
+    _returns: dict[Node, list[Node]] | None = field(default=None, repr=False)
+
+    def mentions(self, words: tuple[str, ...]) -> bool:
+        """Does the file's text contain any of `words`? A cheap screen before reading any node."""
+        return any(word in self.text for word in words)
 
     def nodes(self, node_type: str) -> list[Node]:
-        """Every node of an indexed type, in source order."""
-        return self.nodes_by_type.get(node_type, [])
+        """Every node of an indexed type, in source order (the whole tree is indexed on first use)."""
+        if self._by_type is None:
+            import tree_sitter
+
+            captures = tree_sitter.QueryCursor(_index_query(self.dialect)).captures(self.root)
+            self._by_type = {name: sorted(found, key=_START) for name, found in captures.items()}
+        return self._by_type.get(node_type, [])
+
+    def nodes_in(self, node_type: str, node: Node) -> list[Node]:
+        """Every node of an indexed type inside `node` (not `node` itself), in source order, by byte range."""
+        start, end = node.start_byte, node.end_byte
+        return [n for n in self.nodes(node_type) if start <= n.start_byte and n.end_byte <= end and n != node]
 
     def calls(self) -> list[tuple[Node, str]]:
         """Every call and `new` expression with its callee's dotted name, computed once."""
@@ -69,11 +89,11 @@ class ScriptTree:
         """
         node = unwrap(node)
         while depth and node is not None and node.type in ("identifier", "shorthand_property_identifier"):
+            declared = self._declarators().get(text(node))
+            if not declared:
+                return node
             scopes = list(ancestors(node))
-            candidates = [
-                d for d in self._declarators().get(text(node), [])
-                if (scope := enclosing_function(d)) is None or scope in scopes
-            ]
+            candidates = [d for d in declared if (scope := enclosing_function(d)) is None or scope in scopes]
             if not candidates:
                 return node
             chosen = max(candidates, key=lambda d: d.start_byte)
@@ -82,6 +102,20 @@ class ScriptTree:
                 return node
             node, depth = value, depth - 1
         return node
+
+    def returned_expressions(self, function: Node) -> list[Node]:
+        """What a function returns: an arrow's expression body, or its own `return` statements' values."""
+        body = function.child_by_field_name("body")
+        if body is None:
+            return []
+        if body.type != "statement_block":
+            return [body]
+        if self._returns is None:
+            self._returns = {}
+            for statement in self.nodes("return_statement"):
+                self._returns.setdefault(enclosing_function(statement), []).append(statement)
+        start, end = body.start_byte, body.end_byte
+        return [s.named_children[0] for s in self._returns.get(function, ()) if start <= s.start_byte and s.end_byte <= end and s.named_children]
 
     def _declarators(self) -> dict[str, list[Node]]:
         if self._by_name is None:
@@ -124,15 +158,10 @@ def _index_query(dialect: str) -> Any:
 
 
 def parse_script(text: str, suffix: str) -> ScriptTree:
-    """Parse and index one script. `error_line` is set when tree-sitter had to recover."""
-    import tree_sitter
-
+    """Parse one script. `error_line` is set when tree-sitter had to recover."""
     dialect = dialect_of(suffix)
-    tree = _parser(dialect).parse(text.encode("utf-8", "surrogatepass"))
-    root = tree.root_node
-    captures = tree_sitter.QueryCursor(_index_query(dialect)).captures(root)
-    by_type = {name: sorted(found, key=lambda n: n.start_byte) for name, found in captures.items()}
-    return ScriptTree(root=root, dialect=dialect, error_line=first_error_line(root) if root.has_error else None, nodes_by_type=by_type)
+    root = _parser(dialect).parse(text.encode("utf-8", "surrogatepass")).root_node
+    return ScriptTree(text=text, root=root, dialect=dialect, error_line=first_error_line(root) if root.has_error else None)
 
 
 def first_error_line(root: Node) -> int:
@@ -191,9 +220,11 @@ def arguments(call: Node) -> list[Node]:
 def string_value(node: Node | None) -> str | None:
     """The value of a string literal or a template without substitutions, else None."""
     node = unwrap(node)
-    if node is None or node.type not in ("string", "template_string"):
-        return None
-    if any(child.type == "template_substitution" for child in node.named_children):
+    kind = None if node is None else node.type
+    if kind == "template_string":
+        if any(child.type == "template_substitution" for child in node.named_children):
+            return None
+    elif kind != "string":
         return None
     raw = text(node)
     return raw[1:-1] if len(raw) >= 2 else ""
@@ -319,17 +350,3 @@ def descendants(node: Node, node_type: str) -> Iterator[Node]:
         if current.type == node_type:
             yield current
         stack.extend(reversed(current.named_children))
-
-
-def returned_expressions(function: Node) -> list[Node]:
-    """What a function returns: an arrow's expression body, or its `return` statements' values."""
-    body = function.child_by_field_name("body")
-    if body is None:
-        return []
-    if body.type != "statement_block":
-        return [body]
-    found = []
-    for statement in descendants(body, "return_statement"):
-        if enclosing_function(statement) == function and statement.named_children:
-            found.append(statement.named_children[0])
-    return found

@@ -25,6 +25,10 @@ _STATIC_ASSET = re.compile(r"\.(?:json|svg|png|jpe?g|gif|webp|md|txt|csv|wasm|xm
 _FETCH_NAMES = frozenset({"fetch", "window.fetch", "globalThis.fetch", "self.fetch", "ky", "ofetch"})
 _FETCH_WRAPPERS = frozenset({"ky", "ofetch"})
 _WRAPPER_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "raw"})
+# Each request fact hangs on a callee or property name that is spelt out in the file's text.
+_FETCH_WORDS = ("fetch", "ky")  # `fetch`, `window.fetch`, `ky`, `ofetch`
+_AXIOS_WORDS = ("axios", "interceptors", "withCredentials", "WITH_CREDENTIALS")
+_CLIENT_CONFIG_WORDS = ("OpenAPI", "setConfig", "createClient", "createConfig", "HttpLink")
 _AXIOS_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "postForm", "putForm", "patchForm"})
 
 
@@ -115,6 +119,8 @@ def _classify_literal(value: str) -> str:
 
 def fetch_calls(tree: ScriptTree) -> Iterator[FetchCall | FetchClient]:
     """`fetch(url, init)`, `ky.post(url, options)` and the fetch-wrapper instances a file creates."""
+    if not tree.mentions(_FETCH_WORDS):
+        return
     for call, name in tree.calls():
         if call.type != "call_expression":
             continue
@@ -144,7 +150,7 @@ def _fetch_credentials(call: Node, init: Node | None, tree: ScriptTree) -> tuple
     function = enclosing_function(call)
     name = text(unwrap(init))
     if function is not None and any(
-        dotted_name(a.child_by_field_name("left")) == f"{name}.credentials" for a in descendants(function, "assignment_expression")
+        dotted_name(a.child_by_field_name("left")) == f"{name}.credentials" for a in tree.nodes_in("assignment_expression", function)
     ):
         return "delegated", False  # `request.credentials = config.CREDENTIALS`
     resolved = tree.resolve(init)
@@ -176,6 +182,8 @@ def _with_credentials(config: Node | None, tree: ScriptTree) -> bool | None:
 
 def axios_facts(tree: ScriptTree) -> Iterator[AxiosInstance | AxiosCall | CredentialsSwitch]:
     """axios instances, default-instance calls, defaults and interceptors that set credentials."""
+    if not tree.mentions(_AXIOS_WORDS):
+        return
     for call, name in tree.calls():
         if not name.startswith("axios") and ".interceptors." not in name:
             continue
@@ -216,6 +224,8 @@ def _sets_with_credentials(handler: Node, tree: ScriptTree) -> bool:
 
 def generated_client_facts(tree: ScriptTree) -> Iterator[CredentialsSwitch]:
     """The generated OpenAPI client's config object and `client.setConfig/createClient({baseUrl})` calls."""
+    if not tree.mentions(_CLIENT_CONFIG_WORDS):
+        return
     for declarator in tree.nodes("variable_declarator"):
         value = unwrap(declarator.child_by_field_name("value"))
         if text(declarator.child_by_field_name("name")) == "OpenAPI" and value is not None and value.type == "object":
