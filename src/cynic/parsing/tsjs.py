@@ -1,10 +1,11 @@
 """TypeScript / JavaScript with tree-sitter: one parse per file, one node index, shared readers.
 
 `parse_script` picks the grammar by suffix (`.ts/.mts/.cts` TypeScript, `.tsx` TSX, everything
-else JavaScript, whose grammar reads JSX) and parses; nothing more. The first reader that asks
-for nodes by type (`ScriptTree.nodes`) runs one query in C that indexes every node type readers
-look at, so any number of readers share one parse and one walk, and a file no reader needs
-nodes from is never walked at all.
+else JavaScript, whose grammar reads JSX) and parses; nothing more. Readers ask for nodes by
+type (`ScriptTree.nodes`): statements and declarations are found from their keywords
+(`tsjs_keywords`), and the first reader that needs any other type (calls, assignments, JSX
+attributes) runs one query in C that indexes every type readers look at. Any number of readers
+share one parse and at most one walk, and most files are never walked at all.
 
 A file with a syntax error still yields its recovered tree: tree-sitter keeps every statement
 around the error, so rules audit what could be read and the file is also listed as skipped
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from operator import attrgetter
 from typing import Any
+
+from cynic.parsing.tsjs_keywords import KEYWORDS, attributes_naming, calls_naming, keyword_nodes
 
 Node = Any  # tree_sitter.Node; the grammar packages are imported lazily
 
@@ -48,20 +51,29 @@ class ScriptTree:
     """A parsed script: its text, its root, where it first failed, and its nodes by type on demand."""
 
     text: str
+    source: bytes  # `text` as parsed, UTF-8
     root: Node
     dialect: str
     error_line: int | None
+    _by_keyword: dict[str, list[Node]] = field(default_factory=dict, repr=False)
     _by_type: dict[str, list[Node]] | None = field(default=None, repr=False)
     _by_name: dict[str, list[Node]] | None = field(default=None, repr=False)
     _calls: list[tuple[Node, str]] | None = field(default=None, repr=False)
-    _returns: dict[Node, list[Node]] | None = field(default=None, repr=False)
 
     def mentions(self, words: tuple[str, ...]) -> bool:
         """Does the file's text contain any of `words`? A cheap screen before reading any node."""
-        return any(word in self.text for word in words)
+        for word in words:
+            if word in self.text:
+                return True
+        return False
 
     def nodes(self, node_type: str) -> list[Node]:
-        """Every node of an indexed type, in source order (the whole tree is indexed on first use)."""
+        """Every node of an indexed type, in source order: from its keywords when it has some and
+        the tree has no error, else from the index of the whole tree, built on first use."""
+        if self._by_type is None and node_type in KEYWORDS and not self.root.has_error:
+            if node_type not in self._by_keyword:
+                self._by_keyword[node_type] = keyword_nodes(self.root, self.source, node_type)
+            return self._by_keyword[node_type]
         if self._by_type is None:
             import tree_sitter
 
@@ -81,6 +93,31 @@ class ScriptTree:
             self._calls = [(call, callee_name(call)) for call in sorted(found, key=lambda n: n.start_byte)]
         return self._calls
 
+    def calls_naming(self, words: tuple[str, ...]) -> list[tuple[Node, str]]:
+        """Calls and `new` expressions with their callee's dotted name, at least all those whose
+        callee's names (`a.b.c`) hold one of `words` (`"fetch"` finds `fetch`, `window.fetch`, `ofetch`)."""
+        if self.root.has_error:
+            return self.calls()
+        return [(call, callee_name(call)) for call in calls_naming(self.root, self.source, words)]
+
+    def jsx_attributes(self, name: str) -> list[Node]:
+        """JSX attributes, at least all those named `name`, in source order."""
+        if self.root.has_error:
+            return self.nodes("jsx_attribute")
+        return attributes_naming(self.root, self.source, name)
+
+    def ancestors(self, node: Node) -> list[Node]:
+        """`node`'s parent, its parent's parent... up to the root (one descent from the root,
+        which costs what a single `node.parent` does)."""
+        path, current = [], self.root
+        while current is not None and current != node:
+            path.append(current)
+            current = current.child_with_descendant(node)
+        return path[::-1]
+
+    def enclosing_function(self, node: Node) -> Node | None:
+        return next((a for a in self.ancestors(node) if a.type in FUNCTION_TYPES), None)
+
     def resolve(self, node: Node | None, depth: int = 3) -> Node | None:
         """Follow an identifier to the value it was declared with (`const x = ...`, `function x`) in scope.
 
@@ -92,8 +129,8 @@ class ScriptTree:
             declared = self._declarators().get(text(node))
             if not declared:
                 return node
-            scopes = list(ancestors(node))
-            candidates = [d for d in declared if (scope := enclosing_function(d)) is None or scope in scopes]
+            scopes = self.ancestors(node)
+            candidates = [d for d in declared if (scope := self.enclosing_function(d)) is None or scope in scopes]
             if not candidates:
                 return node
             chosen = max(candidates, key=lambda d: d.start_byte)
@@ -110,12 +147,8 @@ class ScriptTree:
             return []
         if body.type != "statement_block":
             return [body]
-        if self._returns is None:
-            self._returns = {}
-            for statement in self.nodes("return_statement"):
-                self._returns.setdefault(enclosing_function(statement), []).append(statement)
-        start, end = body.start_byte, body.end_byte
-        return [s.named_children[0] for s in self._returns.get(function, ()) if start <= s.start_byte and s.end_byte <= end and s.named_children]
+        inside = self.nodes_in("return_statement", body)
+        return [s.named_children[0] for s in inside if s.named_children and not _function_between(body, s)]
 
     def _declarators(self) -> dict[str, list[Node]]:
         if self._by_name is None:
@@ -160,8 +193,19 @@ def _index_query(dialect: str) -> Any:
 def parse_script(text: str, suffix: str) -> ScriptTree:
     """Parse one script. `error_line` is set when tree-sitter had to recover."""
     dialect = dialect_of(suffix)
-    root = _parser(dialect).parse(text.encode("utf-8", "surrogatepass")).root_node
-    return ScriptTree(text=text, root=root, dialect=dialect, error_line=first_error_line(root) if root.has_error else None)
+    source = text.encode("utf-8", "surrogatepass")
+    root = _parser(dialect).parse(source).root_node
+    return ScriptTree(text, source, root, dialect, error_line=first_error_line(root) if root.has_error else None)
+
+
+def _function_between(outer: Node, inner: Node) -> bool:
+    """Is there a function node below `outer` and above `inner` (its descendant)?"""
+    node = outer.child_with_descendant(inner)
+    while node is not None and node != inner:
+        if node.type in FUNCTION_TYPES:
+            return True
+        node = node.child_with_descendant(inner)
+    return False
 
 
 def first_error_line(root: Node) -> int:
@@ -284,17 +328,6 @@ def object_keys(obj: Node | None) -> list[str]:
 def has_spread(obj: Node | None) -> bool:
     obj = unwrap(obj)
     return obj is not None and any(child.type == "spread_element" for child in obj.named_children)
-
-
-def ancestors(node: Node) -> Iterator[Node]:
-    parent = node.parent
-    while parent is not None:
-        yield parent
-        parent = parent.parent
-
-
-def enclosing_function(node: Node) -> Node | None:
-    return next((a for a in ancestors(node) if a.type in FUNCTION_TYPES), None)
 
 
 def function_name(function: Node) -> str:

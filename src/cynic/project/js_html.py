@@ -50,7 +50,7 @@ def html_sinks(tree: ScriptTree, sanitizer_imports: set[str], imported: set[str]
     """Every HTML sink in the file with its verdict (see the module docstring)."""
     if not tree.mentions(_SINK_WORDS):
         return
-    for attribute in tree.nodes("jsx_attribute"):
+    for attribute in tree.jsx_attributes("dangerouslySetInnerHTML"):
         name = attribute.named_children[0] if attribute.named_children else None
         if name is None or text(name) != "dangerouslySetInnerHTML" or len(attribute.named_children) < 2:
             continue
@@ -66,7 +66,7 @@ def html_sinks(tree: ScriptTree, sanitizer_imports: set[str], imported: set[str]
         prop = left.child_by_field_name("property") if left is not None and left.type == "member_expression" else None
         if prop is not None and text(prop) in _DOM_SINKS and assignment.children[1].type == "=":
             yield _judged(line(assignment), assignment.child_by_field_name("right"), tree, sanitizer_imports, imported, react=False)
-    for call, name in tree.calls():
+    for call, name in tree.calls_naming(("insertAdjacentHTML",)):
         args = arguments(call)
         if name.endswith("insertAdjacentHTML") and len(args) == 2:
             yield _judged(line(call), args[1], tree, sanitizer_imports, imported, react=False)
@@ -141,8 +141,8 @@ def _call_is_sanitized(node: Node, tree: ScriptTree, sanitizers: set[str], depth
     name = callee_name(node)
     if name.partition(".")[0] in sanitizers or _SANITIZER_NAME.search(name.rpartition(".")[2]) or _NUMERIC_CALLS.search(name):
         return True
-    args = arguments(node)
-    if name in ("useMemo", "React.useMemo", "useCallback") and args:
+    args = arguments(node) if name in ("useMemo", "React.useMemo", "useCallback") else []
+    if args:
         return "function" in args[0].type and all(is_sanitized(r, tree, sanitizers, depth - 1) for r in tree.returned_expressions(args[0]))
     function = tree.resolve(node.child_by_field_name("function"))
     if function is not None and "function" in function.type:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cynic.parsing.tsjs import (
-    Node, ScriptTree, arguments, descendants, dotted_name, enclosing_function, has_spread,
+    Node, ScriptTree, arguments, descendants, dotted_name, has_spread,
     line, object_keys, object_property, parameter_names, string_value, template_head, text, unwrap,
 )
 
@@ -121,7 +121,7 @@ def fetch_calls(tree: ScriptTree) -> Iterator[FetchCall | FetchClient]:
     """`fetch(url, init)`, `ky.post(url, options)` and the fetch-wrapper instances a file creates."""
     if not tree.mentions(_FETCH_WORDS):
         return
-    for call, name in tree.calls():
+    for call, name in tree.calls_naming(_FETCH_WORDS):
         if call.type != "call_expression":
             continue
         library, _, method = name.partition(".")
@@ -147,7 +147,7 @@ def _fetch_credentials(call: Node, init: Node | None, tree: ScriptTree) -> tuple
     """The credentials mode a fetch sends, and whether its options come from the caller."""
     if init is None:
         return "omitted", False
-    function = enclosing_function(call)
+    function = tree.enclosing_function(call)
     name = text(unwrap(init))
     if function is not None and any(
         dotted_name(a.child_by_field_name("left")) == f"{name}.credentials" for a in tree.nodes_in("assignment_expression", function)
@@ -163,12 +163,12 @@ def _fetch_credentials(call: Node, init: Node | None, tree: ScriptTree) -> tuple
             mode, _ = _fetch_credentials(call, spread, tree)
             if mode != "omitted":
                 return mode, False
-        return "omitted", bool(spreads) and any(_from_parameter(s, call) for s in spreads)
-    return "omitted", _from_parameter(init, call)
+        return "omitted", bool(spreads) and any(_from_parameter(s, call, tree) for s in spreads)
+    return "omitted", _from_parameter(init, call, tree)
 
 
-def _from_parameter(node: Node, call: Node) -> bool:
-    function = enclosing_function(call)
+def _from_parameter(node: Node, call: Node, tree: ScriptTree) -> bool:
+    function = tree.enclosing_function(call)
     return function is not None and text(unwrap(node)) in parameter_names(function)
 
 
@@ -184,7 +184,7 @@ def axios_facts(tree: ScriptTree) -> Iterator[AxiosInstance | AxiosCall | Creden
     """axios instances, default-instance calls, defaults and interceptors that set credentials."""
     if not tree.mentions(_AXIOS_WORDS):
         return
-    for call, name in tree.calls():
+    for call, name in tree.calls_naming(_AXIOS_WORDS):
         if not name.startswith("axios") and ".interceptors." not in name:
             continue
         args = arguments(call)
@@ -232,7 +232,7 @@ def generated_client_facts(tree: ScriptTree) -> Iterator[CredentialsSwitch]:
             flag = object_property(value, "WITH_CREDENTIALS")
             if flag is not None:
                 yield CredentialsSwitch("openapi", "OpenAPI", unwrap(flag).type == "true", line(flag))
-    for call, callee in tree.calls():
+    for call, callee in tree.calls_naming(_CLIENT_CONFIG_WORDS):
         name = callee.rpartition(".")[2]
         if name not in ("setConfig", "createClient", "createConfig") and not name.endswith("HttpLink"):
             continue

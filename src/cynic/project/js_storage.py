@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cynic.parsing.tsjs import (
-    Node, ScriptTree, arguments, callee_name, enclosing_function, function_name, identifiers_in,
+    Node, ScriptTree, arguments, callee_name, function_name, identifiers_in,
     line, object_keys, object_property, parameter_names, string_value, text, unwrap,
 )
 from cynic.project.js_tokens import is_constant, key_name, login_response_evidence, names_a_session, names_a_token, value_token_evidence
@@ -24,6 +24,7 @@ _STORAGE_HOOK = re.compile(r"^use(?:Local|Session)Storage(?:State|Value)?$")
 # Every write below names web storage in the file's text: a receiver or the value it resolves to
 # matching `_WEB_STORAGE`, a `use(Local|Session)Storage...` hook, or `persist` / `persistReducer`.
 _STORAGE_WORDS = ("localStorage", "sessionStorage", "LocalStorage", "SessionStorage", "persist")
+_STORAGE_CALL_WORDS = ("setItem", "persist", "LocalStorage", "SessionStorage")  # in the callee of every call read
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def storage_writes(tree: ScriptTree) -> Iterator[StorageWrite]:
     """Every write to web storage in the file, token or not."""
     if not tree.mentions(_STORAGE_WORDS):
         return
-    for call, name in tree.calls():
+    for call, name in tree.calls_naming(_STORAGE_CALL_WORDS):
         function = unwrap(call.child_by_field_name("function"))
         if not (_is_set_item(function) or name in ("persist", "persistReducer") or _STORAGE_HOOK.match(name.rpartition(".")[2])):
             continue
@@ -84,7 +85,7 @@ def _is_web_storage(receiver: Node | None, tree: ScriptTree) -> bool:
 
 def _write(node: Node, key: Node | None, value: Node | None, tree: ScriptTree) -> StorageWrite:
     key_text = key_name(key, tree) if key is not None and key.type != "property_identifier" else text(key)
-    function = enclosing_function(node)
+    function = tree.enclosing_function(node)
     params = parameter_names(function) if function is not None else []
     key_param = _param_index(key, params)
     value_param = _param_index(value, params)
