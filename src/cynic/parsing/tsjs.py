@@ -17,10 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from operator import attrgetter
 from typing import Any
 
-from cynic.parsing.tsjs_keywords import KEYWORDS, attributes_naming, calls_naming, keyword_nodes
+from cynic.parsing.tsjs_keywords import KEYWORDS, attributes_naming, calls_naming, keyword_nodes, source_order
 
 Node = Any  # tree_sitter.Node; the grammar packages are imported lazily
 
@@ -31,7 +30,6 @@ INDEXED_TYPES = (
 FUNCTION_TYPES = frozenset(
     {"function_declaration", "function_expression", "arrow_function", "method_definition", "generator_function_declaration", "function"}
 )
-_START = attrgetter("start_byte")
 _WRAPPERS = frozenset(
     {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression", "await_expression", "type_assertion"}
 )
@@ -78,7 +76,7 @@ class ScriptTree:
             import tree_sitter
 
             captures = tree_sitter.QueryCursor(_index_query(self.dialect)).captures(self.root)
-            self._by_type = {name: sorted(found, key=_START) for name, found in captures.items()}
+            self._by_type = {name: sorted(found, key=source_order) for name, found in captures.items()}
         return self._by_type.get(node_type, [])
 
     def nodes_in(self, node_type: str, node: Node) -> list[Node]:
@@ -90,7 +88,7 @@ class ScriptTree:
         """Every call and `new` expression with its callee's dotted name, computed once."""
         if self._calls is None:
             found = self.nodes("call_expression") + self.nodes("new_expression")
-            self._calls = [(call, callee_name(call)) for call in sorted(found, key=lambda n: n.start_byte)]
+            self._calls = [(call, callee_name(call)) for call in sorted(found, key=source_order)]
         return self._calls
 
     def calls_naming(self, words: tuple[str, ...]) -> list[tuple[Node, str]]:

@@ -15,7 +15,6 @@ spelling there is nothing left to look up.
 
 from __future__ import annotations
 
-from operator import attrgetter
 from typing import Any
 
 Node = Any  # tree_sitter.Node
@@ -35,7 +34,12 @@ _NAMES = frozenset({"identifier", "property_identifier", "shorthand_property_ide
 _WRAPPERS = frozenset(
     {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression", "await_expression", "type_assertion"}
 )
-_START = attrgetter("start_byte")
+
+
+def source_order(node: Node) -> tuple[int, int]:
+    """Sort key: where a node starts, and of two that start together (`a(x).b(y)` and `a(x)`) the
+    outer one first, as a walk of the tree meets them."""
+    return node.start_byte, -node.end_byte
 
 
 def keyword_nodes(root: Node, source: bytes, node_type: str) -> list[Node]:
@@ -52,7 +56,7 @@ def keyword_nodes(root: Node, source: bytes, node_type: str) -> list[Node]:
             found.update(child for child in holder.named_children if child.type == node_type)
         elif holder.type == node_type:
             found.add(holder)
-    return sorted(found, key=_START)
+    return sorted(found, key=source_order)
 
 
 def calls_naming(root: Node, source: bytes, words: tuple[str, ...]) -> list[Node]:
@@ -64,7 +68,7 @@ def calls_naming(root: Node, source: bytes, words: tuple[str, ...]) -> list[Node
             name = root.named_descendant_for_byte_range(start, start + len(word))
             if name.type in _NAMES and (call := _call_named_by(name)) is not None:
                 found.add(call)
-    return sorted(found, key=_START)
+    return sorted(found, key=source_order)
 
 
 def attributes_naming(root: Node, source: bytes, word: str) -> list[Node]:
@@ -74,7 +78,7 @@ def attributes_naming(root: Node, source: bytes, word: str) -> list[Node]:
         name = root.named_descendant_for_byte_range(start, start + len(word))
         if name.type == "property_identifier" and (attribute := name.parent).type == "jsx_attribute":
             found.add(attribute)
-    return sorted(found, key=_START)
+    return sorted(found, key=source_order)
 
 
 def _call_named_by(name: Node) -> Node | None:
