@@ -1,11 +1,12 @@
-"""TypeScript / JavaScript with tree-sitter: one parse per file, one node index, shared readers.
+"""TypeScript / JavaScript with tree-sitter: one parse per file, nodes on demand, shared readers.
 
 `parse_script` picks the grammar by suffix (`.ts/.mts/.cts` TypeScript, `.tsx` TSX, everything
-else JavaScript, whose grammar reads JSX) and parses; nothing more. Readers ask for nodes by
-type (`ScriptTree.nodes`): statements and declarations are found from their keywords
-(`tsjs_keywords`), and the first reader that needs any other type (calls, assignments, JSX
-attributes) runs one query in C that indexes every type readers look at. Any number of readers
-share one parse and at most one walk, and most files are never walked at all.
+else JavaScript, whose grammar reads JSX) and parses; nothing more. Readers ask the `ScriptTree`
+for what they need: statements, declarations and assignments (`nodes`) are found from their
+keywords, and calls and JSX attributes from the names the reader looks for (`calls_naming`,
+`jsx_attributes`), each with a lookup at the places the word is spelt (`tsjs_keywords`). Only
+a reader that needs every call, or a tree with errors, gets the index of the whole tree: one
+query in C, run once and shared. Most files are never walked at all.
 
 A file with a syntax error still yields its recovered tree: tree-sitter keeps every statement
 around the error, so rules audit what could be read and the file is also listed as skipped
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from cynic.parsing.tsjs_keywords import KEYWORDS, attributes_naming, calls_naming, keyword_nodes, source_order
+from cynic.parsing.tsjs_keywords import KEYWORDS, WRAPPERS, attributes_naming, calls_naming, keyword_nodes, source_order
 
 Node = Any  # tree_sitter.Node; the grammar packages are imported lazily
 
@@ -29,9 +30,6 @@ INDEXED_TYPES = (
 )
 FUNCTION_TYPES = frozenset(
     {"function_declaration", "function_expression", "arrow_function", "method_definition", "generator_function_declaration", "function"}
-)
-_WRAPPERS = frozenset(
-    {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression", "await_expression", "type_assertion"}
 )
 
 
@@ -114,6 +112,7 @@ class ScriptTree:
         return path[::-1]
 
     def enclosing_function(self, node: Node) -> Node | None:
+        """The innermost function around `node`, if any."""
         return next((a for a in self.ancestors(node) if a.type in FUNCTION_TYPES), None)
 
     def resolve(self, node: Node | None, depth: int = 3) -> Node | None:
@@ -230,7 +229,7 @@ def line(node: Node) -> int:
 
 def unwrap(node: Node | None) -> Node | None:
     """The expression under parentheses, `as`/`satisfies` casts, `!` and `await`."""
-    while node is not None and node.type in _WRAPPERS:
+    while node is not None and node.type in WRAPPERS:
         node = next((child for child in node.named_children if child.type != "comment"), None)
     return node
 
@@ -334,7 +333,7 @@ def function_name(function: Node) -> str:
     if own is not None:
         return text(own)
     parent = function.parent
-    while parent is not None and parent.type in _WRAPPERS | {"call_expression", "arguments"}:
+    while parent is not None and parent.type in WRAPPERS | {"call_expression", "arguments"}:
         parent = parent.parent  # `const f = useCallback(() => ...)`
     if parent is None:
         return ""

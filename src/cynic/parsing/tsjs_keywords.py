@@ -31,7 +31,7 @@ _MODULE_LEVEL = frozenset({"import_statement", "export_statement"})
 _DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration", "using_declaration"})
 _NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
 _NAMES = frozenset({"identifier", "property_identifier", "shorthand_property_identifier", "this"})
-_WRAPPERS = frozenset(
+WRAPPERS = frozenset(  # nodes that only wrap an expression: `(x)`, `x as T`, `x!`, `await x`...
     {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression", "await_expression", "type_assertion"}
 )
 
@@ -45,10 +45,8 @@ def source_order(node: Node) -> tuple[int, int]:
 def keyword_nodes(root: Node, source: bytes, node_type: str) -> list[Node]:
     """Every node of `node_type` (a key of `KEYWORDS`) in the error-free tree `root`, in source order."""
     spellings = [(start, start + len(keyword)) for keyword in KEYWORDS[node_type] for start in _spelt(source, keyword, whole=True)]
-    if node_type in _MODULE_LEVEL:
-        top_level = [child for child in root.children if child.type == node_type]
-        if len(top_level) == len(spellings):
-            return top_level
+    if node_type in _MODULE_LEVEL and (top_level := _root_children_spelling(root, node_type, len(spellings))) is not None:
+        return top_level
     found = set()
     for start, end in spellings:
         holder = root.named_descendant_for_byte_range(start, end)
@@ -57,6 +55,18 @@ def keyword_nodes(root: Node, source: bytes, node_type: str) -> list[Node]:
         elif holder.type == node_type:
             found.add(holder)
     return sorted(found, key=source_order)
+
+
+def _root_children_spelling(root: Node, node_type: str, spellings: int) -> list[Node] | None:
+    """The root's children of `node_type` if they are as many as the spellings of their keyword
+    (then there is no other), read only as far as needed; None if some are elsewhere."""
+    found: list[Node] = []
+    for child in root.children if spellings else ():
+        if child.type == node_type:
+            found.append(child)
+            if len(found) == spellings:
+                break
+    return found if len(found) == spellings else None
 
 
 def calls_naming(root: Node, source: bytes, words: tuple[str, ...]) -> list[Node]:
@@ -84,7 +94,7 @@ def attributes_naming(root: Node, source: bytes, word: str) -> list[Node]:
 def _call_named_by(name: Node) -> Node | None:
     """The call whose callee's chain of names holds `name`, if any."""
     part, holder = name, name.parent
-    while holder is not None and (holder.type == "member_expression" or holder.type in _WRAPPERS):
+    while holder is not None and (holder.type == "member_expression" or holder.type in WRAPPERS):
         part, holder = holder, holder.parent
     if holder is not None and holder.type in ("call_expression", "new_expression"):
         callee = holder.child_by_field_name("function" if holder.type == "call_expression" else "constructor")
