@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from cynic.parsing.tsjs import ScriptTree, _language, parse_script
+from cynic.parsing.tsjs import ScriptTree, parse_script
 from cynic.parsing.tsjs_keywords import KEYWORDS
 
 TRICKY = {
-    ".ts": '''
+    ".tsx": '''
 // import export function return const let var using = in a comment
 import React, { useState as useS } from "react";
 const banner = "import x from 'y'; return 1; localStorage.setItem(k, v)";
@@ -41,22 +41,25 @@ const el = document.getElementById("x"); el.innerHTML = html; el.insertAdjacentH
 def _walked(tree: ScriptTree, node_type: str) -> list[tuple[int, int]]:
     """Byte ranges of every `node_type` node, as tree-sitter's own query over the whole tree finds them."""
     import tree_sitter
+    import tree_sitter_javascript
+    import tree_sitter_typescript
 
-    query = tree_sitter.Query(_language(tree.dialect), f"({node_type}) @found")
+    grammar = tree_sitter_typescript.language_tsx() if tree.dialect == "tsx" else tree_sitter_javascript.language()
+    query = tree_sitter.Query(tree_sitter.Language(grammar), f"({node_type}) @found")
     return sorted(n.byte_range for n in tree_sitter.QueryCursor(query).captures(tree.root).get("found", []))
 
 
 @pytest.mark.parametrize("suffix", sorted(TRICKY))
 @pytest.mark.parametrize("node_type", sorted(KEYWORDS))
 def test_keyword_lookups_find_every_node_of_their_type(suffix: str, node_type: str) -> None:
-    tree = parse_script(TRICKY[suffix], ".tsx" if suffix == ".ts" else suffix)
+    tree = parse_script(TRICKY[suffix], suffix)
     assert tree.error_line is None
 
     assert [n.byte_range for n in tree.nodes(node_type)] == _walked(tree, node_type)
 
 
 def test_jsx_attributes_by_name_and_calls_by_callee_name_miss_none() -> None:
-    tree = parse_script(TRICKY[".ts"], ".tsx")
+    tree = parse_script(TRICKY[".tsx"], ".tsx")
     calls = {n.byte_range: name for n, name in tree.calls_naming(("setItem", "fetch", "HttpLink"))}
     attributes = [tree.source[slice(*n.byte_range)].decode()[:24] for n in tree.jsx_attributes("dangerouslySetInnerHTML")]
 

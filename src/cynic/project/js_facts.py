@@ -132,6 +132,8 @@ def imports(tree: ScriptTree) -> Iterator[ImportedName]:
 
 
 def _default_export(tree: ScriptTree) -> str:
+    if not tree.mentions(("default",)):
+        return ""  # `export default` spells it
     for statement in tree.nodes("export_statement"):
         if not any(child.type == "default" for child in statement.children):
             continue
