@@ -4,10 +4,10 @@ Every `import_statement` holds an `import` token, every `export_statement` an `e
 `function_declaration` a `function`, every `return_statement` a `return`, every
 `assignment_expression` a `=`, and every `variable_declarator` sits in a declaration holding a
 `const`, `let`, `var` or `using` token. In a tree without errors no token is missing, so the
-smallest named node around each place the keyword is spelt in the text is, among others, every
-node of these types; where the spelling is something else (a string, a comment, a property, a
-longer name, `==`) that node is of another type and is dropped. Likewise a call whose callee
-names `fetch` is found from the places `fetch` is spelt. That is one lookup per spelling instead
+smallest named nodes around the places a keyword is spelt in the text include every node of its
+type; where the spelling is something else (a string, a comment, a property, a longer name, `==`)
+that node is of another type and is dropped. Likewise every call whose callee names `fetch` is
+found from the places `fetch` is spelt. That is one lookup per spelling instead
 of a visit of every node: most of a file's nodes are never touched. Imports and exports are
 cheaper still: each spells its keyword once, so when the root's own children account for every
 spelling there is nothing left to look up.
