@@ -1,8 +1,12 @@
-"""TypeScript / JavaScript with tree-sitter: one parse per file, one node index, shared readers.
+"""TypeScript / JavaScript with tree-sitter: one parse per file, nodes on demand, shared readers.
 
 `parse_script` picks the grammar by suffix (`.ts/.mts/.cts` TypeScript, `.tsx` TSX, everything
-else JavaScript, whose grammar reads JSX) and indexes the node types rules look at with one
-query run in C, so any number of rules and the fact extractor share one parse and one walk.
+else JavaScript, whose grammar reads JSX) and parses; nothing more. Readers ask the `ScriptTree`
+for what they need: statements, declarations and assignments (`nodes`) are found from their
+keywords, and calls and JSX attributes from the names the reader looks for (`calls_naming`,
+`jsx_attributes`), each with a lookup at the places the word is spelt (`tsjs_keywords`). Only
+a reader that needs every call, or a tree with errors, gets the index of the whole tree: one
+query in C, run once and shared. Most files are never walked at all.
 
 A file with a syntax error still yields its recovered tree: tree-sitter keeps every statement
 around the error, so rules audit what could be read and the file is also listed as skipped
@@ -16,17 +20,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from cynic.parsing.tsjs_keywords import KEYWORDS, WRAPPERS, attributes_naming, calls_naming, keyword_nodes, source_order
+
 Node = Any  # tree_sitter.Node; the grammar packages are imported lazily
 
 INDEXED_TYPES = (
     "call_expression", "new_expression", "assignment_expression", "variable_declarator",
-    "import_statement", "jsx_attribute", "export_statement", "function_declaration",
+    "import_statement", "jsx_attribute", "export_statement", "function_declaration", "return_statement",
 )
 FUNCTION_TYPES = frozenset(
     {"function_declaration", "function_expression", "arrow_function", "method_definition", "generator_function_declaration", "function"}
-)
-_WRAPPERS = frozenset(
-    {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression", "await_expression", "type_assertion"}
 )
 
 
@@ -41,25 +44,76 @@ def dialect_of(suffix: str) -> str:
 
 @dataclass
 class ScriptTree:
-    """A parsed script: its root, the nodes rules look at by type, and where it first failed."""
+    """A parsed script: its text, its root, where it first failed, and its nodes by type on demand."""
 
+    text: str
+    source: bytes  # `text` as parsed, UTF-8
     root: Node
     dialect: str
     error_line: int | None
-    nodes_by_type: dict[str, list[Node]] = field(default_factory=dict)
+    _by_keyword: dict[str, list[Node]] = field(default_factory=dict, repr=False)
+    _by_type: dict[str, list[Node]] | None = field(default=None, repr=False)
     _by_name: dict[str, list[Node]] | None = field(default=None, repr=False)
     _calls: list[tuple[Node, str]] | None = field(default=None, repr=False)
 
+    def mentions(self, words: tuple[str, ...]) -> bool:
+        """Does the file's text contain any of `words`? A cheap screen before reading any node."""
+        for word in words:
+            if word in self.text:
+                return True
+        return False
+
     def nodes(self, node_type: str) -> list[Node]:
-        """Every node of an indexed type, in source order."""
-        return self.nodes_by_type.get(node_type, [])
+        """Every node of an indexed type, in source order: from its keywords when it has some and
+        the tree has no error, else from the index of the whole tree, built on first use."""
+        if self._by_type is None and node_type in KEYWORDS and not self.root.has_error:
+            if node_type not in self._by_keyword:
+                self._by_keyword[node_type] = keyword_nodes(self.root, self.source, node_type)
+            return self._by_keyword[node_type]
+        if self._by_type is None:
+            import tree_sitter
+
+            captures = tree_sitter.QueryCursor(_index_query(self.dialect)).captures(self.root)
+            self._by_type = {name: sorted(found, key=source_order) for name, found in captures.items()}
+        return self._by_type.get(node_type, [])
+
+    def nodes_in(self, node_type: str, node: Node) -> list[Node]:
+        """Every node of an indexed type inside `node` (not `node` itself), in source order, by byte range."""
+        start, end = node.start_byte, node.end_byte
+        return [n for n in self.nodes(node_type) if start <= n.start_byte and n.end_byte <= end and n != node]
 
     def calls(self) -> list[tuple[Node, str]]:
         """Every call and `new` expression with its callee's dotted name, computed once."""
         if self._calls is None:
             found = self.nodes("call_expression") + self.nodes("new_expression")
-            self._calls = [(call, callee_name(call)) for call in sorted(found, key=lambda n: n.start_byte)]
+            self._calls = [(call, callee_name(call)) for call in sorted(found, key=source_order)]
         return self._calls
+
+    def calls_naming(self, words: tuple[str, ...]) -> list[tuple[Node, str]]:
+        """Calls and `new` expressions with their callee's dotted name, at least all those whose
+        callee's names (`a.b.c`) hold one of `words` (`"fetch"` finds `fetch`, `window.fetch`, `ofetch`)."""
+        if self.root.has_error:
+            return self.calls()
+        return [(call, callee_name(call)) for call in calls_naming(self.root, self.source, words)]
+
+    def jsx_attributes(self, name: str) -> list[Node]:
+        """JSX attributes, at least all those named `name`, in source order."""
+        if self.root.has_error:
+            return self.nodes("jsx_attribute")
+        return attributes_naming(self.root, self.source, name)
+
+    def ancestors(self, node: Node) -> list[Node]:
+        """`node`'s parent, its parent's parent... up to the root (one descent from the root,
+        which costs what a single `node.parent` does)."""
+        path, current = [], self.root
+        while current is not None and current != node:
+            path.append(current)
+            current = current.child_with_descendant(node)
+        return path[::-1]
+
+    def enclosing_function(self, node: Node) -> Node | None:
+        """The innermost function around `node`, if any."""
+        return next((a for a in self.ancestors(node) if a.type in FUNCTION_TYPES), None)
 
     def resolve(self, node: Node | None, depth: int = 3) -> Node | None:
         """Follow an identifier to the value it was declared with (`const x = ...`, `function x`) in scope.
@@ -69,11 +123,11 @@ class ScriptTree:
         """
         node = unwrap(node)
         while depth and node is not None and node.type in ("identifier", "shorthand_property_identifier"):
-            scopes = list(ancestors(node))
-            candidates = [
-                d for d in self._declarators().get(text(node), [])
-                if (scope := enclosing_function(d)) is None or scope in scopes
-            ]
+            declared = self._declarators().get(text(node))
+            if not declared:
+                return node
+            scopes = self.ancestors(node)
+            candidates = [d for d in declared if (scope := self.enclosing_function(d)) is None or scope in scopes]
             if not candidates:
                 return node
             chosen = max(candidates, key=lambda d: d.start_byte)
@@ -82,6 +136,16 @@ class ScriptTree:
                 return node
             node, depth = value, depth - 1
         return node
+
+    def returned_expressions(self, function: Node) -> list[Node]:
+        """What a function returns: an arrow's expression body, or its own `return` statements' values."""
+        body = function.child_by_field_name("body")
+        if body is None:
+            return []
+        if body.type != "statement_block":
+            return [body]
+        inside = self.nodes_in("return_statement", body)
+        return [s.named_children[0] for s in inside if s.named_children and not _function_between(body, s)]
 
     def _declarators(self) -> dict[str, list[Node]]:
         if self._by_name is None:
@@ -124,15 +188,21 @@ def _index_query(dialect: str) -> Any:
 
 
 def parse_script(text: str, suffix: str) -> ScriptTree:
-    """Parse and index one script. `error_line` is set when tree-sitter had to recover."""
-    import tree_sitter
-
+    """Parse one script. `error_line` is set when tree-sitter had to recover."""
     dialect = dialect_of(suffix)
-    tree = _parser(dialect).parse(text.encode("utf-8", "surrogatepass"))
-    root = tree.root_node
-    captures = tree_sitter.QueryCursor(_index_query(dialect)).captures(root)
-    by_type = {name: sorted(found, key=lambda n: n.start_byte) for name, found in captures.items()}
-    return ScriptTree(root=root, dialect=dialect, error_line=first_error_line(root) if root.has_error else None, nodes_by_type=by_type)
+    source = text.encode("utf-8", "surrogatepass")
+    root = _parser(dialect).parse(source).root_node
+    return ScriptTree(text, source, root, dialect, error_line=first_error_line(root) if root.has_error else None)
+
+
+def _function_between(outer: Node, inner: Node) -> bool:
+    """Is there a function node below `outer` and above `inner` (its descendant)?"""
+    node = outer.child_with_descendant(inner)
+    while node is not None and node != inner:
+        if node.type in FUNCTION_TYPES:
+            return True
+        node = node.child_with_descendant(inner)
+    return False
 
 
 def first_error_line(root: Node) -> int:
@@ -159,7 +229,7 @@ def line(node: Node) -> int:
 
 def unwrap(node: Node | None) -> Node | None:
     """The expression under parentheses, `as`/`satisfies` casts, `!` and `await`."""
-    while node is not None and node.type in _WRAPPERS:
+    while node is not None and node.type in WRAPPERS:
         node = next((child for child in node.named_children if child.type != "comment"), None)
     return node
 
@@ -191,9 +261,11 @@ def arguments(call: Node) -> list[Node]:
 def string_value(node: Node | None) -> str | None:
     """The value of a string literal or a template without substitutions, else None."""
     node = unwrap(node)
-    if node is None or node.type not in ("string", "template_string"):
-        return None
-    if any(child.type == "template_substitution" for child in node.named_children):
+    kind = None if node is None else node.type
+    if kind == "template_string":
+        if any(child.type == "template_substitution" for child in node.named_children):
+            return None
+    elif kind != "string":
         return None
     raw = text(node)
     return raw[1:-1] if len(raw) >= 2 else ""
@@ -255,24 +327,13 @@ def has_spread(obj: Node | None) -> bool:
     return obj is not None and any(child.type == "spread_element" for child in obj.named_children)
 
 
-def ancestors(node: Node) -> Iterator[Node]:
-    parent = node.parent
-    while parent is not None:
-        yield parent
-        parent = parent.parent
-
-
-def enclosing_function(node: Node) -> Node | None:
-    return next((a for a in ancestors(node) if a.type in FUNCTION_TYPES), None)
-
-
 def function_name(function: Node) -> str:
     """The name a function is known by: its own, its variable's, its property's or method's."""
     own = function.child_by_field_name("name")
     if own is not None:
         return text(own)
     parent = function.parent
-    while parent is not None and parent.type in _WRAPPERS | {"call_expression", "arguments"}:
+    while parent is not None and parent.type in WRAPPERS | {"call_expression", "arguments"}:
         parent = parent.parent  # `const f = useCallback(() => ...)`
     if parent is None:
         return ""
@@ -319,17 +380,3 @@ def descendants(node: Node, node_type: str) -> Iterator[Node]:
         if current.type == node_type:
             yield current
         stack.extend(reversed(current.named_children))
-
-
-def returned_expressions(function: Node) -> list[Node]:
-    """What a function returns: an arrow's expression body, or its `return` statements' values."""
-    body = function.child_by_field_name("body")
-    if body is None:
-        return []
-    if body.type != "statement_block":
-        return [body]
-    found = []
-    for statement in descendants(body, "return_statement"):
-        if enclosing_function(statement) == function and statement.named_children:
-            found.append(statement.named_children[0])
-    return found

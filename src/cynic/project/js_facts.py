@@ -21,10 +21,13 @@ from cynic.project.js_tokens import key_name, names_a_token, value_token_evidenc
 from cynic.source import FileKind, SourceFile
 
 _TOKENISH = re.compile(r"token|jwt|bearer", re.I)
+_TOKEN_WORDS = ("token", "jwt", "bearer")
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _SERVER_PATH = re.compile(r"(?:^|/)pages/api/|(?:^|/)app/(?:.*/)?route\.[cm]?[jt]s$|\.server\.[cm]?[jt]sx?$|(?:^|/)middleware\.[jt]s$")
 _SERVER_MARKER = re.compile(r"""^\s*["']use server["']|^\s*import\s+["']server-only["']""", re.M)
 _CLIENT_MARKER = re.compile(r"""^\s*["']use client["']""", re.M)
+_SERVER_WORDS = ("use server", "server-only")  # in every `_SERVER_MARKER` match
+_CLIENT_WORDS = ("use client",)
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class ScriptFacts:
 def extract_script_facts(source: SourceFile) -> ScriptFacts:
     """Read one parsed script's facts (see the module docstring)."""
     tree: ScriptTree = source.tree
+    head = source.text[:2000]
     imported = tuple(imports(tree))
     sanitizers = {i.local for i in imported if i.module.lower() in SANITIZER_MODULES}
     return ScriptFacts(
@@ -78,11 +82,16 @@ def extract_script_facts(source: SourceFile) -> ScriptFacts:
         fetch_calls=tuple(fetch_calls(tree)),
         axios=tuple(axios_facts(tree)),
         client_configs=tuple(generated_client_facts(tree)),
-        server_side=bool(_SERVER_PATH.search(source.path) or _SERVER_MARKER.search(source.text[:2000])),
-        client_directive=bool(_CLIENT_MARKER.search(source.text[:2000])),
+        server_side=bool(_SERVER_PATH.search(source.path)) or _marked(head, _SERVER_MARKER, _SERVER_WORDS),
+        client_directive=_marked(head, _CLIENT_MARKER, _CLIENT_WORDS),
         html_sinks=tuple(html_sinks(tree, sanitizers, {i.local for i in imported})),
         sanitizing_functions=tuple(sanitizing_functions(tree, sanitizers)),
     )
+
+
+def _marked(head: str, marker: re.Pattern[str], words: tuple[str, ...]) -> bool:
+    """Does the file's head carry `marker`? Its `words` are looked for first, which is much cheaper."""
+    return any(word in head for word in words) and marker.search(head) is not None
 
 
 def defined_in(path: str, callee: str, scripts: dict[str, ScriptFacts]) -> tuple[str, str] | None:
@@ -123,6 +132,8 @@ def imports(tree: ScriptTree) -> Iterator[ImportedName]:
 
 
 def _default_export(tree: ScriptTree) -> str:
+    if not tree.mentions(("default",)):
+        return ""  # `export default` spells it
     for statement in tree.nodes("export_statement"):
         if not any(child.type == "default" for child in statement.children):
             continue
@@ -136,6 +147,9 @@ def _default_export(tree: ScriptTree) -> str:
 
 
 def _token_calls(tree: ScriptTree) -> Iterator[TokenCall]:
+    lowered = tree.text.lower()  # `_TOKENISH` ignores case, so what it matches is in here
+    if not any(word in lowered for word in _TOKEN_WORDS):
+        return  # every token call has an argument, or a constant's value, that `_TOKENISH` matches
     for call, name in tree.calls():
         if not name or name.endswith((".setItem", ".getItem", ".removeItem")) or call.type != "call_expression":
             continue

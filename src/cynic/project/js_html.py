@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cynic.parsing.tsjs import (
-    Node, ScriptTree, arguments, callee_name, function_name, line, object_property, returned_expressions,
+    Node, ScriptTree, arguments, callee_name, function_name, line, object_property,
     string_value, text, unwrap,
 )
 
@@ -26,6 +26,8 @@ _SANITIZER_NAME = re.compile(r"saniti[sz]e|purify|(?<!un)escape", re.I)
 _NUMERIC_PROPERTIES = frozenset({"length", "size"})
 _NUMERIC_CALLS = re.compile(r"^(?:Number|parseInt|parseFloat|Math\.\w+)$|\.(?:toFixed|toPrecision|toLocale\w*String|toISOString)$")
 _DOM_SINKS = frozenset({"innerHTML", "outerHTML"})
+# Every sink is an attribute, property or method name spelt out in the file's text.
+_SINK_WORDS = ("dangerouslySetInnerHTML", "innerHTML", "outerHTML", "insertAdjacentHTML")
 SANITIZED, RAW, UNTRACED = "sanitized", "raw", "untraced"
 
 
@@ -46,7 +48,9 @@ class HtmlSink:
 
 def html_sinks(tree: ScriptTree, sanitizer_imports: set[str], imported: set[str]) -> Iterator[HtmlSink]:
     """Every HTML sink in the file with its verdict (see the module docstring)."""
-    for attribute in tree.nodes("jsx_attribute"):
+    if not tree.mentions(_SINK_WORDS):
+        return
+    for attribute in tree.jsx_attributes("dangerouslySetInnerHTML"):
         name = attribute.named_children[0] if attribute.named_children else None
         if name is None or text(name) != "dangerouslySetInnerHTML" or len(attribute.named_children) < 2:
             continue
@@ -62,7 +66,7 @@ def html_sinks(tree: ScriptTree, sanitizer_imports: set[str], imported: set[str]
         prop = left.child_by_field_name("property") if left is not None and left.type == "member_expression" else None
         if prop is not None and text(prop) in _DOM_SINKS and assignment.children[1].type == "=":
             yield _judged(line(assignment), assignment.child_by_field_name("right"), tree, sanitizer_imports, imported, react=False)
-    for call, name in tree.calls():
+    for call, name in tree.calls_naming(("insertAdjacentHTML",)):
         args = arguments(call)
         if name.endswith("insertAdjacentHTML") and len(args) == 2:
             yield _judged(line(call), args[1], tree, sanitizer_imports, imported, react=False)
@@ -71,7 +75,7 @@ def html_sinks(tree: ScriptTree, sanitizer_imports: set[str], imported: set[str]
 def sanitizing_functions(tree: ScriptTree, sanitizer_imports: set[str]) -> Iterator[str]:
     """Names of the file's named functions whose every return is sanitized markup."""
     for function in [*tree.nodes("function_declaration"), *_function_values(tree)]:
-        returned = returned_expressions(function)
+        returned = tree.returned_expressions(function)
         if returned and all(is_sanitized(r, tree, sanitizer_imports) for r in returned):
             yield function_name(function)
 
@@ -102,7 +106,7 @@ def _html_of(expression: Node | None, tree: ScriptTree) -> Node | None:
     resolved = tree.resolve(expression)
     if resolved is not None and resolved.type == "call_expression":
         function = tree.resolve(resolved.child_by_field_name("function"))
-        returned = returned_expressions(function) if function is not None and "function" in function.type else []
+        returned = tree.returned_expressions(function) if function is not None and "function" in function.type else []
         resolved = tree.resolve(returned[0]) if len(returned) == 1 else None
     value = object_property(resolved, "__html")
     return unwrap(value) if value is not None else None
@@ -113,21 +117,22 @@ def is_sanitized(node: Node | None, tree: ScriptTree, sanitizers: set[str], dept
     node = unwrap(node)
     if node is None or depth == 0:
         return False
-    if string_value(node) is not None or node.type in ("null", "undefined", "number", "true", "false"):
+    kind = node.type
+    if kind in ("null", "undefined", "number", "true", "false") or string_value(node) is not None:
         return True
-    if node.type in ("identifier", "shorthand_property_identifier"):
+    if kind in ("identifier", "shorthand_property_identifier"):
         resolved = tree.resolve(node)
-        return resolved is not None and resolved.type != node.type and is_sanitized(resolved, tree, sanitizers, depth - 1)
-    if node.type == "template_string":
+        return resolved is not None and resolved.type != kind and is_sanitized(resolved, tree, sanitizers, depth - 1)
+    if kind == "template_string":
         substitutions = [c.named_children[0] for c in node.named_children if c.type == "template_substitution" and c.named_children]
         return all(is_sanitized(s, tree, sanitizers, depth - 1) for s in substitutions)
-    if node.type == "member_expression":
+    if kind == "member_expression":
         return text(node.child_by_field_name("property")) in _NUMERIC_PROPERTIES
-    if node.type == "ternary_expression":
+    if kind == "ternary_expression":
         return all(is_sanitized(node.child_by_field_name(f), tree, sanitizers, depth - 1) for f in ("consequence", "alternative"))
-    if node.type == "binary_expression" and text(node.child_by_field_name("operator")) in ("??", "||", "+"):
+    if kind == "binary_expression" and text(node.child_by_field_name("operator")) in ("??", "||", "+"):
         return all(is_sanitized(node.child_by_field_name(f), tree, sanitizers, depth - 1) for f in ("left", "right"))
-    if node.type != "call_expression":
+    if kind != "call_expression":
         return False
     return _call_is_sanitized(node, tree, sanitizers, depth)
 
@@ -136,11 +141,11 @@ def _call_is_sanitized(node: Node, tree: ScriptTree, sanitizers: set[str], depth
     name = callee_name(node)
     if name.partition(".")[0] in sanitizers or _SANITIZER_NAME.search(name.rpartition(".")[2]) or _NUMERIC_CALLS.search(name):
         return True
-    args = arguments(node)
-    if name in ("useMemo", "React.useMemo", "useCallback") and args:
-        return "function" in args[0].type and all(is_sanitized(r, tree, sanitizers, depth - 1) for r in returned_expressions(args[0]))
+    args = arguments(node) if name in ("useMemo", "React.useMemo", "useCallback") else []
+    if args:
+        return "function" in args[0].type and all(is_sanitized(r, tree, sanitizers, depth - 1) for r in tree.returned_expressions(args[0]))
     function = tree.resolve(node.child_by_field_name("function"))
     if function is not None and "function" in function.type:
-        returned = returned_expressions(function)
+        returned = tree.returned_expressions(function)
         return bool(returned) and all(is_sanitized(r, tree, sanitizers, depth - 1) for r in returned)
     return False

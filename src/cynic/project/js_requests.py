@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cynic.parsing.tsjs import (
-    Node, ScriptTree, arguments, descendants, dotted_name, enclosing_function, has_spread,
+    Node, ScriptTree, arguments, descendants, dotted_name, has_spread,
     line, object_keys, object_property, parameter_names, string_value, template_head, text, unwrap,
 )
 
@@ -25,6 +25,10 @@ _STATIC_ASSET = re.compile(r"\.(?:json|svg|png|jpe?g|gif|webp|md|txt|csv|wasm|xm
 _FETCH_NAMES = frozenset({"fetch", "window.fetch", "globalThis.fetch", "self.fetch", "ky", "ofetch"})
 _FETCH_WRAPPERS = frozenset({"ky", "ofetch"})
 _WRAPPER_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "raw"})
+# Each request fact hangs on a callee or property name that is spelt out in the file's text.
+_FETCH_WORDS = ("fetch", "ky")  # `fetch`, `window.fetch`, `ky`, `ofetch`
+_AXIOS_WORDS = ("axios", "interceptors", "withCredentials", "WITH_CREDENTIALS")
+_CLIENT_CONFIG_WORDS = ("OpenAPI", "setConfig", "createClient", "createConfig", "HttpLink")
 _AXIOS_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "postForm", "putForm", "patchForm"})
 
 
@@ -115,7 +119,9 @@ def _classify_literal(value: str) -> str:
 
 def fetch_calls(tree: ScriptTree) -> Iterator[FetchCall | FetchClient]:
     """`fetch(url, init)`, `ky.post(url, options)` and the fetch-wrapper instances a file creates."""
-    for call, name in tree.calls():
+    if not tree.mentions(_FETCH_WORDS):
+        return
+    for call, name in tree.calls_naming(_FETCH_WORDS):
         if call.type != "call_expression":
             continue
         library, _, method = name.partition(".")
@@ -141,10 +147,10 @@ def _fetch_credentials(call: Node, init: Node | None, tree: ScriptTree) -> tuple
     """The credentials mode a fetch sends, and whether its options come from the caller."""
     if init is None:
         return "omitted", False
-    function = enclosing_function(call)
+    function = tree.enclosing_function(call)
     name = text(unwrap(init))
     if function is not None and any(
-        dotted_name(a.child_by_field_name("left")) == f"{name}.credentials" for a in descendants(function, "assignment_expression")
+        dotted_name(a.child_by_field_name("left")) == f"{name}.credentials" for a in tree.nodes_in("assignment_expression", function)
     ):
         return "delegated", False  # `request.credentials = config.CREDENTIALS`
     resolved = tree.resolve(init)
@@ -157,12 +163,12 @@ def _fetch_credentials(call: Node, init: Node | None, tree: ScriptTree) -> tuple
             mode, _ = _fetch_credentials(call, spread, tree)
             if mode != "omitted":
                 return mode, False
-        return "omitted", bool(spreads) and any(_from_parameter(s, call) for s in spreads)
-    return "omitted", _from_parameter(init, call)
+        return "omitted", bool(spreads) and any(_from_parameter(s, call, tree) for s in spreads)
+    return "omitted", _from_parameter(init, call, tree)
 
 
-def _from_parameter(node: Node, call: Node) -> bool:
-    function = enclosing_function(call)
+def _from_parameter(node: Node, call: Node, tree: ScriptTree) -> bool:
+    function = tree.enclosing_function(call)
     return function is not None and text(unwrap(node)) in parameter_names(function)
 
 
@@ -176,7 +182,9 @@ def _with_credentials(config: Node | None, tree: ScriptTree) -> bool | None:
 
 def axios_facts(tree: ScriptTree) -> Iterator[AxiosInstance | AxiosCall | CredentialsSwitch]:
     """axios instances, default-instance calls, defaults and interceptors that set credentials."""
-    for call, name in tree.calls():
+    if not tree.mentions(_AXIOS_WORDS):
+        return
+    for call, name in tree.calls_naming(_AXIOS_WORDS):
         if not name.startswith("axios") and ".interceptors." not in name:
             continue
         args = arguments(call)
@@ -216,13 +224,15 @@ def _sets_with_credentials(handler: Node, tree: ScriptTree) -> bool:
 
 def generated_client_facts(tree: ScriptTree) -> Iterator[CredentialsSwitch]:
     """The generated OpenAPI client's config object and `client.setConfig/createClient({baseUrl})` calls."""
+    if not tree.mentions(_CLIENT_CONFIG_WORDS):
+        return
     for declarator in tree.nodes("variable_declarator"):
         value = unwrap(declarator.child_by_field_name("value"))
         if text(declarator.child_by_field_name("name")) == "OpenAPI" and value is not None and value.type == "object":
             flag = object_property(value, "WITH_CREDENTIALS")
             if flag is not None:
                 yield CredentialsSwitch("openapi", "OpenAPI", unwrap(flag).type == "true", line(flag))
-    for call, callee in tree.calls():
+    for call, callee in tree.calls_naming(_CLIENT_CONFIG_WORDS):
         name = callee.rpartition(".")[2]
         if name not in ("setConfig", "createClient", "createConfig") and not name.endswith("HttpLink"):
             continue

@@ -14,13 +14,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cynic.parsing.tsjs import (
-    Node, ScriptTree, arguments, callee_name, enclosing_function, function_name, identifiers_in,
-    line, object_keys, object_property, parameter_names, returned_expressions, string_value, text, unwrap,
+    Node, ScriptTree, arguments, callee_name, function_name, identifiers_in,
+    line, object_keys, object_property, parameter_names, string_value, text, unwrap,
 )
 from cynic.project.js_tokens import is_constant, key_name, login_response_evidence, names_a_session, names_a_token, value_token_evidence
 
 _WEB_STORAGE = re.compile(r"\b(?:localStorage|sessionStorage)\b")
 _STORAGE_HOOK = re.compile(r"^use(?:Local|Session)Storage(?:State|Value)?$")
+# Every write below names web storage in the file's text: a receiver or the value it resolves to
+# matching `_WEB_STORAGE`, a `use(Local|Session)Storage...` hook, or `persist` / `persistReducer`.
+_STORAGE_WORDS = ("localStorage", "sessionStorage", "LocalStorage", "SessionStorage", "persist")
+_STORAGE_CALL_WORDS = ("setItem", "persist", "LocalStorage", "SessionStorage")  # in the callee of every call read
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,9 @@ class StorageWrite:
 
 def storage_writes(tree: ScriptTree) -> Iterator[StorageWrite]:
     """Every write to web storage in the file, token or not."""
-    for call, name in tree.calls():
+    if not tree.mentions(_STORAGE_WORDS):
+        return
+    for call, name in tree.calls_naming(_STORAGE_CALL_WORDS):
         function = unwrap(call.child_by_field_name("function"))
         if not (_is_set_item(function) or name in ("persist", "persistReducer") or _STORAGE_HOOK.match(name.rpartition(".")[2])):
             continue
@@ -79,7 +85,7 @@ def _is_web_storage(receiver: Node | None, tree: ScriptTree) -> bool:
 
 def _write(node: Node, key: Node | None, value: Node | None, tree: ScriptTree) -> StorageWrite:
     key_text = key_name(key, tree) if key is not None and key.type != "property_identifier" else text(key)
-    function = enclosing_function(node)
+    function = tree.enclosing_function(node)
     params = parameter_names(function) if function is not None else []
     key_param = _param_index(key, params)
     value_param = _param_index(value, params)
@@ -127,7 +133,7 @@ def _zustand_persist(call: Node, args: list[Node], tree: ScriptTree) -> Iterator
     partialize = object_property(options, "partialize")
     creator = tree.resolve(args[0])
     sources = [partialize] if partialize is not None else [creator]
-    keys = [k for fn in sources if fn is not None and fn.type in ("arrow_function", "function_expression") for r in returned_expressions(fn) for k in object_keys(r)]
+    keys = [k for fn in sources if fn is not None and fn.type in ("arrow_function", "function_expression") for r in tree.returned_expressions(fn) for k in object_keys(r)]
     token_keys = [k for k in keys if names_a_token(k)]
     if token_keys:
         yield StorageWrite(line(call), f"zustand `persist` of `{token_keys[0]}`", "high", "", None, None)
