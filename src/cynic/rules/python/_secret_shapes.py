@@ -1,0 +1,72 @@
+"""Known credential shapes: a few newer ones and detect-secrets 1.5's plugin patterns.
+
+The detect-secrets patterns are copied (Apache-2.0, like cynic), not imported: importing
+detect-secrets loads its scanner and `requests`, which costs more CPU than searching a whole
+code base for them. `tests/test_secret_shapes.py` keeps the copy equal to the installed
+detect-secrets. They are searched as written, case-sensitively.
+
+Each shape comes with a literal that every match of it contains, when it has a useful one: a
+text without the literal is not searched (`in` is many times faster than a search).
+"""
+
+from __future__ import annotations
+
+NEWER_SHAPES: tuple[tuple[str, str | None], ...] = (
+    (r"\bsk-(?:proj-|live-|test-|ant-)?[A-Za-z0-9_-]{20,}", "sk-"),
+    (r"\bsk_test_[0-9a-zA-Z]{24,}", "sk_test_"),
+    (r"\bAIza[0-9A-Za-z_-]{35}", "AIza"),
+    (r"\bgithub_pat_[A-Za-z0-9_]{22,}", "github_pat_"),
+    (r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----", "PRIVATE KEY-----"),
+)
+
+DETECT_SECRETS_SHAPES: tuple[tuple[str, str | None], ...] = (
+    # AWSKeyDetector
+    (r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}", None),
+    (r"aws.{0,20}?(?:key|pwd|pw|password|pass|token).{0,20}?[\'\"]([0-9a-zA-Z/+]{40})[\'\"]", "aws"),
+    # GitHubTokenDetector
+    (r"(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36}", "gh"),
+    # GitLabTokenDetector
+    (r"(glpat|gldt|glft|glsoat|glrt)-[A-Za-z0-9_\-]{20,50}(?!\w)", "gl"),
+    (r"GR1348941[A-Za-z0-9_\-]{20,50}(?!\w)", "GR1348941"),
+    (r"glcbt-([0-9a-fA-F]{2}_)?[A-Za-z0-9_\-]{20,50}(?!\w)", "glcbt-"),
+    (r"glimt-[A-Za-z0-9_\-]{25}(?!\w)", "glimt-"),
+    (r"glptt-[A-Za-z0-9_\-]{40}(?!\w)", "glptt-"),
+    (r"glagent-[A-Za-z0-9_\-]{50,1024}(?!\w)", "glagent-"),
+    (r"gloas-[A-Za-z0-9_\-]{64}(?!\w)", "gloas-"),
+    # OpenAIDetector
+    (r"sk-[A-Za-z0-9-_]*[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}", "T3BlbkFJ"),
+    # PrivateKeyDetector
+    (r"BEGIN DSA PRIVATE KEY", "BEGIN DSA PRIVATE KEY"),
+    (r"BEGIN EC PRIVATE KEY", "BEGIN EC PRIVATE KEY"),
+    (r"BEGIN OPENSSH PRIVATE KEY", "BEGIN OPENSSH PRIVATE KEY"),
+    (r"BEGIN PGP PRIVATE KEY BLOCK", "BEGIN PGP PRIVATE KEY BLOCK"),
+    (r"BEGIN PRIVATE KEY", "BEGIN PRIVATE KEY"),
+    (r"BEGIN RSA PRIVATE KEY", "BEGIN RSA PRIVATE KEY"),
+    (r"BEGIN SSH2 ENCRYPTED PRIVATE KEY", "BEGIN SSH2 ENCRYPTED PRIVATE KEY"),
+    (r"PuTTY-User-Key-File-2", "PuTTY-User-Key-File-2"),
+    # SlackDetector
+    (r"xox(?:a|b|p|o|s|r)-(?:\d+-)+[a-z0-9]+", "xox"),
+    (r"https://hooks\.slack\.com/services/T[a-zA-Z0-9_]+/B[a-zA-Z0-9_]+/[a-zA-Z0-9_]+", "https://hooks.slack.com/services/T"),
+    # StripeDetector
+    (r"(?:r|s)k_live_[0-9a-zA-Z]{24}", "k_live_"),
+    # SendGridDetector
+    (r"SG\.[a-zA-Z0-9_-]{22}\.[a-zA-Z0-9_-]{43}", "SG."),
+    # TwilioKeyDetector
+    (r"AC[a-z0-9]{32}", "AC"),
+    (r"SK[a-z0-9]{32}", "SK"),
+    # PypiTokenDetector
+    (r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9-_]{70,}", "pypi-AgEIcHlwaS5vcmc"),
+    (r"pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9-_]{70,}", "pypi-AgENdGVzdC5weXBpLm9yZw"),
+    # NpmDetector
+    (r"\/\/.+\/:_authToken=\s*((npm_.+)|([A-Fa-f0-9-]{36})).*", "/:_authToken="),
+    # TelegramBotTokenDetector
+    (r"\d{8,10}:[0-9A-Za-z_-]{35}", None),
+    # DiscordBotTokenDetector
+    (r"[MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}", None),
+    # MailchimpDetector
+    (r"[0-9a-z]{32}-us[0-9]{1,2}", "-us"),
+    # AzureStorageKeyDetector
+    (r"AccountKey=[a-zA-Z0-9+\/=]{88}", "AccountKey="),
+    # JwtTokenDetector
+    (r"eyJ[A-Za-z0-9-_=]+\.[A-Za-z0-9-_=]+\.?[A-Za-z0-9-_.+/=]*?", "eyJ"),
+)
