@@ -18,6 +18,7 @@ from cynic.rules.python._secret_patterns import (
 
 _DOTENV = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
 _COMPOSE_ENTRY = re.compile(r"""^\s*(?:-\s*)?["']?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=|:\s)\s*(.*?)["']?\s*$""")
+_QUOTED_VALUE = re.compile(r"""[:=]\s*["'`]""")  # in every _SCRIPT_LITERAL match, a cheap search
 _SCRIPT_LITERAL = re.compile(r"""([A-Za-z_$][\w$]*)["']?\s*(?::\s*[\w.<>\[\]| ]+\s*)?[:=]\s*(["'`])((?:(?!\2).)*)\2""")
 _DOCKER_VARIABLES = re.compile(r"^\s*(?:ENV|ARG)\s+(.+)$", re.I)
 _DOCKER_ASSIGNMENT = re.compile(r"""([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)""")
@@ -100,7 +101,7 @@ def script_secrets(lines: list[str]) -> Iterator[Found]:
             yield number, "A credential is written into the source."
             continue
         lowered = line.lower()
-        if not any(word in lowered for word in _NAMED_SECRET_WORDS):
+        if not any(word in lowered for word in _NAMED_SECRET_WORDS) or not _QUOTED_VALUE.search(line):
             continue
         for match in _SCRIPT_LITERAL.finditer(line):
             key, value = match.group(1), match.group(3)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from cynic.rules.python._secret_shapes import DETECT_SECRETS_SHAPES, NEWER_SHAPES
+from cynic.rules.python._secret_shapes import DETECT_SECRETS_SHAPES, NEWER_SHAPES, Clue
 
 _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
 _SECRET_WORDS = frozenset({"secret", "password", "passwd", "pwd", "passphrase", "pass", "token", "apikey", "credential", "credentials", "privatekey"})
@@ -122,11 +122,16 @@ def _credential_is_placeholder(text: str) -> bool:
 
 def secret_shape(text: str) -> bool:
     """True when the text contains a known credential shape (AWS key id, GitHub token, PEM key...)."""
-    return len(text) >= 16 and any((literal is None or literal in text) and shape.search(text) for shape, literal in _shapes())
+    if len(text) < 16:
+        return False
+    for shape, clue in _shapes():  # a loop, not any(): most texts are short, and this runs for each
+        if (clue is None or (clue in text if isinstance(clue, str) else clue.search(text))) and shape.search(text):
+            return True
+    return False
 
 
 @cache
-def _shapes() -> tuple[tuple[re.Pattern[str], str | None], ...]:
+def _shapes() -> tuple[tuple[re.Pattern[str], Clue], ...]:
     """Each known shape compiled on its own (a text has a shape iff one of them matches), with
-    the literal every match of it contains, when one is known."""
-    return tuple((re.compile(pattern), literal) for pattern, literal in (*NEWER_SHAPES, *DETECT_SECRETS_SHAPES))
+    what every match of it contains."""
+    return tuple((re.compile(pattern), clue) for pattern, clue in (*NEWER_SHAPES, *DETECT_SECRETS_SHAPES))

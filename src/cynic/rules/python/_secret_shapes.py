@@ -5,13 +5,18 @@ detect-secrets loads its scanner and `requests`, which costs more CPU than searc
 code base for them. `tests/test_secret_shapes.py` keeps the copy equal to the installed
 detect-secrets. They are searched as written, case-sensitively.
 
-Each shape comes with a literal that every match of it contains, when it has a useful one: a
-text without the literal is not searched (`in` is many times faster than a search).
+Each shape comes with what every match of it contains: a literal (a text without it is not
+searched: `in` is many times faster than a search), or for two shapes without a useful one, a
+part that `re` finds fast, behind a leading literal, or None.
 """
 
 from __future__ import annotations
 
-NEWER_SHAPES: tuple[tuple[str, str | None], ...] = (
+import re
+
+Clue = str | re.Pattern[str] | None
+
+NEWER_SHAPES: tuple[tuple[str, Clue], ...] = (
     (r"\bsk-(?:proj-|live-|test-|ant-)?[A-Za-z0-9_-]{20,}", "sk-"),
     (r"\bsk_test_[0-9a-zA-Z]{24,}", "sk_test_"),
     (r"\bAIza[0-9A-Za-z_-]{35}", "AIza"),
@@ -19,7 +24,7 @@ NEWER_SHAPES: tuple[tuple[str, str | None], ...] = (
     (r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----", "PRIVATE KEY-----"),
 )
 
-DETECT_SECRETS_SHAPES: tuple[tuple[str, str | None], ...] = (
+DETECT_SECRETS_SHAPES: tuple[tuple[str, Clue], ...] = (
     # AWSKeyDetector
     (r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}", None),
     (r"aws.{0,20}?(?:key|pwd|pw|password|pass|token).{0,20}?[\'\"]([0-9a-zA-Z/+]{40})[\'\"]", "aws"),
@@ -60,9 +65,9 @@ DETECT_SECRETS_SHAPES: tuple[tuple[str, str | None], ...] = (
     # NpmDetector
     (r"\/\/.+\/:_authToken=\s*((npm_.+)|([A-Fa-f0-9-]{36})).*", "/:_authToken="),
     # TelegramBotTokenDetector
-    (r"\d{8,10}:[0-9A-Za-z_-]{35}", None),
+    (r"\d{8,10}:[0-9A-Za-z_-]{35}", re.compile(r":[0-9A-Za-z_-]{35}")),
     # DiscordBotTokenDetector
-    (r"[MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}", None),
+    (r"[MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}", re.compile(r"\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}")),
     # MailchimpDetector
     (r"[0-9a-z]{32}-us[0-9]{1,2}", "-us"),
     # AzureStorageKeyDetector
