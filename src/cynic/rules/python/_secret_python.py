@@ -27,10 +27,11 @@ _SECRET_WRAPPERS = frozenset({"Field", "SecretStr", "SecretBytes"})
 # `is_named_secret` holds only for a URL with a password or for a name with one of these words in
 # its ASCII parts, or in its parts joined (`pass_word`): in the name, in any case, maybe split by
 # what splits parts (not `re.I`, which would not count `K`, the Kelvin sign, as a separator).
-_SECRET_WORDS = ("secret", "pass", "pwd", "token", "credential", "key")
+_SECRET_WORDS = (b"secret", b"pass", b"pwd", b"token", b"credential", b"key")
 _SECRET_NAME_WORDS = re.compile(
-    "|".join("[^A-Za-z0-9]*".join(f"[{letter}{letter.upper()}]" for letter in word) for word in _SECRET_WORDS)
+    "|".join("[^A-Za-z0-9]*".join(f"[{letter}{letter.upper()}]" for letter in word.decode()) for word in _SECRET_WORDS)
 )
+_NOT_LETTERS = bytes(byte for byte in range(256) if not chr(byte).isascii() or not chr(byte).isalpha())
 
 NameTest = Callable[[str], bool]
 
@@ -56,13 +57,17 @@ def python_secrets(tree: ast.Module, text: str) -> list[tuple[int, str]]:
     has_url = "://" in everything or any(b"://" in node.value for node in constants if isinstance(node.value, bytes))
     found = _credentials(tree, strings) if has_url or secret_shape(everything) else []
     # A name is a string (a dict key, a `getenv` name: in `everything`) or an identifier, as
-    # written in ASCII source (elsewhere NFKC-normalised), where words are split by `_` only.
-    lowered = text.lower() if text.isascii() else None
+    # written in ASCII source (elsewhere NFKC-normalised). Among the letters alone of both, a
+    # word of a name is whole, whatever split it in the name (`pass_word`).
+    letters = _letters(text + "\n" + everything) if text.isascii() else None
+    secret_words = letters is None or _holds_any(letters, _SECRET_WORDS)
     if has_url:  # a URL with a password is a secret whatever its name
         found += _named_secrets(tree, _any_name)
-    elif lowered is None or _SECRET_NAME_WORDS.search(everything) or _holds_any(lowered.replace("_", ""), _SECRET_WORDS):
+    elif secret_words:
         found += _named_secrets(tree, _secret_name)
-    if lowered is None or _holds_any(lowered, ("jwt", "jose", "hmac")):
+    if (has_url or secret_words) and (letters is None or _holds_any(letters, (b"environ", b"getenv"))):
+        found += _env_defaults(tree)
+    if letters is None or _holds_any(letters, (b"jwt", b"jose", b"hmac")):
         found += _signing_keys(tree)
     if any(item.named_value is not None for item in found):
         found = _outside_examples(tree, found)
@@ -90,8 +95,8 @@ def _credentials(tree: ast.Module, strings: list[ast.Constant]) -> list[Found]:
 
 
 def _named_secrets(tree: ast.Module, named: NameTest) -> list[Found]:
-    """Literals given to secret-named variables, fields, parameters, dict keys, keyword arguments
-    and `os.getenv("SECRET", "default")`; `named` rules out names that cannot be a secret's."""
+    """Literals given to secret-named variables, fields, parameters, dict keys and keyword
+    arguments; `named` rules out names that cannot be a secret's."""
     found = [
         _by_name(name, node.value, node)
         for node in nodes_of(tree, ast.Assign) for target in node.targets if named(name := _target_name(target))
@@ -112,7 +117,6 @@ def _named_secrets(tree: ast.Module, named: NameTest) -> list[Found]:
         for kw in nodes_of(tree, ast.keyword)
         if kw.arg and named(kw.arg) and kw.arg not in _EXAMPLE_KEYS and id(kw) not in class_keywords
     ]
-    found += [_env_default(node) for node in nodes_of(tree, ast.Call) if _raw_name(node.func) in _ENV_READERS]
     return [item for item in found if item is not None]
 
 
@@ -128,15 +132,24 @@ def _signing_keys(tree: ast.Module) -> list[Found]:
     return found
 
 
-def _env_default(node: ast.Call) -> Found | None:
-    name = call_name(node) or ""
-    if last_name(node.func) in _ENV_READERS and ("environ" in name or "getenv" in name) and len(node.args) > 1:
-        return _by_name(const_str(node.args[0]) or "", node.args[1], node)
-    return None
+def _env_defaults(tree: ast.Module) -> list[Found]:
+    """`os.getenv("SECRET", "default")`, `os.environ.get(...)`, `os.environ.setdefault(...)`."""
+    found = []
+    for node in nodes_of(tree, ast.Call):
+        if _raw_name(node.func) in _ENV_READERS and len(node.args) > 1:
+            name = call_name(node) or ""
+            if last_name(node.func) in _ENV_READERS and ("environ" in name or "getenv" in name):
+                found.append(_by_name(const_str(node.args[0]) or "", node.args[1], node))
+    return [item for item in found if item is not None]
 
 
-def _holds_any(text: str, words: tuple[str, ...]) -> bool:
-    return any(word in text for word in words)
+def _letters(text: str) -> bytes:
+    """The ASCII letters of the text, lowered."""
+    return text.encode("ascii", "ignore").translate(None, _NOT_LETTERS).lower()
+
+
+def _holds_any(letters: bytes, words: tuple[bytes, ...]) -> bool:
+    return any(word in letters for word in words)
 
 
 @lru_cache(maxsize=4096)  # names repeat: a lookup is cheaper than a search

@@ -1,9 +1,10 @@
 """The phrases INJ001 looks for, and what every match of each contains, to skip texts without it.
 
 Every phrase is matched case-insensitively, on lowered text. What a match of a phrase must
-contain is a tuple of needs: from each need, one word (`in` the lowered text) or one match of a
-clue (a cheaper expression that every match of the phrase matches in part). A text that lacks a
-need of a phrase cannot hold the phrase, and is not searched for it: most texts hold none.
+contain is a tuple of needs: from each need, one word or one match of a clue (a cheaper
+expression that every match of the phrase matches in part). A text that lacks a need of a phrase
+cannot hold the phrase, and is not searched for it: most texts hold none. A word of letters is
+looked for among the text's ASCII letters alone, where it is whole too and which are shorter.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ _MACHINE_AUDIENCE = (
 )
 _MACHINES = ("review", "auditor", "agent", "scanner", "assistant")  # in every _MACHINE_AUDIENCE
 _VERB_AFTER_COLON = r"\s*(?:please\s+)?(?:ignore|skip|do\s+not|don't|report|treat|approve)"
+
 
 class Clue:
     """An expression that every match of a phrase matches in part, cheaper to search for: `re`
@@ -44,7 +46,7 @@ class LineStartClue(Clue):
         return self.expression.search("\n" + text) is not None
 
 
-Need = tuple[str | Clue, ...]
+Need = tuple[str | bytes | Clue, ...]
 
 
 class Phrase(NamedTuple):
@@ -117,12 +119,14 @@ PHRASES: tuple[Phrase, ...] = (
 
 def possible_phrases(lowered: str) -> tuple[int, ...]:
     """The indexes of the phrases that lowered text may hold: it has every need of each."""
+    # A word is whole among the text's ASCII letters alone, which are faster to search.
+    letters = lowered.encode("ascii", "ignore").translate(None, _NOT_LETTERS)
     held: dict[int, bool] = {}  # by need: some phrases share one
     possible = []
-    for index, phrase in enumerate(PHRASES):
-        for need in phrase.needs:
+    for index, needs in enumerate(_NEEDS):
+        for need in needs:
             if id(need) not in held:
-                held[id(need)] = _holds(lowered, need)
+                held[id(need)] = _holds(lowered, letters, need)
             if not held[id(need)]:
                 break
         else:
@@ -130,8 +134,24 @@ def possible_phrases(lowered: str) -> tuple[int, ...]:
     return tuple(possible)
 
 
-def _holds(text: str, need: Need) -> bool:
+def _holds(lowered: str, letters: bytes, need: Need) -> bool:
     for item in need:
-        if item in text if isinstance(item, str) else item.search(text):
+        if isinstance(item, bytes):
+            if item in letters:
+                return True
+        elif item in lowered if isinstance(item, str) else item.search(lowered):
             return True
     return False
+
+
+def _by_letters() -> tuple[tuple[Need, ...], ...]:
+    """Each phrase's needs with their words of letters only as bytes, to be found among the
+    letters; a need shared by phrases stays one object, held or not once per text."""
+    shared: dict[int, Need] = {}
+    for need in (need for phrase in PHRASES for need in phrase.needs):
+        shared.setdefault(id(need), tuple(item.encode() if isinstance(item, str) and item.isalpha() else item for item in need))
+    return tuple(tuple(shared[id(need)] for need in phrase.needs) for phrase in PHRASES)
+
+
+_NOT_LETTERS = bytes(byte for byte in range(256) if not 0x61 <= byte <= 0x7A)
+_NEEDS = _by_letters()
