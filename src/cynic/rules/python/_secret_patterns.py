@@ -124,14 +124,19 @@ def secret_shape(text: str) -> bool:
     """True when the text contains a known credential shape (AWS key id, GitHub token, PEM key...)."""
     if len(text) < 16:
         return False
-    for shape, clue in _shapes():  # a loop, not any(): most texts are short, and this runs for each
-        if (clue is None or (clue in text if isinstance(clue, str) else clue.search(text))) and shape.search(text):
-            return True
+    for clue, shapes in _shapes():  # a loop, not any(): most texts are short, and this runs for each
+        if clue is None or (clue in text if isinstance(clue, str) else clue.search(text)):
+            for shape in shapes:
+                if shape.search(text):
+                    return True
     return False
 
 
 @cache
-def _shapes() -> tuple[tuple[re.Pattern[str], Clue], ...]:
-    """Each known shape compiled on its own (a text has a shape iff one of them matches), with
-    what every match of it contains."""
-    return tuple((re.compile(pattern), clue) for pattern, clue in (*NEWER_SHAPES, *DETECT_SECRETS_SHAPES))
+def _shapes() -> tuple[tuple[Clue, tuple[re.Pattern[str], ...]], ...]:
+    """The known shapes, each compiled on its own (a text has a shape iff one of them matches),
+    under what every match of them contains; shapes that share it are searched after one look."""
+    families: dict[Clue, list[re.Pattern[str]]] = {}
+    for pattern, clue in (*NEWER_SHAPES, *DETECT_SECRETS_SHAPES):
+        families.setdefault(clue, []).append(re.compile(pattern))
+    return tuple((clue, tuple(shapes)) for clue, shapes in families.items())

@@ -7,7 +7,8 @@ detect-secrets. They are searched as written, case-sensitively.
 
 Each shape comes with what every match of it contains: a literal (a text without it is not
 searched: `in` is many times faster than a search), or for two shapes without a useful one, a
-part that `re` finds fast, behind a leading literal, or None.
+part that `re` finds fast, behind a leading literal, or None. Shapes of one family share their
+literal (`PRIVATE KEY`, `gl`), looked for once.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ NEWER_SHAPES: tuple[tuple[str, Clue], ...] = (
     (r"\bsk_test_[0-9a-zA-Z]{24,}", "sk_test_"),
     (r"\bAIza[0-9A-Za-z_-]{35}", "AIza"),
     (r"\bgithub_pat_[A-Za-z0-9_]{22,}", "github_pat_"),
-    (r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----", "PRIVATE KEY-----"),
+    (r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----", "PRIVATE KEY"),
 )
 
 DETECT_SECRETS_SHAPES: tuple[tuple[str, Clue], ...] = (
@@ -33,21 +34,21 @@ DETECT_SECRETS_SHAPES: tuple[tuple[str, Clue], ...] = (
     # GitLabTokenDetector
     (r"(glpat|gldt|glft|glsoat|glrt)-[A-Za-z0-9_\-]{20,50}(?!\w)", "gl"),
     (r"GR1348941[A-Za-z0-9_\-]{20,50}(?!\w)", "GR1348941"),
-    (r"glcbt-([0-9a-fA-F]{2}_)?[A-Za-z0-9_\-]{20,50}(?!\w)", "glcbt-"),
-    (r"glimt-[A-Za-z0-9_\-]{25}(?!\w)", "glimt-"),
-    (r"glptt-[A-Za-z0-9_\-]{40}(?!\w)", "glptt-"),
-    (r"glagent-[A-Za-z0-9_\-]{50,1024}(?!\w)", "glagent-"),
-    (r"gloas-[A-Za-z0-9_\-]{64}(?!\w)", "gloas-"),
+    (r"glcbt-([0-9a-fA-F]{2}_)?[A-Za-z0-9_\-]{20,50}(?!\w)", "gl"),
+    (r"glimt-[A-Za-z0-9_\-]{25}(?!\w)", "gl"),
+    (r"glptt-[A-Za-z0-9_\-]{40}(?!\w)", "gl"),
+    (r"glagent-[A-Za-z0-9_\-]{50,1024}(?!\w)", "gl"),
+    (r"gloas-[A-Za-z0-9_\-]{64}(?!\w)", "gl"),
     # OpenAIDetector
     (r"sk-[A-Za-z0-9-_]*[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}", "T3BlbkFJ"),
     # PrivateKeyDetector
-    (r"BEGIN DSA PRIVATE KEY", "BEGIN DSA PRIVATE KEY"),
-    (r"BEGIN EC PRIVATE KEY", "BEGIN EC PRIVATE KEY"),
-    (r"BEGIN OPENSSH PRIVATE KEY", "BEGIN OPENSSH PRIVATE KEY"),
-    (r"BEGIN PGP PRIVATE KEY BLOCK", "BEGIN PGP PRIVATE KEY BLOCK"),
-    (r"BEGIN PRIVATE KEY", "BEGIN PRIVATE KEY"),
-    (r"BEGIN RSA PRIVATE KEY", "BEGIN RSA PRIVATE KEY"),
-    (r"BEGIN SSH2 ENCRYPTED PRIVATE KEY", "BEGIN SSH2 ENCRYPTED PRIVATE KEY"),
+    (r"BEGIN DSA PRIVATE KEY", "PRIVATE KEY"),
+    (r"BEGIN EC PRIVATE KEY", "PRIVATE KEY"),
+    (r"BEGIN OPENSSH PRIVATE KEY", "PRIVATE KEY"),
+    (r"BEGIN PGP PRIVATE KEY BLOCK", "PRIVATE KEY"),
+    (r"BEGIN PRIVATE KEY", "PRIVATE KEY"),
+    (r"BEGIN RSA PRIVATE KEY", "PRIVATE KEY"),
+    (r"BEGIN SSH2 ENCRYPTED PRIVATE KEY", "PRIVATE KEY"),
     (r"PuTTY-User-Key-File-2", "PuTTY-User-Key-File-2"),
     # SlackDetector
     (r"xox(?:a|b|p|o|s|r)-(?:\d+-)+[a-z0-9]+", "xox"),
@@ -60,8 +61,8 @@ DETECT_SECRETS_SHAPES: tuple[tuple[str, Clue], ...] = (
     (r"AC[a-z0-9]{32}", "AC"),
     (r"SK[a-z0-9]{32}", "SK"),
     # PypiTokenDetector
-    (r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9-_]{70,}", "pypi-AgEIcHlwaS5vcmc"),
-    (r"pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9-_]{70,}", "pypi-AgENdGVzdC5weXBpLm9yZw"),
+    (r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9-_]{70,}", "pypi-Ag"),
+    (r"pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9-_]{70,}", "pypi-Ag"),
     # NpmDetector
     (r"\/\/.+\/:_authToken=\s*((npm_.+)|([A-Fa-f0-9-]{36})).*", "/:_authToken="),
     # TelegramBotTokenDetector
