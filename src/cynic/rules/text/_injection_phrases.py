@@ -61,6 +61,7 @@ _ADDRESSEE: Need = (
     Clue(r"ai(?<!\wai)\b"),
 )
 
+_YOU_ARE: Need = (Clue(r"you\s+are\s"),)  # both phrases that say "you are"
 
 _ADDRESSED_LINE = rf"^[^\w\n]*(?:dear\s+|hey\s+|hello\s+)?(?:the\s+)?{_AUDIENCE}\s*[,:]{_VERB_AFTER_COLON}"
 # A sentence addressed to the machine, not a `key: value` and not a label ("The LLM reviewer: ...").
@@ -105,13 +106,13 @@ PHRASES: tuple[Phrase, ...] = (
     ),
     Phrase(
         r"\byou\s+are\s+(?:now\s+)?(?:a|an|the)\s+(?:helpful|friendly|lenient)\b",
-        ((Clue(r"you\s+are\s+(?:now\s+)?(?:a|an|the)\s+(?:helpful|friendly|lenient)\b"),),),
+        (_YOU_ARE, (Clue(r"you\s+are\s+(?:now\s+)?(?:a|an|the)\s+(?:helpful|friendly|lenient)\b"),)),
     ),
     Phrase(_MACHINE_SENTENCE, (_ADDRESSEE, _MACHINES, (LineStartClue(_MACHINE_SENTENCE),))),
     Phrase(rf"\b{_MACHINE_SHOULD}", (_ADDRESSEE, _MACHINES, ("should", "must", "need", "are"), (Clue(_MACHINE_SHOULD),))),
     Phrase(
         r"\bif\s+you\s+are\s+(?:an?\s+)?(?:ai|llm|language\s+model|automated|bot)\b",
-        ((Clue(r"you\s+are\s+(?:an?\s+)?(?:ai|llm|language\s+model|automated|bot)\b"),),),
+        (_YOU_ARE, (Clue(r"you\s+are\s+(?:an?\s+)?(?:ai|llm|language\s+model|automated|bot)\b"),)),
     ),
     Phrase(rf"\b{_EXEMPT}", (("scope", "exempt"), (Clue(_EXEMPT),))),
 )
