@@ -18,6 +18,7 @@ from cynic.rules.python._secret_patterns import (
 
 _DOTENV = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
 _COMPOSE_ENTRY = re.compile(r"""^\s*(?:-\s*)?["']?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=|:\s)\s*(.*?)["']?\s*$""")
+_QUOTED_VALUE = re.compile(r"""[:=]\s*["'`]""")  # in every _SCRIPT_LITERAL match, a cheap search
 _SCRIPT_LITERAL = re.compile(r"""([A-Za-z_$][\w$]*)["']?\s*(?::\s*[\w.<>\[\]| ]+\s*)?[:=]\s*(["'`])((?:(?!\2).)*)\2""")
 _DOCKER_VARIABLES = re.compile(r"^\s*(?:ENV|ARG)\s+(.+)$", re.I)
 _DOCKER_ASSIGNMENT = re.compile(r"""([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)""")
@@ -89,22 +90,44 @@ def dockerfile_secrets(lines: list[str]) -> Iterator[Found]:
 
 def script_secrets(lines: list[str]) -> Iterator[Found]:
     """`const API_KEY = "sk-..."`, `password: "hunter2"` and key shapes in TS/JS (or unparsed Python)."""
+    text = "\n".join(lines)
     # A shape found on a line is found in the whole text too: one search rules most files out.
-    any_shape = secret_shape("\n".join(lines))
-    for number, text in enumerate(lines, start=1):
-        if len(text) > 2000:
+    any_shape = secret_shape(text)
+    for index in range(len(lines)) if any_shape else _lines_holding(text.lower(), _NAMED_SECRET_WORDS):
+        number, line = index + 1, lines[index]
+        if len(line) > 2000:
             continue
-        if any_shape and secret_shape(text):
+        if any_shape and secret_shape(line):
             yield number, "A credential is written into the source."
             continue
-        lowered = text.lower()
-        if not any(word in lowered for word in _NAMED_SECRET_WORDS):
+        lowered = line.lower()
+        if not any(word in lowered for word in _NAMED_SECRET_WORDS) or not _QUOTED_VALUE.search(line):
             continue
-        for match in _SCRIPT_LITERAL.finditer(text):
+        for match in _SCRIPT_LITERAL.finditer(line):
             key, value = match.group(1), match.group(3)
             if "${" not in value and is_named_secret(key, value):
                 yield number, f"`{key}` is assigned a hard-coded secret."
                 break
+
+
+def _lines_holding(text: str, words: tuple[str, ...]) -> list[int]:
+    """The indexes, in order, of the `\n`-separated lines of `text` that hold one of `words`."""
+    starts = sorted(start for word in words for start in _occurrences(text, word))
+    indexes: list[int] = []
+    line, counted = 0, 0
+    for start in starts:
+        line += text.count("\n", counted, start)
+        counted = start
+        if not indexes or indexes[-1] != line:
+            indexes.append(line)
+    return indexes
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    start = text.find(word)
+    while start != -1:
+        yield start
+        start = text.find(word, start + 1)
 
 
 def _unquote(value: str) -> str:

@@ -1,13 +1,15 @@
 """What a secret looks like: secret-named variables, placeholder values, and known key shapes.
 
-Known shapes (AWS, GitHub, Slack, Stripe, private keys...) come from detect-secrets' plugin
-patterns, compiled once into one expression, plus a few newer shapes it does not know yet.
+Known shapes (AWS, GitHub, Slack, Stripe, private keys...) are detect-secrets' plugin patterns,
+plus a few newer shapes it does not know yet (`_secret_shapes`).
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
+
+from cynic.rules.python._secret_shapes import DETECT_SECRETS_SHAPES, NEWER_SHAPES, Clue
 
 _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
 _SECRET_WORDS = frozenset({"secret", "password", "passwd", "pwd", "passphrase", "pass", "token", "apikey", "credential", "credentials", "privatekey"})
@@ -42,23 +44,6 @@ _PLACEHOLDER = re.compile(
     re.I,
 )
 _URL_CREDENTIALS = re.compile(r"\b[a-z][a-z0-9+.-]*://(?P<user>[^\s:/@'\"]+):(?P<secret>[^\s/@'\"]+)@[^\s'\"]+", re.I)
-# Shapes detect-secrets does not know yet, each with the literal all its matches contain: `re`
-# finds no fast literal prefix behind `\b`, so a shape is only searched in texts holding it.
-_EXTRA_SHAPES: tuple[tuple[str, str | None], ...] = (
-    (r"\bsk-(?:proj-|live-|test-|ant-)?[A-Za-z0-9_-]{20,}", "sk-"),
-    (r"\bsk_test_[0-9a-zA-Z]{24,}", "sk_test_"),
-    (r"\bAIza[0-9A-Za-z_-]{35}", "AIza"),
-    (r"\bgithub_pat_[A-Za-z0-9_]{22,}", "github_pat_"),
-    (r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----", None),
-)
-_SHAPE_PLUGINS = (
-    ("aws", "AWSKeyDetector"), ("github_token", "GitHubTokenDetector"), ("gitlab_token", "GitLabTokenDetector"),
-    ("openai", "OpenAIDetector"), ("private_key", "PrivateKeyDetector"), ("slack", "SlackDetector"),
-    ("stripe", "StripeDetector"), ("sendgrid", "SendGridDetector"), ("twilio", "TwilioKeyDetector"),
-    ("pypi_token", "PypiTokenDetector"), ("npm", "NpmDetector"), ("telegram_token", "TelegramBotTokenDetector"),
-    ("discord", "DiscordBotTokenDetector"), ("mailchimp", "MailchimpDetector"), ("azure_storage_key", "AzureStorageKeyDetector"),
-    ("jwt", "JwtTokenDetector"),
-)
 
 
 def words(name: str) -> list[str]:
@@ -137,17 +122,21 @@ def _credential_is_placeholder(text: str) -> bool:
 
 def secret_shape(text: str) -> bool:
     """True when the text contains a known credential shape (AWS key id, GitHub token, PEM key...)."""
-    return len(text) >= 16 and any((literal is None or literal in text) and shape.search(text) for shape, literal in _shapes())
+    if len(text) < 16:
+        return False
+    for clue, shapes in _shapes():  # a loop, not any(): most texts are short, and this runs for each
+        if clue is None or (clue in text if isinstance(clue, str) else clue.search(text)):
+            for shape in shapes:
+                if shape.search(text):
+                    return True
+    return False
 
 
 @cache
-def _shapes() -> tuple[tuple[re.Pattern[str], str | None], ...]:
-    """Each known shape compiled on its own (a text has a shape iff one of them matches), with
-    the literal every match of it contains, when one is known."""
-    import importlib
-
-    shapes = [(re.compile(pattern), literal) for pattern, literal in _EXTRA_SHAPES]
-    for module, detector in _SHAPE_PLUGINS:
-        plugin = getattr(importlib.import_module(f"detect_secrets.plugins.{module}"), detector)
-        shapes.extend((re.compile(p.pattern), None) for p in plugin.denylist)
-    return tuple(shapes)
+def _shapes() -> tuple[tuple[Clue, tuple[re.Pattern[str], ...]], ...]:
+    """The known shapes, each compiled on its own (a text has a shape iff one of them matches),
+    under what every match of them contains; shapes that share it are searched after one look."""
+    families: dict[Clue, list[re.Pattern[str]]] = {}
+    for pattern, clue in (*NEWER_SHAPES, *DETECT_SECRETS_SHAPES):
+        families.setdefault(clue, []).append(re.compile(pattern))
+    return tuple((clue, tuple(shapes)) for clue, shapes in families.items())

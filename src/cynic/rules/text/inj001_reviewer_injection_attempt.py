@@ -8,36 +8,21 @@ from functools import cache
 
 from cynic.models import Confidence, Severity
 from cynic.rules.base import FileRule, Hit
+from cynic.rules.text._injection_phrases import PHRASES, possible_phrases
 from cynic.source import FileKind, SourceFile
 
-_AUDIENCE = r"(?:ai|a\.i\.|llm|gpt|chatgpt|claude|copilot|assistant|language model|(?:code |security |ai )?(?:reviewer|auditor|agent|scanner)s?)"
-# An audience that can only be a machine, in prose: "AI code reviewers", "automated reviewer", "LLM agents".
-_MACHINE_AUDIENCE = (
-    r"(?:ai|a\.i\.|llm|gpt|automated|automatic)(?:\s+(?:code|security|pr))?\s+(?:reviewers?|auditors?|agents?|scanners?|assistants?|review\s+bots?)"
-)
-# Each phrase with the words its matches contain, lowercase: from each group, at least one.
-# A phrase whose words a file lacks cannot match there and is left out of that file's scan.
-_PHRASES: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
-    (r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|system|original)\s+(?:instructions|prompts?|rules|directions|guidelines)", (("ignore", "disregard", "forget", "override"),)),
-    (r"\b(?:report|return|output|flag|list|raise)\s+(?:no|zero|0|nothing\s+but\s+no)\s+(?:findings|issues|vulnerabilit(?:y|ies)|flaws|problems|warnings)", (("finding", "issue", "vulnerabilit", "flaw", "problem", "warning"),)),
-    (r"\bdo\s*n[o']t\s+(?:report|flag|mention|raise)\s+(?:this|these|any|anything)", (("report", "flag", "mention", "raise"), ("not", "n't"))),
-    (r"\b(?:was|were|has\s+been|have\s+been|is)\s+already\s+(?:been\s+)?(?:audited|reviewed|approved|vetted|pen-?tested|security[- ]reviewed)", (("already",),)),
-    (r"\b(?:mark|treat|consider|classify)\s+(?:this|it|the\s+\w+)\s+as\s+(?:safe|secure|clean|compliant|audited)\b", (("mark", "treat", "consider", "classify"), ("safe", "secure", "clean", "compliant", "audited"))),
-    (rf"\b(?:note|message|instructions?|attention|hint)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?{_AUDIENCE}\b", (("note", "message", "instruction", "attention", "hint"),)),
-    (rf"^[^\w\n]*(?:dear\s+|hey\s+|hello\s+)?(?:the\s+)?{_AUDIENCE}\s*[,:]\s*(?:please\s+)?(?:ignore|skip|do\s+not|don't|report|treat|approve)", ()),
-    (r"\byou\s+are\s+(?:now\s+)?(?:a|an|the)\s+(?:helpful|friendly|lenient)\b", (("you",), ("helpful", "friendly", "lenient"))),
-    # A sentence addressed to the machine, not a `key: value` and not a label ("The LLM reviewer: ...").
-    (rf"^[^\w\n]*(?:(?:dear|hey|hello|attention|note\s+(?:to|for))\s+(?:the\s+|all\s+|any\s+)?|(?:all\s+|any\s+)?){_MACHINE_AUDIENCE}\s*[,:][ \t]+\w+(?:[^\w\n]+\w+){{3}}", (("review", "auditor", "agent", "scanner", "assistant"),)),
-    (rf"\b{_MACHINE_AUDIENCE}\s+(?:should|must|need\s+to|are\s+to)\s+(?:ignore|skip|approve|not\s+(?:flag|report|mention|raise))", (("review", "auditor", "agent", "scanner", "assistant"),)),
-    (r"\bif\s+you\s+are\s+(?:an?\s+)?(?:ai|llm|language\s+model|automated|bot)\b", (("you",),)),
-    (r"\b(?:out\s+of\s+scope|exempt(?:ed)?)\s+(?:for|from)\s+(?:automated|ai|llm)\s+(?:code\s+|security\s+)?(?:review|scanning|audit)", (("scope", "exempt"),)),
-)
 # One alternation over the whole text: a single scan per file, whatever the number of phrases.
-_ANY_PHRASE = "|".join(f"(?:{phrase})" for phrase, _ in _PHRASES)
+_ANY_PHRASE = "|".join(f"(?:{phrase.pattern})" for phrase in PHRASES)
 _ADDRESSED_TO_AI = re.compile(_ANY_PHRASE, re.I | re.M)
-# Case-insensitive scanning is slow in `re`. On ASCII text, matching the lowered text with the
-# same (lowercase) pattern finds exactly the same spans, about twice as fast.
+# Case-insensitive scanning is slow in `re`, and words are found faster with `in` in lowered text.
+# `re.IGNORECASE` equates these four characters with ASCII letters (İ and ı with i, ſ with s, the
+# Kelvin sign with k); every other character lowers to one character that no ASCII letter matches
+# either way, and that is a word character, a space or a line break exactly when it was. So on a
+# text without the four, matching the lowered text with the same (lowercase) pattern finds
+# exactly the same spans, about twice as fast.
 _LOWERCASE_PATTERN = re.sub(r"\\.", "", _ANY_PHRASE).islower()
+_FOLDED_TO_ASCII = "\u0130\u0131\u017f\u212a"
+
 
 class ReviewerInjectionAttempt(FileRule):
     """Text in code, comments, strings or docs that addresses an AI reviewer or agent.
@@ -93,18 +78,15 @@ class ReviewerInjectionAttempt(FileRule):
 
 
 def _phrases_in(text: str) -> Iterator[re.Match[str]]:
-    if not (_LOWERCASE_PATTERN and text.isascii()):
+    if not (_LOWERCASE_PATTERN and (text.isascii() or not any(char in text for char in _FOLDED_TO_ASCII))):
         return _ADDRESSED_TO_AI.finditer(text)
     lowered = text.lower()
-    possible = tuple(
-        index for index, (_, required) in enumerate(_PHRASES)
-        if all(any(word in lowered for word in group) for group in required)
-    )
-    return _lowered_alternation(possible).finditer(lowered)
+    possible = possible_phrases(lowered)
+    return _lowered_alternation(possible).finditer(lowered) if possible else iter(())
 
 
 @cache
 def _lowered_alternation(phrases: tuple[int, ...]) -> re.Pattern[str]:
-    """The alternation of these phrases, in catalog order, for lowered ASCII text; the phrases
-    left out cannot match the text, so the matches are those of the whole alternation."""
-    return re.compile("|".join(f"(?:{_PHRASES[index][0]})" for index in phrases) or "(?!)", re.M)
+    """The alternation of these phrases, in catalog order, for lowered text; the phrases left
+    out cannot match the text, so the matches are those of the whole alternation."""
+    return re.compile("|".join(f"(?:{PHRASES[index].pattern})" for index in phrases), re.M)
