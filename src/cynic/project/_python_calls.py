@@ -48,8 +48,8 @@ def record_call(body: Body, node: ast.Call, callee: str, last: str, chained: set
         Call(
             callee=callee,
             line=line,
-            args=tuple(refs_of(arg) for arg in node.args),
-            kwargs=tuple((kw.arg, refs_of(kw.value)) for kw in node.keywords if kw.arg),
+            args=tuple([refs_of(arg) for arg in node.args]),
+            kwargs=tuple([(kw.arg, refs_of(kw.value)) for kw in node.keywords if kw.arg]),
         )
     )
     for kw in node.keywords:
@@ -65,7 +65,7 @@ def record_call(body: Body, node: ast.Call, callee: str, last: str, chained: set
         if code is not None:
             body.status_codes.add(code)
     if id(node) not in chained:
-        lookup = _lookup(node, chained)
+        lookup = _lookup(node, last, chained)
         if lookup is not None:
             body.lookups.append(lookup)
     if last in SQL_EXECUTORS and len(node.args) >= 2:
@@ -75,31 +75,36 @@ def record_call(body: Body, node: ast.Call, callee: str, last: str, chained: set
             body.compares.extend(raw[1])
 
 
-def _lookup(node: ast.Call, chained: set[int]) -> Lookup | None:
-    """A keyed database access rooted at this call chain, if it is one."""
+def _lookup(node: ast.Call, last: str, chained: set[int]) -> Lookup | None:
+    """A keyed database access rooted at this call chain, if it is one (`last` as above)."""
     chain = [node]
     while chain[-1].func.__class__ is ast.Attribute and chain[-1].func.value.__class__ is ast.Call:  # type: ignore[attr-defined]
         chain.append(chain[-1].func.value)  # type: ignore[attr-defined]
-    chained.update(id(call) for call in chain[1:])
+        chained.add(id(chain[-1]))
     root = chain[-1]
-    root_name = last_name(root.func) or ""
+    root_name = last if root is node else last_name(root.func) or ""
     if root_name not in _LOOKUP_ROOTS:
         return None
-    steps = {last_name(call.func) for call in chain[:-1]}
-    keys: list[str] = [ref for call in chain[:-1] for ref in _call_refs(call)]
+    links = chain[:-1]
     receiver = dotted_name(root.func.value) if isinstance(root.func, ast.Attribute) else None
     model_arg = dotted_name(root.args[0]) if root.args else None
-    if root_name in _QUERY_ROOTS and _is_class_name(model_arg) and steps & _KEYED_QUERY_STEPS:
+    if root_name in _QUERY_ROOTS and _is_class_name(model_arg) and {last_name(call.func) for call in links} & _KEYED_QUERY_STEPS:
+        keys = _chain_refs(links)
         return Lookup(node.lineno, model_arg, tuple(keys)) if keys else None
     if root_name in _GET_ROOTS and receiver and len(root.args) >= 2 and _is_class_name(model_arg):
         return Lookup(node.lineno, model_arg, tuple(ref for arg in root.args[1:] for ref in refs_of(arg)))
     if receiver and _is_class_name(receiver.split(".")[0]) and root_name in _MODEL_METHODS:
         model = receiver.split(".")[0]
-        keys = [*_call_refs(root), *keys]
+        keys = [*_call_refs(root), *_chain_refs(links)]
         return Lookup(node.lineno, model, tuple(keys)) if keys else None
     if receiver and root_name in _COLLECTION_METHODS and root.args:
-        return Lookup(node.lineno, None, (*_call_refs(root), *keys))
+        return Lookup(node.lineno, None, (*_call_refs(root), *_chain_refs(links)))
     return None
+
+
+def _chain_refs(links: list[ast.Call]) -> list[str]:
+    """The names the arguments of a chain's links read (`.where(Item.id == item_id)`)."""
+    return [ref for call in links for ref in _call_refs(call)]
 
 
 def _is_class_name(name: str | None) -> bool:

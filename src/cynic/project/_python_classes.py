@@ -66,13 +66,14 @@ def _assignment_parts(statement: ast.stmt) -> tuple[str | None, ast.expr | None,
 
 
 def _field(name: str, line: int, annotation: ast.expr | None, value: ast.expr | None) -> Field:
-    refs = refs_of(annotation) + refs_of(value)
+    default = summarize(value) if value is not None else None
+    refs = refs_of(annotation) + (default.refs if default is not None else ())
     return Field(
         name=name,
         line=line,
         annotation=expression_text(annotation) if annotation is not None else None,
         refs=tuple(dict.fromkeys(refs)),
-        default=summarize(value) if value is not None else None,
+        default=default,
     )
 
 

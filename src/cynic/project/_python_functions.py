@@ -75,6 +75,9 @@ def params_of(args: ast.arguments) -> tuple[Param, ...]:
     pairs = [*zip(positional, defaults, strict=True), *zip(args.kwonlyargs, args.kw_defaults, strict=True)]
     params = []
     for arg, default in pairs:
+        if arg.annotation is None and default is None:  # `self`, `cls`, `x`
+            params.append(Param(name=arg.arg, annotation=None, type_refs=(), dependency=None, source=None))
+            continue
         base, type_refs, dependency, source = read_annotated(arg.annotation)
         params.append(
             Param(

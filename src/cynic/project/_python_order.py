@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterator
 from enum import IntEnum
+from typing import NamedTuple
 from operator import itemgetter
 
 from cynic.parsing.pyast import child_nodes, nodes_of
 
 _Key = tuple[int, ...]
-_NO_INDEX = 0
 
 
 class Step(IntEnum):
@@ -44,32 +44,44 @@ class Step(IntEnum):
     EXIT_CLASS = 5  # the class's body and decorators are read
 
 
-def in_visit_order(tree: ast.Module, nodes: Iterable[ast.AST]) -> list[tuple[Step, ast.AST]]:
+def in_visit_order(tree: ast.Module, nodes: list[ast.AST]) -> list[tuple[Step, ast.AST]]:
     """`nodes` (statements and expressions of `tree`) with the scope steps of every function and
     class, in the order of the walk; nodes the walk never reads (in a function's decorators or
-    annotations) are left out."""
-    zones = _Zones()
+    annotations) are left out.
+
+    Each is sorted by a key: its start and end (`_position`), and, for a node inside a construct
+    walked for real, the construct's instead and the node's rank in that walk; a node the walk
+    reads late is keyed by the point where it does (`_after`) first.
+    """
     keyed: list[tuple[_Key, Step, ast.AST]] = []
+    zones = _Zones()
     for function in [*nodes_of(tree, ast.FunctionDef), *nodes_of(tree, ast.AsyncFunctionDef)]:
         zones.add_function(function)  # type: ignore[arg-type]
-        here = _position(function)
-        keyed.append((here + here + (_NO_INDEX,), Step.ENTER_FUNCTION, function))
-        for phase, step in ((0, Step.END_OF_BODY), (2, Step.EXIT_FUNCTION)):
-            after = _after(function, phase)
-            keyed.append((after + after + (_NO_INDEX,), step, function))
+        keyed.append((_position(function), Step.ENTER_FUNCTION, function))
+        keyed.append((_after(function, 0), Step.END_OF_BODY, function))
+        keyed.append((_after(function, 2), Step.EXIT_FUNCTION, function))
     for cls in nodes_of(tree, ast.ClassDef):
         zones.add_class(cls)  # type: ignore[arg-type]
-        here, after = _position(cls), _after(cls, 2)
-        keyed.append((here + here + (_NO_INDEX,), Step.ENTER_CLASS, cls))
-        keyed.append((after + after + (_NO_INDEX,), Step.EXIT_CLASS, cls))
-    nodes = list(nodes)
-    walked = _walk_out_of_order(tree, {id(node) for node in nodes})
-    zones.close()
+        keyed.append((_position(cls), Step.ENTER_CLASS, cls))
+        keyed.append((_after(cls, 2), Step.EXIT_CLASS, cls))
+    starts, in_zones = zones.indexed()
+    walked = _walk_out_of_order(tree, set(nodes))
+    append, claim_of, read = keyed.append, walked.get, Step.NODE
     for node in nodes:
-        base, index = walked.get(id(node), (node, _NO_INDEX))
-        top = zones.place(base)
-        if top is not None:
-            keyed.append((top + _position(base) + (index,), Step.NODE, node))
+        claim = claim_of(node)
+        if claim is None:
+            base, index = node, 0
+        else:
+            base, index = claim
+        start = (base.lineno, base.col_offset)  # type: ignore[attr-defined]
+        key = (start[0], start[1], -base.end_lineno, -base.end_col_offset, index)  # type: ignore[attr-defined]
+        at = bisect_right(starts, start) - 1
+        if at < 0 or in_zones[at].end <= start:
+            append((key, read, node))
+            continue
+        late = _read_late(in_zones[at], start)
+        if late is not None:
+            append((late + key, read, node))
     keyed.sort(key=itemgetter(0))
     return [(step, node) for _, step, node in keyed]
 
@@ -87,78 +99,82 @@ def _after(node: ast.AST, phase: int) -> _Key:
     return (node.end_lineno, node.end_col_offset, -start, phase)  # type: ignore[attr-defined]
 
 
-class _Zones:
-    """Expressions a function or class header holds that the walk skips or reads late.
+class _Zone(NamedTuple):
+    """Source the walk skips, or reads late: from `start` to `end`, it reads only the spans in
+    `read` (all of it when None), at the point `late`."""
 
-    Zones never overlap: they are expressions, and an expression holds no function or class.
+    start: tuple[int, int]
+    end: tuple[int, int]
+    late: _Key
+    read: list[tuple[tuple[int, int], tuple[int, int]]] | None
+
+
+class _Zones:
+    """The headers of functions and the decorators of classes, the parts the walk reads out of
+    source order. They never overlap: an expression holds no function or class.
+
+    A function's header runs from its first decorator to its body, and of it the walk reads only
+    the default values, after the body; a class's decorators are read after its body.
     """
 
     def __init__(self) -> None:
-        self._zones: list[tuple[tuple[int, int], tuple[int, int], _Key | None]] = []
-        self._starts: list[tuple[int, int]] = []
+        self._zones: list[_Zone] = []
 
     def add_function(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        args = function.args
-        for skipped in [*function.decorator_list, function.returns]:
-            self._add(skipped, None)
-        for arg in [*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg]:
-            self._add(arg.annotation if arg is not None else None, None)
-        for default in [*args.defaults, *args.kw_defaults]:
-            self._add(default, _after(function, 1))
+        first = function.decorator_list[0] if function.decorator_list else function
+        defaults = [*function.args.defaults, *function.args.kw_defaults]
+        spans = [(_start(default), _end(default)) for default in defaults if default is not None]
+        self._zones.append(_Zone(_start(first), _start(function.body[0]), _after(function, 1), spans))
 
     def add_class(self, cls: ast.ClassDef) -> None:
-        for decorator in cls.decorator_list:
-            self._add(decorator, _after(cls, 1))
+        if cls.decorator_list:
+            self._zones.append(_Zone(_start(cls.decorator_list[0]), _end(cls.decorator_list[-1]), _after(cls, 1), None))
         if cls.bases and cls.keywords and _start(cls.keywords[0]) < _start(cls.bases[-1]):
             last = cls.bases[-1]  # `class A(metaclass=M, *bases)` reads the bases first
-            for keyword in cls.keywords:
-                self._add(keyword, (last.end_lineno, last.end_col_offset, 0, 0))  # type: ignore[arg-type]
+            self._zones.append(_Zone(_start(cls.keywords[0]), _end(cls.keywords[-1]), (*_end(last), 0, 0), None))
 
-    def _add(self, node: ast.AST | None, anchor: _Key | None) -> None:
-        if node is not None:
-            self._zones.append((_start(node), (node.end_lineno, node.end_col_offset), anchor))  # type: ignore[attr-defined]
-
-    def close(self) -> None:
-        """Index the zones; call once, after the last one is added."""
+    def indexed(self) -> tuple[list[tuple[int, int]], list[_Zone]]:
+        """The zones in source order, and their starts."""
         self._zones.sort(key=itemgetter(0))
-        self._starts = [zone[0] for zone in self._zones]
+        return [zone.start for zone in self._zones], self._zones
 
-    def place(self, node: ast.AST) -> _Key | None:
-        """Where the walk reads `node`: its own position, a zone's late point, or None (never)."""
-        start = _start(node)
-        at = bisect_right(self._starts, start) - 1
-        if at >= 0:
-            _, end, anchor = self._zones[at]
-            if start < end:
-                return anchor
-        return _position(node)
+
+def _read_late(zone: _Zone, start: tuple[int, int]) -> _Key | None:
+    """Where the walk reads a node that starts at `start` inside `zone`, or None: never."""
+    if zone.read is None or any(first <= start < end for first, end in zone.read):
+        return zone.late
+    return None
 
 
 def _start(node: ast.AST) -> tuple[int, int]:
     return (node.lineno, node.col_offset)  # type: ignore[attr-defined]
 
 
-def _walk_out_of_order(tree: ast.Module, wanted: set[int]) -> dict[int, tuple[ast.AST, int]]:
+def _end(node: ast.AST) -> tuple[int, int]:
+    return (node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
+
+
+def _walk_out_of_order(tree: ast.Module, wanted: set[ast.AST]) -> dict[ast.AST, tuple[ast.AST, int]]:
     """For each wanted node inside a construct whose fields are out of source order: the
     outermost such construct and the node's rank in a real walk of it."""
-    found: dict[int, tuple[ast.AST, int]] = {}
-    covered: set[int] = set()
+    found: dict[ast.AST, tuple[ast.AST, int]] = {}
+    covered: set[ast.AST] = set()
     for construct in _out_of_order(tree):
-        if id(construct) in covered:
+        if construct in covered:
             continue
         rank = 0
         stack = [construct]
         while stack:
             node = stack.pop()
-            covered.add(id(node))
-            if id(node) in wanted:
+            covered.add(node)
+            if node in wanted:
                 rank += 1
-                found[id(node)] = (construct, rank)
+                found[node] = (construct, rank)
             stack.extend(reversed(child_nodes(node)))
     return found
 
 
-def _out_of_order(tree: ast.Module) -> Iterable[ast.AST]:
+def _out_of_order(tree: ast.Module) -> Iterator[ast.AST]:
     """The expressions whose walk order differs from their source order in a way that can matter."""
     for node in nodes_of(tree, ast.IfExp):
         if not isinstance(node.test, (ast.Name, ast.Constant)):  # type: ignore[attr-defined]

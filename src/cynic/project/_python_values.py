@@ -34,6 +34,10 @@ def refs_of(node: ast.AST | None) -> tuple[str, ...]:
         return (node.id,)  # type: ignore[union-attr]
     if node is None or kind is ast.Constant:
         return ()
+    if kind is ast.Attribute:
+        name = dotted_name(node)
+        if name:
+            return (name,)
     found: list[str] = []
     stack = [node]
     while stack:
@@ -123,7 +127,7 @@ def param_source(node: ast.AST | None) -> str | None:
 
 def unwrap_annotation(node: ast.AST | None) -> tuple[ast.AST | None, list[ast.AST]]:
     """(base type, metadata) of `Annotated[T, m1, m2]`; (node, []) for anything else."""
-    if isinstance(node, ast.Subscript) and last_name(node.value) == "Annotated":
+    if node.__class__ is ast.Subscript and last_name(node.value) == "Annotated":  # type: ignore[union-attr]
         items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         if items:
             return items[0], list(items[1:])
@@ -133,6 +137,8 @@ def unwrap_annotation(node: ast.AST | None) -> tuple[ast.AST | None, list[ast.AS
 def read_annotated(node: ast.AST | None) -> tuple[ast.AST | None, tuple[str, ...], Dependency | None, str | None]:
     """(base type, names in the base type, dependency, parameter source) of an annotation."""
     base, metadata = unwrap_annotation(node)
+    if not metadata:
+        return base, refs_of(base), None, None
     dependency = next((d for d in map(dependency_of, metadata) if d is not None), None)
     source = next((s for s in map(param_source, metadata) if s is not None), None)
     return base, refs_of(base), dependency, source
