@@ -10,8 +10,9 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left
+from operator import attrgetter
 
-from cynic.parsing.pyast import const_str, dotted_name, keyword, last_name, nodes_of
+from cynic.parsing.pyast import child_nodes, const_str, dotted_name, keyword, last_name, nodes_of
 from cynic.project._python_calls import Body, record_call
 from cynic.project._python_classes import class_info
 from cynic.project._python_functions import FunctionNode, declared_by_decorators, decorators_of, params_of
@@ -45,7 +46,10 @@ _ROLE_WORDS = re.compile(r"is_superuser|is_admin|is_staff|\.roles?\b|has_role|ha
 _OWNERSHIP_WORDS = re.compile(r"owner|author|created_by|user_id|\.id\b")
 _DENIAL = re.compile(r"\bnot\b|!=")
 _EQUALITIES = (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)
-_READ_CLASSES = (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.If, ast.Return, ast.Compare, ast.Call)
+_STATUS_NAMES = ("HTTP_", "TOO_MANY_REQUESTS")  # what `status_code_of` reads in an attribute's name
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_BLOCK_PARTS = (ast.stmt, ast.excepthandler, ast.match_case)  # what holds statements in a block
+_START = attrgetter("lineno", "col_offset")
 
 
 class FactCollector:
@@ -58,7 +62,6 @@ class FactCollector:
         self.bodies: list[Body] = []  # the bodies of the enclosing functions
         self.open_functions: list[tuple[str, tuple[Decorator, ...], Body]] = []
         self.chained: set[int] = set()
-        self.raises: list[tuple[int, int]] = []
         self.imports: list[tuple[str, str]] = []
         self.assignments: list[Assignment] = []
         self.aliases: list[Alias] = []
@@ -71,15 +74,20 @@ class FactCollector:
         self.routes: list[Route] = []
 
     def run(self, tree: ast.Module) -> PythonFacts:
+        for node in _in_source_order(tree, ast.Import, ast.ImportFrom):
+            (self.read_import if node.__class__ is ast.Import else self.read_import_from)(node)  # type: ignore[operator]
+        module_level = _module_statements(tree)
+        for node in _in_source_order(tree, ast.Assign, ast.AnnAssign):
+            for target in node.targets if node.__class__ is ast.Assign else [node.target]:  # type: ignore[attr-defined]
+                if node.value is not None:  # type: ignore[attr-defined]
+                    self._assigned(target, node.value, node.lineno, node in module_level)  # type: ignore[attr-defined]
         read = {
-            ast.Import: self.read_import, ast.ImportFrom: self.read_import_from, ast.Assign: self.read_assign,
-            ast.AnnAssign: self.read_ann_assign, ast.If: self.read_if, ast.Return: self.read_return,
-            ast.Compare: self.read_compare, ast.Attribute: self.read_attribute, ast.Call: self.read_call,
+            ast.If: self.read_if, ast.Return: self.read_return, ast.Compare: self.read_compare,
+            ast.Attribute: self.read_attribute, ast.Call: self.read_call,
             Step.ENTER_FUNCTION: self.enter_function, Step.END_OF_BODY: self.end_of_body,
             Step.EXIT_FUNCTION: self.exit_function, Step.ENTER_CLASS: self.enter_class, Step.EXIT_CLASS: self.exit_class,
         }
-        self.raises = sorted((node.lineno, node.col_offset) for node in nodes_of(tree, ast.Raise))
-        for step, node in in_visit_order(tree, _read_nodes(tree)):
+        for step, node in in_visit_order(tree, self._scoped_nodes(tree)):
             read[node.__class__ if step is Step.NODE else step](node)  # type: ignore[index,operator]
         return PythonFacts(
             module=self.module,
@@ -160,15 +168,7 @@ class FactCollector:
         )
 
     # statements ----------------------------------------------------------------------------
-    def read_assign(self, node: ast.Assign) -> None:
-        for target in node.targets:
-            self._assigned(target, node.value, node.lineno)
-
-    def read_ann_assign(self, node: ast.AnnAssign) -> None:
-        if node.value is not None:
-            self._assigned(node.target, node.value, node.lineno)
-
-    def _assigned(self, target: ast.expr, value: ast.expr, line: int) -> None:
+    def _assigned(self, target: ast.expr, value: ast.expr, line: int, module_level: bool) -> None:
         target_name = dotted_name(target)
         if target_name is None:
             return
@@ -186,7 +186,7 @@ class FactCollector:
         parts = target_name.split(".")
         if len(parts) == 3 and parts[1] == "state":
             self.states.append(StateAssign(parts[0], parts[2], summarize(value), line))
-        if self.scope or not isinstance(target, ast.Name):  # only module-level names
+        if not (module_level and isinstance(target, ast.Name)):
             return
         base, metadata = unwrap_annotation(value)
         if metadata:
@@ -195,20 +195,16 @@ class FactCollector:
         self.assignments.append(Assignment(target.id, line, summarize(value)))
 
     def read_if(self, node: ast.If) -> None:
-        if self.bodies and self._raises_in(node.body):
+        """An `if` whose body raises: a role check when its test reads a role and denies."""
+        if self.bodies:
             test = expression_text(node.test)
             if _ROLE_WORDS.search(test) and _DENIAL.search(test) and not _OWNERSHIP_WORDS.search(test):
                 self.bodies[-1].role_checks.append((node.lineno, test))
 
-    def _raises_in(self, body: list[ast.stmt]) -> bool:
-        """True when a `raise` statement is among or inside these statements."""
-        first, last = body[0], body[-1]
-        at = bisect_left(self.raises, (first.lineno, first.col_offset))
-        return at < len(self.raises) and self.raises[at] < (last.end_lineno, last.end_col_offset)  # type: ignore[operator]
-
     def read_return(self, node: ast.Return) -> None:
-        if self.bodies and isinstance(node.value, ast.Call):
-            self.bodies[-1].returns.append(dotted_name(node.value.func) or "")
+        """A `return` of a call."""
+        if self.bodies:
+            self.bodies[-1].returns.append(dotted_name(node.value.func) or "")  # type: ignore[union-attr]
 
     def read_compare(self, node: ast.Compare) -> None:
         if self.bodies:
@@ -222,6 +218,17 @@ class FactCollector:
         code = status_code_of(node)
         if self.bodies and code is not None:
             self.bodies[-1].status_codes.add(code)
+
+    def _scoped_nodes(self, tree: ast.Module) -> list[ast.AST]:
+        """The nodes whose facts depend on their function: its calls and equality tests, its
+        `if`s whose body raises, its returns of a call, and the attributes that can name an HTTP
+        status (`status.HTTP_404_NOT_FOUND`, `HTTPStatus.TOO_MANY_REQUESTS`)."""
+        raises = sorted((node.lineno, node.col_offset) for node in nodes_of(tree, ast.Raise))
+        nodes = [*nodes_of(tree, ast.Call), *nodes_of(tree, ast.Compare)]
+        nodes.extend(node for node in nodes_of(tree, ast.If) if _raises_in(node.body, raises))  # type: ignore[attr-defined]
+        nodes.extend(node for node in nodes_of(tree, ast.Return) if node.value.__class__ is ast.Call)  # type: ignore[attr-defined]
+        nodes.extend(node for node in nodes_of(tree, ast.Attribute) if node.attr.startswith(_STATUS_NAMES))  # type: ignore[attr-defined]
+        return nodes
 
     # calls ---------------------------------------------------------------------------------
     def read_call(self, node: ast.Call) -> None:
@@ -258,11 +265,25 @@ class FactCollector:
                 self.routes.append(Route(owner, method.upper(), path, endpoint, node.lineno, deps))
 
 
-def _read_nodes(tree: ast.Module) -> list[ast.AST]:
-    """The nodes the facts are made of: the statements and calls read above, and the attributes
-    that can name an HTTP status (`status.HTTP_404_NOT_FOUND`, `HTTPStatus.TOO_MANY_REQUESTS`)."""
-    nodes = [node for kind in _READ_CLASSES for node in nodes_of(tree, kind)]
-    nodes.extend(
-        node for node in nodes_of(tree, ast.Attribute) if node.attr.startswith("HTTP_") or node.attr == "TOO_MANY_REQUESTS"  # type: ignore[attr-defined]
-    )
-    return nodes
+def _raises_in(body: list[ast.stmt], raises: list[tuple[int, int]]) -> bool:
+    """True when a `raise` statement (of these, by start) is among or inside these statements."""
+    first, last = body[0], body[-1]
+    at = bisect_left(raises, (first.lineno, first.col_offset))
+    return at < len(raises) and raises[at] < (last.end_lineno, last.end_col_offset)  # type: ignore[operator]
+
+
+def _in_source_order(tree: ast.Module, *kinds: type[ast.stmt]) -> list[ast.AST]:
+    """The statements of these classes in source order, which is the order of a walk."""
+    return sorted([node for kind in kinds for node in nodes_of(tree, kind)], key=_START)
+
+
+def _module_statements(tree: ast.Module) -> set[ast.AST]:
+    """The statements outside every function and class, in blocks (`if`, `try`...) too."""
+    found: set[ast.AST] = set()
+    todo: list[ast.AST] = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if not isinstance(node, _SCOPES):
+            found.add(node)
+            todo.extend(child for child in child_nodes(node) if isinstance(child, _BLOCK_PARTS))
+    return found
