@@ -84,11 +84,17 @@ class FactCollector:
         read = {
             ast.If: self.read_if, ast.Return: self.read_return, ast.Compare: self.read_compare,
             ast.Attribute: self.read_attribute, ast.Call: self.read_call,
+        }
+        steps = {
             Step.ENTER_FUNCTION: self.enter_function, Step.END_OF_BODY: self.end_of_body,
             Step.EXIT_FUNCTION: self.exit_function, Step.ENTER_CLASS: self.enter_class, Step.EXIT_CLASS: self.exit_class,
         }
+        node_step = Step.NODE
         for step, node in in_visit_order(tree, self._scoped_nodes(tree)):
-            read[node.__class__ if step is Step.NODE else step](node)  # type: ignore[index,operator]
+            if step is node_step:
+                read[node.__class__](node)  # type: ignore[operator]
+            else:
+                steps[step](node)  # type: ignore[operator]
         return PythonFacts(
             module=self.module,
             is_package=self.is_package,

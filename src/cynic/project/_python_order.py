@@ -65,7 +65,7 @@ def in_visit_order(tree: ast.Module, nodes: list[ast.AST]) -> list[tuple[Step, a
         keyed.append((_position(cls), Step.ENTER_CLASS, cls))
         keyed.append((_after(cls, 2), Step.EXIT_CLASS, cls))
     starts, in_zones = zones.indexed()
-    walked = _walk_out_of_order(tree, set(nodes))
+    walked = _walk_out_of_order(tree, nodes)
     append, claim_of, read = keyed.append, walked.get, Step.NODE
     for node in nodes:
         claim = claim_of(node)
@@ -73,10 +73,10 @@ def in_visit_order(tree: ast.Module, nodes: list[ast.AST]) -> list[tuple[Step, a
             base, index = node, 0
         else:
             base, index = claim
-        start = (base.lineno, base.col_offset)  # type: ignore[attr-defined]
-        key = (start[0], start[1], -base.end_lineno, -base.end_col_offset, index)  # type: ignore[attr-defined]
+        line, column = start = (base.lineno, base.col_offset)  # type: ignore[attr-defined]
+        key = (line, column, -base.end_lineno, -base.end_col_offset, index)  # type: ignore[attr-defined]
         at = bisect_right(starts, start) - 1
-        if at < 0 or in_zones[at].end <= start:
+        if at < 0 or in_zones[at][1] <= start:
             append((key, read, node))
             continue
         late = _read_late(in_zones[at], start)
@@ -154,12 +154,16 @@ def _end(node: ast.AST) -> tuple[int, int]:
     return (node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
 
 
-def _walk_out_of_order(tree: ast.Module, wanted: set[ast.AST]) -> dict[ast.AST, tuple[ast.AST, int]]:
-    """For each wanted node inside a construct whose fields are out of source order: the
+def _walk_out_of_order(tree: ast.Module, nodes: list[ast.AST]) -> dict[ast.AST, tuple[ast.AST, int]]:
+    """For each of `nodes` inside a construct whose fields are out of source order: the
     outermost such construct and the node's rank in a real walk of it."""
     found: dict[ast.AST, tuple[ast.AST, int]] = {}
+    constructs = list(_out_of_order(tree))
+    if not constructs:
+        return found
+    wanted = set(nodes)
     covered: set[ast.AST] = set()
-    for construct in _out_of_order(tree):
+    for construct in constructs:
         if construct in covered:
             continue
         rank = 0
@@ -186,5 +190,7 @@ def _out_of_order(tree: ast.Module) -> Iterator[ast.AST]:
         if node.args.defaults and any(node.args.kw_defaults):  # type: ignore[attr-defined]
             yield node
     for node in nodes_of(tree, ast.Call):
-        if node.args and node.keywords and _start(node.keywords[0]) < _start(node.args[-1]):  # type: ignore[attr-defined]
-            yield node
+        if node.keywords and node.args:  # type: ignore[attr-defined]
+            keyword, last = node.keywords[0], node.args[-1]  # type: ignore[attr-defined]
+            if (keyword.lineno, keyword.col_offset) < (last.lineno, last.col_offset):
+                yield node

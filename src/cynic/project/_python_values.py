@@ -40,18 +40,25 @@ def refs_of(node: ast.AST | None) -> tuple[str, ...]:
             return (name,)
     found: list[str] = []
     stack = [node]
-    while stack:
+    while stack:  # a walk in `child_nodes` order, the common classes' children read directly
         child = stack.pop()
         kind = child.__class__
         if kind is ast.Name:
             found.append(child.id)  # type: ignore[attr-defined]
-            continue
-        if kind is ast.Attribute:
+        elif kind is ast.Attribute:
             name = dotted_name(child)
             if name:
                 found.append(name)
-                continue
-        stack.extend(reversed(child_nodes(child)))
+            else:
+                stack.append(child.value)  # type: ignore[attr-defined]
+        elif kind is ast.Call:
+            stack.extend([keyword.value for keyword in reversed(child.keywords)])  # type: ignore[attr-defined]
+            stack.extend(reversed(child.args))  # type: ignore[attr-defined]
+            stack.append(child.func)  # type: ignore[attr-defined]
+        elif kind is ast.Subscript:
+            stack += (child.slice, child.value)  # type: ignore[attr-defined]
+        elif kind is not ast.Constant:
+            stack.extend(reversed(child_nodes(child)))
     return tuple(dict.fromkeys(found))
 
 
