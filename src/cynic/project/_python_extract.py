@@ -49,6 +49,8 @@ _EQUALITIES = (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)
 _STATUS_NAMES = ("HTTP_", "TOO_MANY_REQUESTS")  # what `status_code_of` reads in an attribute's name
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _BLOCK_PARTS = (ast.stmt, ast.excepthandler, ast.match_case)  # what holds statements in a block
+_BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar, ast.Match,
+           ast.excepthandler, ast.match_case)  # the nodes that hold statements, functions and classes aside
 _START = attrgetter("lineno", "col_offset")
 
 
@@ -58,6 +60,7 @@ class FactCollector:
     def __init__(self, module: str, is_package: bool) -> None:
         self.module = module
         self.is_package = is_package
+        self.package = module.split(".") if is_package else module.split(".")[:-1]  # what `from .x` is in
         self.scope: list[str] = []  # enclosing class and function names
         self.bodies: list[Body] = []  # the bodies of the enclosing functions
         self.open_functions: list[tuple[str, tuple[Decorator, ...], Body]] = []
@@ -128,8 +131,7 @@ class FactCollector:
     def _absolute(self, module: str | None, level: int) -> str:
         if not level:
             return module or ""
-        package = self.module.split(".") if self.is_package else self.module.split(".")[:-1]
-        package = package[: len(package) - (level - 1)] if level > 1 else package
+        package = self.package[: len(self.package) - (level - 1)] if level > 1 else self.package
         return ".".join([*package, module] if module else package)
 
     # definitions ---------------------------------------------------------------------------
@@ -175,6 +177,8 @@ class FactCollector:
 
     # statements ----------------------------------------------------------------------------
     def _assigned(self, target: ast.expr, value: ast.expr, line: int, module_level: bool) -> None:
+        if not module_level and value.__class__ is not ast.Call and target.__class__ is not ast.Attribute:
+            return  # neither an app (a call), nor app state (`app.state.x`), nor a module name
         target_name = dotted_name(target)
         if target_name is None:
             return
@@ -291,5 +295,6 @@ def _module_statements(tree: ast.Module) -> set[ast.AST]:
         node = todo.pop()
         if not isinstance(node, _SCOPES):
             found.add(node)
-            todo.extend(child for child in child_nodes(node) if isinstance(child, _BLOCK_PARTS))
+            if isinstance(node, _BLOCKS):
+                todo.extend(child for child in child_nodes(node) if isinstance(child, _BLOCK_PARTS))
     return found
