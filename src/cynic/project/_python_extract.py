@@ -76,7 +76,8 @@ class FactCollector:
         self.states: list[StateAssign] = []
         self.routes: list[Route] = []
 
-    def run(self, tree: ast.Module) -> PythonFacts:
+    def run(self, tree: ast.Module, text: str) -> PythonFacts:
+        """The facts of `tree`, parsed from `text`."""
         for node in _in_source_order(tree, ast.Import, ast.ImportFrom):
             (self.read_import if node.__class__ is ast.Import else self.read_import_from)(node)  # type: ignore[operator]
         module_level = _module_statements(tree)
@@ -93,7 +94,7 @@ class FactCollector:
             Step.EXIT_FUNCTION: self.exit_function, Step.ENTER_CLASS: self.enter_class, Step.EXIT_CLASS: self.exit_class,
         }
         node_step = Step.NODE
-        for step, node in in_visit_order(tree, self._scoped_nodes(tree)):
+        for step, node in in_visit_order(tree, _scoped_nodes(tree, text)):
             if step is node_step:
                 read[node.__class__](node)  # type: ignore[operator]
             else:
@@ -229,17 +230,6 @@ class FactCollector:
         if self.bodies and code is not None:
             self.bodies[-1].status_codes.add(code)
 
-    def _scoped_nodes(self, tree: ast.Module) -> list[ast.AST]:
-        """The nodes whose facts depend on their function: its calls and equality tests, its
-        `if`s whose body raises, its returns of a call, and the attributes that can name an HTTP
-        status (`status.HTTP_404_NOT_FOUND`, `HTTPStatus.TOO_MANY_REQUESTS`)."""
-        raises = sorted((node.lineno, node.col_offset) for node in nodes_of(tree, ast.Raise))
-        nodes = [*nodes_of(tree, ast.Call), *nodes_of(tree, ast.Compare)]
-        nodes.extend(node for node in nodes_of(tree, ast.If) if _raises_in(node.body, raises))  # type: ignore[attr-defined]
-        nodes.extend(node for node in nodes_of(tree, ast.Return) if node.value.__class__ is ast.Call)  # type: ignore[attr-defined]
-        nodes.extend(node for node in nodes_of(tree, ast.Attribute) if node.attr.startswith(_STATUS_NAMES))  # type: ignore[attr-defined]
-        return nodes
-
     # calls ---------------------------------------------------------------------------------
     def read_call(self, node: ast.Call) -> None:
         func = node.func
@@ -273,6 +263,20 @@ class FactCollector:
         for method in names:
             if path is not None and endpoint and method:
                 self.routes.append(Route(owner, method.upper(), path, endpoint, node.lineno, deps))
+
+
+def _scoped_nodes(tree: ast.Module, text: str) -> list[ast.AST]:
+    """The nodes whose facts depend on their function: its calls and equality tests, its `if`s
+    whose body raises, its returns of a call, and the attributes that can name an HTTP status
+    (`status.HTTP_404_NOT_FOUND`, `HTTPStatus.TOO_MANY_REQUESTS`)."""
+    raises = sorted((node.lineno, node.col_offset) for node in nodes_of(tree, ast.Raise))
+    nodes = [*nodes_of(tree, ast.Call), *nodes_of(tree, ast.Compare)]
+    nodes.extend(node for node in nodes_of(tree, ast.If) if _raises_in(node.body, raises))  # type: ignore[attr-defined]
+    nodes.extend(node for node in nodes_of(tree, ast.Return) if node.value.__class__ is ast.Call)  # type: ignore[attr-defined]
+    # An ASCII source spells its attribute names as they are; others may be normalised (NFKC).
+    if any(name in text for name in _STATUS_NAMES) or not text.isascii():
+        nodes.extend(node for node in nodes_of(tree, ast.Attribute) if node.attr.startswith(_STATUS_NAMES))  # type: ignore[attr-defined]
+    return nodes
 
 
 def _raises_in(body: list[ast.stmt], raises: list[tuple[int, int]]) -> bool:

@@ -226,4 +226,4 @@ def extract_python_facts(source: SourceFile) -> PythonFacts:
     from cynic.project._python_extract import FactCollector
 
     module, is_package = module_name(source.path)
-    return FactCollector(module, is_package).run(source.tree)
+    return FactCollector(module, is_package).run(source.tree, source.text)
