@@ -199,7 +199,7 @@ class FactCollector:
             self.states.append(StateAssign(parts[0], parts[2], summarize(value), line))
         if not (module_level and isinstance(target, ast.Name)):
             return
-        base, metadata = unwrap_annotation(value)
+        _, metadata = unwrap_annotation(value)
         if metadata:
             _, type_refs, dependency, source = read_annotated(value)
             self.aliases.append(Alias(target.id, line, type_refs, dependency, source))

@@ -25,8 +25,8 @@ import ast
 from bisect import bisect_right
 from collections.abc import Iterator
 from enum import IntEnum
-from typing import NamedTuple
 from operator import itemgetter
+from typing import NamedTuple
 
 from cynic.parsing.pyast import child_nodes, nodes_of
 
@@ -131,7 +131,8 @@ class _Zones:
             self._zones.append(_Zone(_start(cls.decorator_list[0]), _end(cls.decorator_list[-1]), _after(cls, 1), None))
         if cls.bases and cls.keywords and _start(cls.keywords[0]) < _start(cls.bases[-1]):
             last = cls.bases[-1]  # `class A(metaclass=M, *bases)` reads the bases first
-            self._zones.append(_Zone(_start(cls.keywords[0]), _end(cls.keywords[-1]), (*_end(last), 0, 0), None))
+            for keyword in cls.keywords:
+                self._zones.append(_Zone(_start(keyword), _end(keyword), (*_end(last), 0, 0), None))
 
     def indexed(self) -> tuple[list[tuple[int, int]], list[_Zone]]:
         """The zones in source order, and their starts."""
