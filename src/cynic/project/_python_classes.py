@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from cynic.parsing.pyast import call_name, const_str, dotted_name, expression_text, keyword, last_name, walk
+from cynic.parsing.pyast import call_name, const_str, dotted_name, keyword, last_name, walk
+from cynic.project._python_text import expression_text
 from cynic.project._python_values import refs_of, summarize
 from cynic.project.python_facts import ClassInfo, Field
 
@@ -65,13 +66,14 @@ def _assignment_parts(statement: ast.stmt) -> tuple[str | None, ast.expr | None,
 
 
 def _field(name: str, line: int, annotation: ast.expr | None, value: ast.expr | None) -> Field:
-    refs = refs_of(annotation) + refs_of(value)
+    default = summarize(value) if value is not None else None
+    refs = refs_of(annotation) + (default.refs if default is not None else ())
     return Field(
         name=name,
         line=line,
         annotation=expression_text(annotation) if annotation is not None else None,
         refs=tuple(dict.fromkeys(refs)),
-        default=summarize(value) if value is not None else None,
+        default=default,
     )
 
 

@@ -1,21 +1,28 @@
-"""One `ast` pass over a parsed Python file that collects its `PythonFacts`."""
+"""Collect a parsed Python file's `PythonFacts` from the few node classes they are made of.
+
+The nodes come from the shared per-class index in the order of a depth-first walk of the module
+(`_python_order`), with the entry to and exit from every class and function, so the collector
+knows each node's enclosing scopes without walking the tree itself.
+"""
 
 from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from operator import attrgetter
 
-from cynic.parsing.pyast import NodeVisitor, argument, call_name, const_str, dotted_name, expression_text, keyword, last_name, walk
+from cynic.parsing.pyast import child_nodes, const_str, dotted_name, keyword, last_name, nodes_of
+from cynic.project._python_calls import Body, record_call
 from cynic.project._python_classes import class_info
-from cynic.project._python_sql import sql_lookup
+from cynic.project._python_functions import FunctionNode, declared_by_decorators, decorators_of, params_of
+from cynic.project._python_order import Step, in_visit_order
+from cynic.project._python_text import expression_text
 from cynic.project._python_values import (
     compare_side,
     dependencies_in,
-    dependency_of,
-    param_source,
+    keyword_values,
     read_annotated,
-    refs_of,
     status_code_of,
     summarize,
     unwrap_annotation,
@@ -24,53 +31,39 @@ from cynic.project.python_facts import (
     Alias,
     AppOrRouter,
     Assignment,
-    Call,
     ClassInfo,
     Compare,
     Decorator,
     Function,
     Include,
-    Lookup,
     Middleware,
-    Param,
     PythonFacts,
     Route,
     StateAssign,
-    Value,
 )
 
-HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
-_KEYED_QUERY_STEPS = frozenset({"where", "filter", "filter_by", "get", "get_or_404", "first_or_404", "values"})
-_MODEL_METHODS = frozenset(
-    {"get", "get_or_none", "get_or_404", "filter", "filter_by", "find_one", "find", "get_by_id", "find_by_id", "objects"}
-)
-_COLLECTION_METHODS = frozenset({"find_one", "find_one_and_update", "find_one_and_delete", "delete_one", "update_one", "replace_one"})
 _ROLE_WORDS = re.compile(r"is_superuser|is_admin|is_staff|\.roles?\b|has_role|has_permission|\.user_type\b|\.scopes\b")
 _OWNERSHIP_WORDS = re.compile(r"owner|author|created_by|user_id|\.id\b")
 _DENIAL = re.compile(r"\bnot\b|!=")
+_EQUALITIES = (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)
+_STATUS_NAMES = ("HTTP_", "TOO_MANY_REQUESTS")  # what `status_code_of` reads in an attribute's name
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_BLOCK_PARTS = (ast.stmt, ast.excepthandler, ast.match_case)  # what holds statements in a block
+_BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar, ast.Match,
+           ast.excepthandler, ast.match_case)  # the nodes that hold statements, functions and classes aside
+_START = attrgetter("lineno", "col_offset")
 
 
-@dataclass
-class _Body:
-    """What a function's body does, collected while the visitor walks it."""
-
-    calls: list[Call] = field(default_factory=list)
-    lookups: list[Lookup] = field(default_factory=list)
-    compares: list[Compare] = field(default_factory=list)
-    role_checks: list[tuple[int, str]] = field(default_factory=list)
-    status_codes: set[int] = field(default_factory=set)
-    returns: list[str] = field(default_factory=list)
-
-
-class FactVisitor(NodeVisitor):
-    """Walks a module once; `run(tree)` returns its facts."""
+class FactCollector:
+    """Reads one module; `run(tree)` returns its facts."""
 
     def __init__(self, module: str, is_package: bool) -> None:
         self.module = module
         self.is_package = is_package
+        self.package = module.split(".") if is_package else module.split(".")[:-1]  # what `from .x` is in
         self.scope: list[str] = []  # enclosing class and function names
-        self.bodies: list[_Body] = []
-        self.in_function = 0
+        self.bodies: list[Body] = []  # the bodies of the enclosing functions
+        self.open_functions: list[tuple[str, tuple[Decorator, ...], Body]] = []
         self.chained: set[int] = set()
         self.imports: list[tuple[str, str]] = []
         self.assignments: list[Assignment] = []
@@ -83,8 +76,29 @@ class FactVisitor(NodeVisitor):
         self.states: list[StateAssign] = []
         self.routes: list[Route] = []
 
-    def run(self, tree: ast.Module) -> PythonFacts:
-        self.visit(tree)
+    def run(self, tree: ast.Module, text: str) -> PythonFacts:
+        """The facts of `tree`, parsed from `text`."""
+        for node in _in_source_order(tree, ast.Import, ast.ImportFrom):
+            (self.read_import if node.__class__ is ast.Import else self.read_import_from)(node)  # type: ignore[operator]
+        module_level = _module_statements(tree)
+        for node in _in_source_order(tree, ast.Assign, ast.AnnAssign):
+            for target in node.targets if node.__class__ is ast.Assign else [node.target]:  # type: ignore[attr-defined]
+                if node.value is not None:  # type: ignore[attr-defined]
+                    self._assigned(target, node.value, node.lineno, node in module_level)  # type: ignore[attr-defined]
+        read = {
+            ast.If: self.read_if, ast.Return: self.read_return, ast.Compare: self.read_compare,
+            ast.Attribute: self.read_attribute, ast.Call: self.read_call,
+        }
+        steps = {
+            Step.ENTER_FUNCTION: self.enter_function, Step.END_OF_BODY: self.end_of_body,
+            Step.EXIT_FUNCTION: self.exit_function, Step.ENTER_CLASS: self.enter_class, Step.EXIT_CLASS: self.exit_class,
+        }
+        node_step = Step.NODE
+        for step, node in in_visit_order(tree, _scoped_nodes(tree, text)):
+            if step is node_step:
+                read[node.__class__](node)  # type: ignore[operator]
+            else:
+                steps[step](node)  # type: ignore[operator]
         return PythonFacts(
             module=self.module,
             is_package=self.is_package,
@@ -101,7 +115,7 @@ class FactVisitor(NodeVisitor):
         )
 
     # imports -------------------------------------------------------------------------------
-    def visit_Import(self, node: ast.Import) -> None:
+    def read_import(self, node: ast.Import) -> None:
         for alias in node.names:
             if alias.asname:
                 self.imports.append((alias.asname, alias.name))
@@ -109,7 +123,7 @@ class FactVisitor(NodeVisitor):
                 first = alias.name.split(".")[0]
                 self.imports.append((first, first))
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+    def read_import_from(self, node: ast.ImportFrom) -> None:
         base = self._absolute(node.module, node.level)
         for alias in node.names:
             if alias.name != "*":
@@ -118,37 +132,40 @@ class FactVisitor(NodeVisitor):
     def _absolute(self, module: str | None, level: int) -> str:
         if not level:
             return module or ""
-        package = self.module.split(".") if self.is_package else self.module.split(".")[:-1]
-        package = package[: len(package) - (level - 1)] if level > 1 else package
+        package = self.package[: len(self.package) - (level - 1)] if level > 1 else self.package
         return ".".join([*package, module] if module else package)
 
     # definitions ---------------------------------------------------------------------------
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+    def enter_class(self, node: ast.ClassDef) -> None:
         self.classes.append(class_info(node, ".".join([*self.scope, node.name])))
         self.scope.append(node.name)
-        self.generic_visit(node)
+
+    def exit_class(self, node: ast.ClassDef) -> None:
         self.scope.pop()
 
-    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+    def enter_function(self, node: FunctionNode) -> None:
         name = ".".join([*self.scope, node.name])
-        decorators = tuple(_decorator(d) for d in node.decorator_list)
-        self._routes_of(node, name)
+        decorators = decorators_of(node)
+        middlewares, routes = declared_by_decorators(node, name)
+        self.middlewares.extend(middlewares)
+        self.routes.extend(routes)
         self.scope.append(node.name)
-        self.bodies.append(_Body())
-        self.in_function += 1
-        for statement in node.body:
-            self.visit(statement)
-        self.in_function -= 1
-        body = self.bodies.pop()
+        body = Body()
+        self.bodies.append(body)
+        self.open_functions.append((name, decorators, body))
+
+    def end_of_body(self, node: FunctionNode) -> None:
+        """The body is read; the defaults that follow belong to the enclosing scope."""
+        self.bodies.pop()
         self.scope.pop()
-        for default in [*node.args.defaults, *node.args.kw_defaults]:
-            if default is not None:
-                self.visit(default)
+
+    def exit_function(self, node: FunctionNode) -> None:
+        name, decorators, body = self.open_functions.pop()
         self.functions.append(
             Function(
                 name=name,
                 line=node.lineno,
-                params=_params(node.args),
+                params=params_of(node.args),
                 decorators=decorators,
                 calls=tuple(body.calls),
                 lookups=tuple(body.lookups),
@@ -159,33 +176,10 @@ class FactVisitor(NodeVisitor):
             )
         )
 
-    visit_AsyncFunctionDef = visit_FunctionDef
-
-    def _routes_of(self, node: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> None:
-        for decorator in node.decorator_list:
-            if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
-                continue
-            owner, attr = dotted_name(decorator.func.value) or "", decorator.func.attr
-            if attr == "middleware" and const_str(argument(decorator, 0, "middleware_type")) == "http":
-                self.middlewares.append(Middleware(owner, name, decorator.lineno, ()))
-            methods = _route_methods(decorator, attr)
-            path = const_str(argument(decorator, 0, "path"))
-            for method in methods if path is not None else ():
-                deps = dependencies_in(keyword(decorator, "dependencies"))
-                self.routes.append(Route(owner, method, path or "", name, decorator.lineno, deps))
-
     # statements ----------------------------------------------------------------------------
-    def visit_Assign(self, node: ast.Assign) -> None:
-        for target in node.targets:
-            self._assigned(target, node.value, node.lineno)
-        self.generic_visit(node)
-
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        if node.value is not None:
-            self._assigned(node.target, node.value, node.lineno)
-        self.generic_visit(node)
-
-    def _assigned(self, target: ast.expr, value: ast.expr, line: int) -> None:
+    def _assigned(self, target: ast.expr, value: ast.expr, line: int, module_level: bool) -> None:
+        if not module_level and value.__class__ is not ast.Call and target.__class__ is not ast.Attribute:
+            return  # neither an app (a call), nor app state (`app.state.x`), nor a module name
         target_name = dotted_name(target)
         if target_name is None:
             return
@@ -203,51 +197,54 @@ class FactVisitor(NodeVisitor):
         parts = target_name.split(".")
         if len(parts) == 3 and parts[1] == "state":
             self.states.append(StateAssign(parts[0], parts[2], summarize(value), line))
-        if self.in_function or self.scope or not isinstance(target, ast.Name):
+        if not (module_level and isinstance(target, ast.Name)):
             return
-        base, metadata = unwrap_annotation(value)
+        _, metadata = unwrap_annotation(value)
         if metadata:
-            type_refs, dependency, source = read_annotated(value)
+            _, type_refs, dependency, source = read_annotated(value)
             self.aliases.append(Alias(target.id, line, type_refs, dependency, source))
         self.assignments.append(Assignment(target.id, line, summarize(value)))
 
-    def visit_If(self, node: ast.If) -> None:
+    def read_if(self, node: ast.If) -> None:
+        """An `if` whose body raises: a role check when its test reads a role and denies."""
         if self.bodies:
-            raises = any(isinstance(child, ast.Raise) for statement in node.body for child in walk(statement))
-            test = expression_text(node.test) if raises else ""
-            if raises and _ROLE_WORDS.search(test) and _DENIAL.search(test) and not _OWNERSHIP_WORDS.search(test):
+            test = expression_text(node.test)
+            if _ROLE_WORDS.search(test) and _DENIAL.search(test) and not _OWNERSHIP_WORDS.search(test):
                 self.bodies[-1].role_checks.append((node.lineno, test))
-        self.generic_visit(node)
 
-    def visit_Return(self, node: ast.Return) -> None:
-        if self.bodies and isinstance(node.value, ast.Call):
-            self.bodies[-1].returns.append(call_name(node.value) or "")
-        self.generic_visit(node)
+    def read_return(self, node: ast.Return) -> None:
+        """A `return` of a call."""
+        if self.bodies:
+            self.bodies[-1].returns.append(dotted_name(node.value.func) or "")  # type: ignore[union-attr]
 
-    def visit_Compare(self, node: ast.Compare) -> None:
+    def read_compare(self, node: ast.Compare) -> None:
         if self.bodies:
             left = node.left
             for op, right in zip(node.ops, node.comparators, strict=True):
-                if isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
+                if isinstance(op, _EQUALITIES):
                     self.bodies[-1].compares.append(Compare(node.lineno, compare_side(left), compare_side(right)))
                 left = right
-        self.generic_visit(node)
 
-    def visit_Attribute(self, node: ast.Attribute) -> None:
+    def read_attribute(self, node: ast.Attribute) -> None:
         code = status_code_of(node)
         if self.bodies and code is not None:
             self.bodies[-1].status_codes.add(code)
-        self.generic_visit(node)
 
     # calls ---------------------------------------------------------------------------------
-    def visit_Call(self, node: ast.Call) -> None:
-        name = call_name(node)
-        attr = node.func.attr if isinstance(node.func, ast.Attribute) else None
-        owner = dotted_name(node.func.value) if isinstance(node.func, ast.Attribute) else None
+    def read_call(self, node: ast.Call) -> None:
+        func = node.func
+        callee = dotted_name(func)
+        if func.__class__ is ast.Attribute:
+            attr: str | None = func.attr  # type: ignore[attr-defined]
+            owner = callee[: -len(func.attr) - 1] if callee else None  # type: ignore[attr-defined]
+            last = attr if callee else None
+        else:
+            attr = owner = None
+            last = callee.rsplit(".", 1)[-1] if callee else None
         if attr == "add_middleware" and node.args:
-            self.middlewares.append(Middleware(owner or "", dotted_name(node.args[0]) or "", node.lineno, _kwargs(node)))
-        elif last_name(node.func) == "Middleware" and node.args:
-            self.middlewares.append(Middleware("", dotted_name(node.args[0]) or "", node.lineno, _kwargs(node)))
+            self.middlewares.append(Middleware(owner or "", dotted_name(node.args[0]) or "", node.lineno, keyword_values(node)))
+        elif last == "Middleware" and node.args:
+            self.middlewares.append(Middleware("", dotted_name(node.args[0]) or "", node.lineno, keyword_values(node)))
         elif attr == "include_router" and node.args:
             prefix = keyword(node, "prefix")
             deps = dependencies_in(keyword(node, "dependencies"))
@@ -255,9 +252,8 @@ class FactVisitor(NodeVisitor):
             self.includes.append(Include(owner or "", child, node.lineno, summarize(prefix) if prefix else None, deps))
         elif attr == "add_api_route" and len(node.args) >= 2:
             self._api_route(node, owner or "")
-        if self.bodies and name:
-            self._record_call(node, name)
-        self.generic_visit(node)
+        if self.bodies and callee:
+            record_call(self.bodies[-1], node, callee, last, self.chained)  # type: ignore[arg-type]
 
     def _api_route(self, node: ast.Call, owner: str) -> None:
         path, endpoint = const_str(node.args[0]), dotted_name(node.args[1])
@@ -268,114 +264,41 @@ class FactVisitor(NodeVisitor):
             if path is not None and endpoint and method:
                 self.routes.append(Route(owner, method.upper(), path, endpoint, node.lineno, deps))
 
-    def _record_call(self, node: ast.Call, name: str) -> None:
-        body = self.bodies[-1]
-        body.calls.append(
-            Call(
-                callee=name,
-                line=node.lineno,
-                args=tuple(refs_of(arg) for arg in node.args),
-                kwargs=tuple((kw.arg, refs_of(kw.value)) for kw in node.keywords if kw.arg),
-            )
-        )
-        for kw in node.keywords:
-            if kw.arg and (kw.arg.endswith("_id") or kw.arg in ("owner", "user", "author", "created_by", "current_user")):
-                body.compares.append(Compare(node.lineno, kw.arg, compare_side(kw.value)))
-            if kw.arg == "status_code":
-                code = status_code_of(kw.value)
-                if code is not None:
-                    body.status_codes.add(code)
-        if last_name(node.func) in ("HTTPException", "JSONResponse", "Response") and node.args:
-            code = status_code_of(node.args[0])
-            if code is not None:
-                body.status_codes.add(code)
-        if id(node) not in self.chained:
-            lookup = self._lookup(node)
-            if lookup is not None:
-                body.lookups.append(lookup)
-        raw = sql_lookup(node)
-        if raw is not None:
-            body.lookups.append(raw[0])
-            body.compares.extend(raw[1])
 
-    def _lookup(self, node: ast.Call) -> Lookup | None:
-        """A keyed database access rooted at this call chain, if it is one."""
-        chain = [node]
-        while isinstance(chain[-1].func, ast.Attribute) and isinstance(chain[-1].func.value, ast.Call):
-            chain.append(chain[-1].func.value)
-        self.chained.update(id(call) for call in chain[1:])
-        root = chain[-1]
-        steps = {last_name(call.func) for call in chain[:-1]}
-        keys: list[str] = [ref for call in chain[:-1] for ref in _call_refs(call)]
-        root_name = last_name(root.func) or ""
-        receiver = dotted_name(root.func.value) if isinstance(root.func, ast.Attribute) else None
-        model_arg = dotted_name(root.args[0]) if root.args else None
-        if root_name in ("select", "update", "delete", "query") and _is_class_name(model_arg) and steps & _KEYED_QUERY_STEPS:
-            return Lookup(node.lineno, model_arg, tuple(keys)) if keys else None
-        if root_name in ("get", "get_one") and receiver and len(root.args) >= 2 and _is_class_name(model_arg):
-            return Lookup(node.lineno, model_arg, tuple(ref for arg in root.args[1:] for ref in refs_of(arg)))
-        if receiver and _is_class_name(receiver.split(".")[0]) and root_name in _MODEL_METHODS:
-            model = receiver.split(".")[0]
-            keys = [*_call_refs(root), *keys]
-            return Lookup(node.lineno, model, tuple(keys)) if keys else None
-        if receiver and root_name in _COLLECTION_METHODS and root.args:
-            return Lookup(node.lineno, None, (*_call_refs(root), *keys))
-        return None
+def _scoped_nodes(tree: ast.Module, text: str) -> list[ast.AST]:
+    """The nodes whose facts depend on their function: its calls and equality tests, its `if`s
+    whose body raises, its returns of a call, and the attributes that can name an HTTP status
+    (`status.HTTP_404_NOT_FOUND`, `HTTPStatus.TOO_MANY_REQUESTS`)."""
+    raises = sorted((node.lineno, node.col_offset) for node in nodes_of(tree, ast.Raise))
+    nodes = [*nodes_of(tree, ast.Call), *nodes_of(tree, ast.Compare)]
+    nodes.extend(node for node in nodes_of(tree, ast.If) if _raises_in(node.body, raises))  # type: ignore[attr-defined]
+    nodes.extend(node for node in nodes_of(tree, ast.Return) if node.value.__class__ is ast.Call)  # type: ignore[attr-defined]
+    # An ASCII source spells its attribute names as they are; others may be normalised (NFKC).
+    if any(name in text for name in _STATUS_NAMES) or not text.isascii():
+        nodes.extend(node for node in nodes_of(tree, ast.Attribute) if node.attr.startswith(_STATUS_NAMES))  # type: ignore[attr-defined]
+    return nodes
 
 
-def _is_class_name(name: str | None) -> bool:
-    return bool(name) and name.split(".")[-1][:1].isupper()  # type: ignore[union-attr]
+def _raises_in(body: list[ast.stmt], raises: list[tuple[int, int]]) -> bool:
+    """True when a `raise` statement (of these, by start) is among or inside these statements."""
+    first, last = body[0], body[-1]
+    at = bisect_left(raises, (first.lineno, first.col_offset))
+    return at < len(raises) and raises[at] < (last.end_lineno, last.end_col_offset)  # type: ignore[operator]
 
 
-def _call_refs(call: ast.Call) -> list[str]:
-    return [ref for arg in [*call.args, *(kw.value for kw in call.keywords)] for ref in refs_of(arg)] + [
-        f"{kw.arg}=" for kw in call.keywords if kw.arg
-    ]
+def _in_source_order(tree: ast.Module, *kinds: type[ast.stmt]) -> list[ast.AST]:
+    """The statements of these classes in source order, which is the order of a walk."""
+    return sorted([node for kind in kinds for node in nodes_of(tree, kind)], key=_START)
 
 
-def _kwargs(call: ast.Call) -> tuple[tuple[str, Value], ...]:
-    """Keyword arguments summarised; `**options` is kept under the name "**"."""
-    return tuple((kw.arg or "**", summarize(kw.value)) for kw in call.keywords)
-
-
-def _route_methods(decorator: ast.Call, attr: str) -> list[str]:
-    if attr in HTTP_METHODS:
-        return [attr.upper()]
-    if attr == "api_route":
-        methods = keyword(decorator, "methods")
-        if isinstance(methods, (ast.List, ast.Tuple)):
-            return [m.upper() for m in (const_str(e) for e in methods.elts) if m]
-        return ["GET"]
-    return []
-
-
-def _decorator(node: ast.expr) -> Decorator:
-    if isinstance(node, ast.Call):
-        return Decorator(
-            name=dotted_name(node.func) or "",
-            line=node.lineno,
-            args=tuple(summarize(arg) for arg in node.args),
-            kwargs=_kwargs(node),
-        )
-    return Decorator(name=dotted_name(node) or "", line=node.lineno, args=(), kwargs=())
-
-
-def _params(args: ast.arguments) -> tuple[Param, ...]:
-    """The parameters in order, each with its default and `Annotated` metadata read."""
-    positional = [*args.posonlyargs, *args.args]
-    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
-    pairs = [*zip(positional, defaults, strict=True), *zip(args.kwonlyargs, args.kw_defaults, strict=True)]
-    params = []
-    for arg, default in pairs:
-        type_refs, dependency, source = read_annotated(arg.annotation)
-        base, _ = unwrap_annotation(arg.annotation)
-        params.append(
-            Param(
-                name=arg.arg,
-                annotation=expression_text(base) if base is not None else None,
-                type_refs=type_refs,
-                dependency=dependency_of(default) or dependency,
-                source=param_source(default) or source,
-            )
-        )
-    return tuple(params)
+def _module_statements(tree: ast.Module) -> set[ast.AST]:
+    """The statements outside every function and class, in blocks (`if`, `try`...) too."""
+    found: set[ast.AST] = set()
+    todo: list[ast.AST] = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if not isinstance(node, _SCOPES):
+            found.add(node)
+            if isinstance(node, _BLOCKS):
+                todo.extend(child for child in child_nodes(node) if isinstance(child, _BLOCK_PARTS))
+    return found

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from cynic.parsing.pyast import call_name, child_nodes, const_value, dotted_name, expression_text, last_name, walk
+from cynic.parsing.pyast import call_name, child_nodes, const_value, dotted_name, last_name, walk
+from cynic.project._python_text import expression_text
 from cynic.project.python_facts import Dependency, Value
 
 PARAM_SOURCES = {
@@ -13,6 +14,8 @@ PARAM_SOURCES = {
 }
 DEPENDS = frozenset({"Depends", "Security"})
 _ENV_READERS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get", "os.environ", "environ"})
+# The only expressions `ast.literal_eval` reads besides constants (`set()` is its one call).
+_LITERAL_SHAPES = frozenset({ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Call, ast.UnaryOp, ast.BinOp})
 
 
 def freeze(value: object) -> object:
@@ -26,19 +29,36 @@ def freeze(value: object) -> object:
 
 def refs_of(node: ast.AST | None) -> tuple[str, ...]:
     """Every maximal dotted name an expression reads, in source order, without repeats."""
+    kind = node.__class__
+    if kind is ast.Name:
+        return (node.id,)  # type: ignore[union-attr]
+    if node is None or kind is ast.Constant:
+        return ()
+    if kind is ast.Attribute:
+        name = dotted_name(node)
+        if name:
+            return (name,)
     found: list[str] = []
-
-    def visit(child: ast.AST) -> None:
-        if isinstance(child, (ast.Name, ast.Attribute)):
+    stack = [node]
+    while stack:  # a walk in `child_nodes` order, the common classes' children read directly
+        child = stack.pop()
+        kind = child.__class__
+        if kind is ast.Name:
+            found.append(child.id)  # type: ignore[attr-defined]
+        elif kind is ast.Attribute:
             name = dotted_name(child)
             if name:
                 found.append(name)
-                return
-        for grandchild in child_nodes(child):
-            visit(grandchild)
-
-    if node is not None:
-        visit(node)
+            else:
+                stack.append(child.value)  # type: ignore[attr-defined]
+        elif kind is ast.Call:
+            stack.extend([keyword.value for keyword in reversed(child.keywords)])  # type: ignore[attr-defined]
+            stack.extend(reversed(child.args))  # type: ignore[attr-defined]
+            stack.append(child.func)  # type: ignore[attr-defined]
+        elif kind is ast.Subscript:
+            stack += (child.slice, child.value)  # type: ignore[attr-defined]
+        elif kind is not ast.Constant:
+            stack.extend(reversed(child_nodes(child)))
     return tuple(dict.fromkeys(found))
 
 
@@ -50,17 +70,36 @@ def reads_env(node: ast.AST) -> bool:
     return False
 
 
+def literal_of(node: ast.AST) -> object:
+    """`const_value(node)`, without trying the expressions that cannot be literals."""
+    kind = node.__class__
+    if kind is ast.Constant:
+        return node.value  # type: ignore[attr-defined]
+    if kind not in _LITERAL_SHAPES or (kind is ast.Call and not _is_empty_set(node)):  # type: ignore[arg-type]
+        return ...
+    return const_value(node)
+
+
+def _is_empty_set(call: ast.Call) -> bool:
+    return isinstance(call.func, ast.Name) and call.func.id == "set" and not call.args and not call.keywords
+
+
 def summarize(node: ast.AST) -> Value:
     """A `Value` for any expression."""
-    literal = freeze(const_value(node))
     text = expression_text(node)
     return Value(
         text=text if len(text) <= 160 else text[:157] + "...",
-        literal=literal,
+        literal=freeze(literal_of(node)),
         refs=refs_of(node),
         call=call_name(node) if isinstance(node, ast.Call) else None,
-        reads_env=reads_env(node),
+        # every environment reader's name is in the expression's text
+        reads_env=("environ" in text or "getenv" in text) and reads_env(node),
     )
+
+
+def keyword_values(call: ast.Call) -> tuple[tuple[str, Value], ...]:
+    """Keyword arguments summarised; `**options` is kept under the name "**"."""
+    return tuple((kw.arg or "**", summarize(kw.value)) for kw in call.keywords)
 
 
 def dependency_of(node: ast.AST | None) -> Dependency | None:
@@ -95,19 +134,21 @@ def param_source(node: ast.AST | None) -> str | None:
 
 def unwrap_annotation(node: ast.AST | None) -> tuple[ast.AST | None, list[ast.AST]]:
     """(base type, metadata) of `Annotated[T, m1, m2]`; (node, []) for anything else."""
-    if isinstance(node, ast.Subscript) and last_name(node.value) == "Annotated":
+    if node.__class__ is ast.Subscript and last_name(node.value) == "Annotated":  # type: ignore[union-attr]
         items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         if items:
             return items[0], list(items[1:])
     return node, []
 
 
-def read_annotated(node: ast.AST | None) -> tuple[tuple[str, ...], Dependency | None, str | None]:
-    """(names in the base type, dependency, parameter source) of an annotation."""
+def read_annotated(node: ast.AST | None) -> tuple[ast.AST | None, tuple[str, ...], Dependency | None, str | None]:
+    """(base type, names in the base type, dependency, parameter source) of an annotation."""
     base, metadata = unwrap_annotation(node)
+    if not metadata:
+        return base, refs_of(base), None, None
     dependency = next((d for d in map(dependency_of, metadata) if d is not None), None)
     source = next((s for s in map(param_source, metadata) if s is not None), None)
-    return refs_of(base), dependency, source
+    return base, refs_of(base), dependency, source
 
 
 def compare_side(node: ast.AST) -> str | None:

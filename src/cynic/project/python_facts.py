@@ -1,6 +1,6 @@
 """What one Python file tells the project model: small, picklable facts, no parse trees.
 
-The visitor in `_python_extract` fills these from the tree the audit already parsed. Names are
+The collector in `_python_extract` fills these from the tree the audit already parsed. Names are
 kept as written (`crud.get_item`, `settings.BACKEND_CORS_ORIGINS`) together with the file's
 imports, so that `project.fastapi` can resolve them across modules once, for the whole project.
 """
@@ -223,7 +223,7 @@ def module_name(path: str) -> tuple[str, bool]:
 
 def extract_python_facts(source: SourceFile) -> PythonFacts:
     """The facts of one parsed Python file."""
-    from cynic.project._python_extract import FactVisitor
+    from cynic.project._python_extract import FactCollector
 
     module, is_package = module_name(source.path)
-    return FactVisitor(module, is_package).run(source.tree)
+    return FactCollector(module, is_package).run(source.tree, source.text)

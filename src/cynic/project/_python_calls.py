@@ -1,0 +1,117 @@
+"""What a call made inside a function body tells the facts.
+
+The call itself (callee and the names each argument reads), the ids a keyword filters by
+(`owner_id=user.id`), the HTTP statuses it names, and the keyed database read its call chain
+makes (`session.get(Item, id)`, `select(Item).where(Item.id == id)`, raw SQL).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from cynic.parsing.pyast import dotted_name, last_name
+from cynic.project._python_sql import SQL_EXECUTORS, sql_lookup
+from cynic.project._python_values import compare_side, refs_of, status_code_of
+from cynic.project.python_facts import Call, Compare, Lookup
+
+_KEYED_QUERY_STEPS = frozenset({"where", "filter", "filter_by", "get", "get_or_404", "first_or_404", "values"})
+_QUERY_ROOTS = frozenset({"select", "update", "delete", "query"})
+_GET_ROOTS = frozenset({"get", "get_one"})
+_MODEL_METHODS = frozenset(
+    {"get", "get_or_none", "get_or_404", "filter", "filter_by", "find_one", "find", "get_by_id", "find_by_id", "objects"}
+)
+_COLLECTION_METHODS = frozenset({"find_one", "find_one_and_update", "find_one_and_delete", "delete_one", "update_one", "replace_one"})
+_LOOKUP_ROOTS = _QUERY_ROOTS | _GET_ROOTS | _MODEL_METHODS | _COLLECTION_METHODS
+_FILTER_KEYWORDS = frozenset({"owner", "user", "author", "created_by", "current_user"})
+_RESPONSES = frozenset({"HTTPException", "JSONResponse", "Response"})
+
+
+@dataclass
+class Body:
+    """What a function's body does, collected while its nodes are read."""
+
+    calls: list[Call] = field(default_factory=list)
+    lookups: list[Lookup] = field(default_factory=list)
+    compares: list[Compare] = field(default_factory=list)
+    role_checks: list[tuple[int, str]] = field(default_factory=list)
+    status_codes: set[int] = field(default_factory=set)
+    returns: list[str] = field(default_factory=list)
+
+
+def record_call(body: Body, node: ast.Call, callee: str, last: str, chained: set[int]) -> None:
+    """Add a call to `body`. `last` is the callee's last name (`get` of `session.get`);
+    `chained` holds the calls already read as inner links of a chain (`select(...)` of
+    `select(...).where(...)`), which are not lookups of their own; this call's links are added."""
+    line = node.lineno
+    body.calls.append(
+        Call(
+            callee=callee,
+            line=line,
+            args=tuple([refs_of(arg) for arg in node.args]),
+            kwargs=tuple([(kw.arg, refs_of(kw.value)) for kw in node.keywords if kw.arg]),
+        )
+    )
+    for kw in node.keywords:
+        name = kw.arg
+        if name and (name.endswith("_id") or name in _FILTER_KEYWORDS):
+            body.compares.append(Compare(line, name, compare_side(kw.value)))
+        if name == "status_code":
+            code = status_code_of(kw.value)
+            if code is not None:
+                body.status_codes.add(code)
+    if last in _RESPONSES and node.args:
+        code = status_code_of(node.args[0])
+        if code is not None:
+            body.status_codes.add(code)
+    if id(node) not in chained:
+        lookup = _lookup(node, last, chained)
+        if lookup is not None:
+            body.lookups.append(lookup)
+    if last in SQL_EXECUTORS and len(node.args) >= 2:
+        raw = sql_lookup(node)
+        if raw is not None:
+            body.lookups.append(raw[0])
+            body.compares.extend(raw[1])
+
+
+def _lookup(node: ast.Call, last: str, chained: set[int]) -> Lookup | None:
+    """A keyed database access rooted at this call chain, if it is one (`last` as above)."""
+    chain = [node]
+    while chain[-1].func.__class__ is ast.Attribute and chain[-1].func.value.__class__ is ast.Call:  # type: ignore[attr-defined]
+        chain.append(chain[-1].func.value)  # type: ignore[attr-defined]
+        chained.add(id(chain[-1]))
+    root = chain[-1]
+    root_name = last if root is node else last_name(root.func) or ""
+    if root_name not in _LOOKUP_ROOTS:
+        return None
+    links = chain[:-1]
+    receiver = dotted_name(root.func.value) if isinstance(root.func, ast.Attribute) else None
+    model_arg = dotted_name(root.args[0]) if root.args else None
+    if root_name in _QUERY_ROOTS and _is_class_name(model_arg) and {last_name(call.func) for call in links} & _KEYED_QUERY_STEPS:
+        keys = _chain_refs(links)
+        return Lookup(node.lineno, model_arg, tuple(keys)) if keys else None
+    if root_name in _GET_ROOTS and receiver and len(root.args) >= 2 and _is_class_name(model_arg):
+        return Lookup(node.lineno, model_arg, tuple(ref for arg in root.args[1:] for ref in refs_of(arg)))
+    if receiver and _is_class_name(receiver.split(".")[0]) and root_name in _MODEL_METHODS:
+        model = receiver.split(".")[0]
+        keys = [*_call_refs(root), *_chain_refs(links)]
+        return Lookup(node.lineno, model, tuple(keys)) if keys else None
+    if receiver and root_name in _COLLECTION_METHODS and root.args:
+        return Lookup(node.lineno, None, (*_call_refs(root), *_chain_refs(links)))
+    return None
+
+
+def _chain_refs(links: list[ast.Call]) -> list[str]:
+    """The names the arguments of a chain's links read (`.where(Item.id == item_id)`)."""
+    return [ref for call in links for ref in _call_refs(call)]
+
+
+def _is_class_name(name: str | None) -> bool:
+    return bool(name) and name.split(".")[-1][:1].isupper()  # type: ignore[union-attr]
+
+
+def _call_refs(call: ast.Call) -> list[str]:
+    return [ref for arg in [*call.args, *(kw.value for kw in call.keywords)] for ref in refs_of(arg)] + [
+        f"{kw.arg}=" for kw in call.keywords if kw.arg
+    ]

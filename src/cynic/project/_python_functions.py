@@ -1,0 +1,91 @@
+"""What a function's header tells the facts: its decorators, its parameters, the routes and the
+HTTP middleware its decorators declare."""
+
+from __future__ import annotations
+
+import ast
+
+from cynic.parsing.pyast import argument, const_str, dotted_name, keyword
+from cynic.project._python_text import expression_text
+from cynic.project._python_values import (
+    dependencies_in,
+    dependency_of,
+    keyword_values,
+    param_source,
+    read_annotated,
+    summarize,
+)
+from cynic.project.python_facts import Decorator, Middleware, Param, Route
+
+HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def decorators_of(function: FunctionNode) -> tuple[Decorator, ...]:
+    """Each decorator's name and its summarised arguments."""
+    return tuple(_decorator(node) for node in function.decorator_list)
+
+
+def _decorator(node: ast.expr) -> Decorator:
+    if isinstance(node, ast.Call):
+        return Decorator(
+            name=dotted_name(node.func) or "",
+            line=node.lineno,
+            args=tuple(summarize(arg) for arg in node.args),
+            kwargs=keyword_values(node),
+        )
+    return Decorator(name=dotted_name(node) or "", line=node.lineno, args=(), kwargs=())
+
+
+def declared_by_decorators(function: FunctionNode, name: str) -> tuple[list[Middleware], list[Route]]:
+    """The HTTP middleware (`@app.middleware("http")`) and routes (`@router.get("/x")`) that the
+    decorators of `function`, called `name` in its module, declare."""
+    middlewares: list[Middleware] = []
+    routes: list[Route] = []
+    for decorator in function.decorator_list:
+        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
+            continue
+        owner, attr = dotted_name(decorator.func.value) or "", decorator.func.attr
+        if attr == "middleware" and const_str(argument(decorator, 0, "middleware_type")) == "http":
+            middlewares.append(Middleware(owner, name, decorator.lineno, ()))
+        methods = _route_methods(decorator, attr)
+        path = const_str(argument(decorator, 0, "path"))
+        for method in methods if path is not None else ():
+            deps = dependencies_in(keyword(decorator, "dependencies"))
+            routes.append(Route(owner, method, path or "", name, decorator.lineno, deps))
+    return middlewares, routes
+
+
+def _route_methods(decorator: ast.Call, attr: str) -> list[str]:
+    if attr in HTTP_METHODS:
+        return [attr.upper()]
+    if attr == "api_route":
+        methods = keyword(decorator, "methods")
+        if isinstance(methods, (ast.List, ast.Tuple)):
+            return [m.upper() for m in (const_str(e) for e in methods.elts) if m]
+        return ["GET"]
+    return []
+
+
+def params_of(args: ast.arguments) -> tuple[Param, ...]:
+    """The parameters in order, each with its default and `Annotated` metadata read."""
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    pairs = [*zip(positional, defaults, strict=True), *zip(args.kwonlyargs, args.kw_defaults, strict=True)]
+    params = []
+    for arg, default in pairs:
+        if arg.annotation is None and default is None:  # `self`, `cls`, `x`
+            params.append(Param(name=arg.arg, annotation=None, type_refs=(), dependency=None, source=None))
+            continue
+        base, type_refs, dependency, source = read_annotated(arg.annotation)
+        params.append(
+            Param(
+                name=arg.arg,
+                annotation=expression_text(base) if base is not None else None,
+                type_refs=type_refs,
+                dependency=dependency_of(default) or dependency,
+                source=param_source(default) or source,
+            )
+        )
+    return tuple(params)
