@@ -245,7 +245,7 @@ def _analyze_chunk(files: list[SourceFile], codes: list[str]) -> list[FileAnalys
     from cynic.rules import RULES_BY_CODE
 
     rules = [RULES_BY_CODE[code] for code in codes]
-    analyses = [analyze_file(source, rules) for source in files]
+    analyses = [_keep(analyze_file(source, rules)) for source in files]
     for analysis in analyses:
         analysis.facts = {}
     return analyses
