@@ -92,6 +92,8 @@ def script_secrets(lines: list[str]) -> Iterator[Found]:
     """`const API_KEY = "sk-..."`, `password: "hunter2"` and key shapes in TS/JS (or unparsed Python)."""
     text = "\n".join(lines)
     # A shape found on a line is found in the whole text too: one search rules most files out.
+    # Without one, only the lines holding a secret word are read (`str.lower` goes character by
+    # character: a word of a lowered line is in the lowered text, on that line).
     any_shape = secret_shape(text)
     for index in range(len(lines)) if any_shape else _lines_holding(text.lower(), _NAMED_SECRET_WORDS):
         number, line = index + 1, lines[index]
@@ -111,7 +113,7 @@ def script_secrets(lines: list[str]) -> Iterator[Found]:
 
 
 def _lines_holding(text: str, words: tuple[str, ...]) -> list[int]:
-    """The indexes, in order, of the `\n`-separated lines of `text` that hold one of `words`."""
+    """The indexes, in order, of the lines of `text` (split at line feeds) that hold one of `words`."""
     starts = sorted(start for word in words for start in _occurrences(text, word))
     indexes: list[int] = []
     line, counted = 0, 0
