@@ -55,7 +55,7 @@ _START = attrgetter("lineno", "col_offset")
 
 
 class FactCollector:
-    """Reads one module; `run(tree)` returns its facts."""
+    """Reads one module; `run(tree, text)` returns its facts."""
 
     def __init__(self, module: str, is_package: bool) -> None:
         self.module = module
@@ -80,25 +80,8 @@ class FactCollector:
         """The facts of `tree`, parsed from `text`."""
         for node in _in_source_order(tree, ast.Import, ast.ImportFrom):
             (self.read_import if node.__class__ is ast.Import else self.read_import_from)(node)  # type: ignore[operator]
-        module_level = _module_statements(tree)
-        for node in _in_source_order(tree, ast.Assign, ast.AnnAssign):
-            for target in node.targets if node.__class__ is ast.Assign else [node.target]:  # type: ignore[attr-defined]
-                if node.value is not None:  # type: ignore[attr-defined]
-                    self._assigned(target, node.value, node.lineno, node in module_level)  # type: ignore[attr-defined]
-        read = {
-            ast.If: self.read_if, ast.Return: self.read_return, ast.Compare: self.read_compare,
-            ast.Attribute: self.read_attribute, ast.Call: self.read_call,
-        }
-        steps = {
-            Step.ENTER_FUNCTION: self.enter_function, Step.END_OF_BODY: self.end_of_body,
-            Step.EXIT_FUNCTION: self.exit_function, Step.ENTER_CLASS: self.enter_class, Step.EXIT_CLASS: self.exit_class,
-        }
-        node_step = Step.NODE
-        for step, node in in_visit_order(tree, _scoped_nodes(tree, text)):
-            if step is node_step:
-                read[node.__class__](node)  # type: ignore[operator]
-            else:
-                steps[step](node)  # type: ignore[operator]
+        self._read_assignments(tree)
+        self._read_scoped(tree, text)
         return PythonFacts(
             module=self.module,
             is_package=self.is_package,
@@ -113,6 +96,32 @@ class FactCollector:
             states=tuple(self.states),
             routes=tuple(self.routes),
         )
+
+    def _read_assignments(self, tree: ast.Module) -> None:
+        """Every assignment, in source order; apps and app state wherever they are, names only at
+        module level."""
+        module_level = _module_statements(tree)
+        for node in _in_source_order(tree, ast.Assign, ast.AnnAssign):
+            for target in node.targets if node.__class__ is ast.Assign else [node.target]:  # type: ignore[attr-defined]
+                if node.value is not None:  # type: ignore[attr-defined]
+                    self._assigned(target, node.value, node.lineno, node in module_level)  # type: ignore[attr-defined]
+
+    def _read_scoped(self, tree: ast.Module, text: str) -> None:
+        """The nodes whose facts depend on their enclosing class or function, with those scopes."""
+        read = {
+            ast.If: self.read_if, ast.Return: self.read_return, ast.Compare: self.read_compare,
+            ast.Attribute: self.read_attribute, ast.Call: self.read_call,
+        }
+        steps = {
+            Step.ENTER_FUNCTION: self.enter_function, Step.END_OF_BODY: self.end_of_body,
+            Step.EXIT_FUNCTION: self.exit_function, Step.ENTER_CLASS: self.enter_class, Step.EXIT_CLASS: self.exit_class,
+        }
+        node_step = Step.NODE
+        for step, node in in_visit_order(tree, _scoped_nodes(tree, text)):
+            if step is node_step:
+                read[node.__class__](node)  # type: ignore[operator]
+            else:
+                steps[step](node)  # type: ignore[operator]
 
     # imports -------------------------------------------------------------------------------
     def read_import(self, node: ast.Import) -> None:
@@ -266,9 +275,10 @@ class FactCollector:
 
 
 def _scoped_nodes(tree: ast.Module, text: str) -> list[ast.AST]:
-    """The nodes whose facts depend on their function: its calls and equality tests, its `if`s
-    whose body raises, its returns of a call, and the attributes that can name an HTTP status
-    (`status.HTTP_404_NOT_FOUND`, `HTTPStatus.TOO_MANY_REQUESTS`)."""
+    """The nodes whose facts depend on the function they are in: calls (also read outside any
+    function, for apps' middleware, routers and routes), equality tests, `if`s whose body raises,
+    returns of a call, and the attributes that can name an HTTP status (`status.HTTP_404_NOT_FOUND`,
+    `HTTPStatus.TOO_MANY_REQUESTS`)."""
     raises = sorted((node.lineno, node.col_offset) for node in nodes_of(tree, ast.Raise))
     nodes = [*nodes_of(tree, ast.Call), *nodes_of(tree, ast.Compare)]
     nodes.extend(node for node in nodes_of(tree, ast.If) if _raises_in(node.body, raises))  # type: ignore[attr-defined]

@@ -190,6 +190,8 @@ def _out_of_order(tree: ast.Module) -> Iterator[ast.AST]:
     for node in nodes_of(tree, ast.Lambda):
         if node.args.defaults and any(node.args.kw_defaults):  # type: ignore[attr-defined]
             yield node
+    if not nodes_of(tree, ast.Starred):
+        return  # only a `*rest` can follow a keyword argument
     for node in nodes_of(tree, ast.Call):
         if node.keywords and node.args:  # type: ignore[attr-defined]
             keyword, last = node.keywords[0], node.args[-1]  # type: ignore[attr-defined]
