@@ -52,6 +52,7 @@ _BLOCK_PARTS = (ast.stmt, ast.excepthandler, ast.match_case)  # what holds state
 _BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar, ast.Match,
            ast.excepthandler, ast.match_case)  # the nodes that hold statements, functions and classes aside
 _START = attrgetter("lineno", "col_offset")
+_APP_CALLS = frozenset({"add_middleware", "Middleware", "include_router", "add_api_route"})
 
 
 class FactCollector:
@@ -242,6 +243,8 @@ class FactCollector:
     # calls ---------------------------------------------------------------------------------
     def read_call(self, node: ast.Call) -> None:
         func = node.func
+        if not self.bodies and not _may_declare_app_parts(func):
+            return  # a call outside functions only counts as one of the app methods below
         callee = dotted_name(func)
         if func.__class__ is ast.Attribute:
             attr: str | None = func.attr  # type: ignore[attr-defined]
@@ -272,6 +275,14 @@ class FactCollector:
         for method in names:
             if path is not None and endpoint and method:
                 self.routes.append(Route(owner, method.upper(), path, endpoint, node.lineno, deps))
+
+
+def _may_declare_app_parts(func: ast.expr) -> bool:
+    """Whether a call of `func` can be `app.add_middleware`, `Middleware(...)`, `include_router` or
+    `add_api_route` (read below by the last name of what is called)."""
+    if func.__class__ is ast.Attribute:
+        return func.attr in _APP_CALLS  # type: ignore[attr-defined]
+    return func.__class__ is ast.Name and func.id == "Middleware"  # type: ignore[attr-defined]
 
 
 def _scoped_nodes(tree: ast.Module, text: str) -> list[ast.AST]:
