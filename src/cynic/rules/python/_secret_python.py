@@ -27,7 +27,7 @@ _SECRET_WRAPPERS = frozenset({"Field", "SecretStr", "SecretBytes"})
 # `is_named_secret` holds only for a URL with a password or for a name with one of these words in
 # its ASCII parts, or in its parts joined (`pass_word`): in the name, in any case, maybe split by
 # what splits parts (not `re.I`, which would not count `K`, the Kelvin sign, as a separator).
-_SECRET_WORDS = (b"secret", b"pass", b"pwd", b"token", b"credential", b"key")
+_SECRET_WORDS = (b"key", b"token", b"pass", b"secret", b"pwd", b"credential")  # the commonest first
 _SECRET_NAME_WORDS = re.compile(
     "|".join("[^A-Za-z0-9]*".join(f"[{letter}{letter.upper()}]" for letter in word.decode()) for word in _SECRET_WORDS)
 )
