@@ -27,7 +27,7 @@ _SECRET_WRAPPERS = frozenset({"Field", "SecretStr", "SecretBytes"})
 # `is_named_secret` holds only for a URL with a password or for a name with one of these words in
 # its ASCII parts, or in its parts joined (`pass_word`): in the name, in any case, maybe split by
 # what splits parts (not `re.I`, which would not count `K`, the Kelvin sign, as a separator).
-_SECRET_WORDS = (b"secret", b"pass", b"pwd", b"token", b"credential", b"key")
+_SECRET_WORDS = (b"key", b"token", b"pass", b"secret", b"pwd", b"credential")  # the commonest first
 _SECRET_NAME_WORDS = re.compile(
     "|".join("[^A-Za-z0-9]*".join(f"[{letter}{letter.upper()}]" for letter in word.decode()) for word in _SECRET_WORDS)
 )
@@ -111,7 +111,7 @@ def _named_secrets(tree: ast.Module, named: NameTest) -> list[Found]:
         for node in nodes_of(tree, ast.Dict) for key, value in zip(node.keys, node.values)
         if named(name := const_str(key) or "") and name not in _EXAMPLE_KEYS
     ]
-    class_keywords = {id(kw) for node in nodes_of(tree, ast.ClassDef) for kw in node.keywords}  # `class A(B, metaclass=M)`
+    class_keywords = {id(kw) for node in nodes_of(tree, ast.ClassDef) for kw in node.keywords}  # `metaclass=M`: no call's
     found += [
         _by_name(kw.arg, kw.value, kw.value, before_anchor=True)
         for kw in nodes_of(tree, ast.keyword)
@@ -177,6 +177,7 @@ def _outside_examples(tree: ast.Module, found: list[Found]) -> list[Found]:
 
 
 def _lines_disagree(found: list[Found]) -> bool:
+    """Whether two findings on one line say different things: only then does their order matter."""
     messages: dict[int, str] = {}
     return any(messages.setdefault(item.line, item.message) != item.message for item in found)
 

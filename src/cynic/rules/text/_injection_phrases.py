@@ -50,6 +50,8 @@ Need = tuple[str | bytes | Clue, ...]
 
 
 class Phrase(NamedTuple):
+    """A phrase addressed to an AI (a lowercase pattern) and what every match of it contains."""
+
     pattern: str
     needs: tuple[Need, ...] = ()
 
@@ -72,6 +74,8 @@ _MACHINE_SENTENCE = (
 _MACHINE_SHOULD = rf"{_MACHINE_AUDIENCE}\s+(?:should|must|need\s+to|are\s+to)\s+(?:ignore|skip|approve|not\s+(?:flag|report|mention|raise))"
 _EXEMPT = r"(?:out\s+of\s+scope|exempt(?:ed)?)\s+(?:for|from)\s+(?:automated|ai|llm)\s+(?:code\s+|security\s+)?(?:review|scanning|audit)"
 
+# Each need is in every match of its phrase: its words are the alternatives of a group of the
+# pattern (or in each of them), its clues are a part of the pattern, or the pattern without `\b`.
 PHRASES: tuple[Phrase, ...] = (
     Phrase(
         r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|system|original)\s+(?:instructions|prompts?|rules|directions|guidelines)",
