@@ -138,34 +138,6 @@ def _position(entry: tuple[int, ast.AST]) -> int:
     return entry[0]
 
 
-class NodeVisitor(ast.NodeVisitor):
-    """`ast.NodeVisitor` with the same visiting order, its dispatch cached per node class."""
-
-    _dispatch: dict[type, dict[type, Callable[[Any, ast.AST], Any] | None]] = {}
-
-    def visit(self, node: ast.AST) -> Any:
-        own = type(self)
-        table = NodeVisitor._dispatch.get(own)
-        if table is None:
-            table = NodeVisitor._dispatch[own] = {}
-        kind = type(node)
-        if kind in table:
-            method = table[kind]
-        else:
-            method = getattr(own, "visit_" + kind.__name__, None)
-            if method is ast.NodeVisitor.visit_Constant:  # only there for the deprecated visit_Str...
-                method = None
-            table[kind] = method
-        if method is None:
-            return self.generic_visit(node)
-        return method(self, node)
-
-    def generic_visit(self, node: ast.AST) -> None:
-        visit = self.visit
-        for child in child_nodes(node):
-            visit(child)
-
-
 def dotted_name(node: ast.AST | None) -> str | None:
     """`a.b.c` for Name/Attribute chains (and calls on them: `a.b()` -> `a.b()`); else None."""
     if isinstance(node, ast.Name):
