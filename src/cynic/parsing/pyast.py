@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator
 from operator import attrgetter
 from typing import Any
 
+from cynic.parsing._expression_text import expression_text as expression_text  # `ast.unparse`, faster
+
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _AST = ast.AST
@@ -148,27 +150,6 @@ def dotted_name(node: ast.AST | None) -> str | None:
     if isinstance(node, ast.Call):
         base = dotted_name(node.func)
         return f"{base}()" if base else None
-    return None
-
-
-def expression_text(node: ast.AST) -> str:
-    """`ast.unparse(node)`, the same text, with the common cheap cases read directly: names and
-    dotted names (`Session`, `settings.SECRET_KEY`), and one name subscripted by another
-    (`list[Item]`, `Optional[str]`)."""
-    if isinstance(node, ast.Subscript):
-        base, index = _plain_name(node.value), _plain_name(node.slice)
-        if base is not None and index is not None:
-            return f"{base}[{index}]"
-    return _plain_name(node) or ast.unparse(node)
-
-
-def _plain_name(node: ast.AST) -> str | None:
-    """`a.b.c` for a chain of attributes on a name, else None (`f(x).y` is not plain)."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _plain_name(node.value)
-        return f"{base}.{node.attr}" if base is not None else None
     return None
 
 

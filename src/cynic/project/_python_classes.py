@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from cynic.parsing.pyast import call_name, const_str, dotted_name, keyword, last_name, walk
-from cynic.project._python_text import expression_text
+from cynic.parsing.pyast import call_name, const_str, dotted_name, expression_text, keyword, last_name, walk
 from cynic.project._python_values import refs_of, summarize
 from cynic.project.python_facts import ClassInfo, Field
 

@@ -12,12 +12,11 @@ import re
 from bisect import bisect_left
 from operator import attrgetter
 
-from cynic.parsing.pyast import child_nodes, const_str, dotted_name, keyword, last_name, nodes_of
+from cynic.parsing.pyast import child_nodes, const_str, dotted_name, expression_text, keyword, last_name, nodes_of
 from cynic.project._python_calls import Body, record_call
 from cynic.project._python_classes import class_info
 from cynic.project._python_functions import FunctionNode, declared_by_decorators, decorators_of, params_of
 from cynic.project._python_order import Step, in_visit_order
-from cynic.project._python_text import expression_text
 from cynic.project._python_values import (
     compare_side,
     dependencies_in,

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from cynic.parsing.pyast import argument, const_str, dotted_name, keyword
-from cynic.project._python_text import expression_text
+from cynic.parsing.pyast import argument, const_str, dotted_name, expression_text, keyword
 from cynic.project._python_values import (
     dependencies_in,
     dependency_of,

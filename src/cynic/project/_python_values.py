@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from cynic.parsing.pyast import call_name, child_nodes, const_value, dotted_name, last_name, walk
-from cynic.project._python_text import expression_text
+from cynic.parsing.pyast import call_name, child_nodes, const_value, dotted_name, expression_text, last_name, walk
 from cynic.project.python_facts import Dependency, Value
 
 PARAM_SOURCES = {

@@ -1,7 +1,7 @@
 """The source text of an expression as `ast.unparse` writes it, with the common shapes written
 directly.
 
-The facts keep the text of many expressions (field defaults, decorator arguments, annotations),
+Rules and facts keep the text of many expressions (field defaults, decorator arguments, annotations),
 and `ast.unparse` runs a visitor over every node. Most of those expressions are names, plain
 literals, subscripts like `list[Item]`, unions like `str | None`, and calls of those, such as
 `Field(default=None, max_length=255)` or `Depends(get_db)`; this writes them with the exact
@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import ast
 
-from cynic.parsing.pyast import expression_text as unparsed_text
-
 # Constants written as their `repr`, which is what `ast.unparse` writes outside f-strings
 # (floats and complex numbers are left to it: it spells infinities its own way).
 _REPR_CONSTANTS = (str, bytes, int, type(None))
@@ -22,7 +20,7 @@ _REPR_CONSTANTS = (str, bytes, int, type(None))
 def expression_text(node: ast.AST) -> str:
     """`ast.unparse(node)`."""
     text = _text(node, _TEST)
-    return text if text is not None else unparsed_text(node)
+    return text if text is not None else ast.unparse(node)
 
 
 # The precedence levels of `ast.unparse` that these shapes meet: an expression is put in
