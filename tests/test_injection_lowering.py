@@ -1,17 +1,18 @@
-"""INJ001 matches lowered text, which finds what case-insensitive matching finds, on any text but
-one holding the four characters that `re.IGNORECASE` equates with ASCII letters."""
+"""Rules search lowered text (INJ001, the `Mentions` prefilters), which finds what case-insensitive
+matching finds, on any text but one holding the four characters `re.IGNORECASE` equates with ASCII
+letters."""
 
 from __future__ import annotations
 
 import re
 import sys
 
-from cynic.rules.text.inj001_reviewer_injection_attempt import _FOLDED_TO_ASCII
+from cynic.rules._lowering import FOLDED_TO_ASCII
 
 
 def test_lowering_keeps_every_other_character_as_case_insensitive_matching_sees_it() -> None:
     others = "".join(
-        chr(code) for code in range(0x80, sys.maxunicode + 1) if not 0xD800 <= code < 0xE000 and chr(code) not in _FOLDED_TO_ASCII
+        chr(code) for code in range(0x80, sys.maxunicode + 1) if not 0xD800 <= code < 0xE000 and chr(code) not in FOLDED_TO_ASCII
     )
     lowered = others.lower()
 
@@ -25,4 +26,4 @@ def test_lowering_keeps_every_other_character_as_case_insensitive_matching_sees_
 def test_the_four_are_all_that_case_insensitive_matching_equates_with_ascii() -> None:
     non_ascii = "".join(chr(code) for code in range(0x80, sys.maxunicode + 1) if not 0xD800 <= code < 0xE000)
 
-    assert sorted({m.group() for m in re.finditer(r"[\x00-\x7f]", non_ascii, re.I)}) == sorted(_FOLDED_TO_ASCII)
+    assert sorted({m.group() for m in re.finditer(r"[\x00-\x7f]", non_ascii, re.I)}) == sorted(FOLDED_TO_ASCII)

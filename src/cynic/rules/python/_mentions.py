@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import re
 
-# The only characters outside ASCII that a case-insensitive regex matches with ASCII letters
-# (İ ı with i, ſ with s, the Kelvin sign with k), and the only ones `str.lower` turns into ASCII
-# (İ, Kelvin) or into more than one character (İ). Without them, lowering the text first gives
-# the same matches, at the same places.
-_FOLDS_INTO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+from cynic.rules._lowering import lowers_exactly
+
 
 
 class Mentions:
@@ -28,7 +25,7 @@ class Mentions:
         self._lowercase = tuple(word if re.escape(word) == word else re.compile(word) for word in words)
 
     def found_in(self, text: str) -> bool:
-        if not text.isascii() and any(character in text for character in _FOLDS_INTO_ASCII):
+        if not lowers_exactly(text):
             return self._any_case.search(text) is not None
         lowered = text.lower()
         return any(word in lowered if isinstance(word, str) else word.search(lowered) for word in self._lowercase)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from cynic.models import Confidence, Severity
+from cynic.rules._lowering import lowers_exactly
 from cynic.rules.base import FileRule, Hit
 from cynic.rules.text._injection_phrases import PHRASES, possible_phrases
 from cynic.source import FileKind, SourceFile
@@ -14,14 +15,9 @@ from cynic.source import FileKind, SourceFile
 # One alternation over the whole text: a single scan per file, whatever the number of phrases.
 _ANY_PHRASE = "|".join(f"(?:{phrase.pattern})" for phrase in PHRASES)
 _ADDRESSED_TO_AI = re.compile(_ANY_PHRASE, re.I | re.M)
-# Case-insensitive scanning is slow in `re`, and words are found faster with `in` in lowered text.
-# `re.IGNORECASE` equates these four characters with ASCII letters (İ and ı with i, ſ with s, the
-# Kelvin sign with k); every other character lowers to one character that no ASCII letter matches
-# either way, and that is a word character, a space or a line break exactly when it was. So on a
-# text without the four, matching the lowered text with the same (lowercase) pattern finds
-# exactly the same spans, about twice as fast.
+# Case-insensitive scanning is slow in `re`: a text that lowers exactly is searched lowered, with
+# the same (lowercase) pattern, case-sensitively, about twice as fast (see `_lowering`).
 _LOWERCASE_PATTERN = re.sub(r"\\.", "", _ANY_PHRASE).islower()
-_FOLDED_TO_ASCII = "\u0130\u0131\u017f\u212a"
 
 
 class ReviewerInjectionAttempt(FileRule):
@@ -78,7 +74,7 @@ class ReviewerInjectionAttempt(FileRule):
 
 
 def _phrases_in(text: str) -> Iterator[re.Match[str]]:
-    if not (_LOWERCASE_PATTERN and (text.isascii() or not any(char in text for char in _FOLDED_TO_ASCII))):
+    if not (_LOWERCASE_PATTERN and lowers_exactly(text)):
         return _ADDRESSED_TO_AI.finditer(text)
     lowered = text.lower()
     possible = possible_phrases(lowered)
