@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from cynic.models import AuditResult, Finding, Severity, WaivedFinding
+from cynic.reports._template_cache import template_cache
 from cynic.reports.visible_text import reveal
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # markdown, escaped by the `md` and `code` filters instead
         keep_trailing_newline=True,
+        bytecode_cache=template_cache("markdown"),
     )
     env.filters["md"] = escape_markdown
     env.filters["code"] = inline_code
