@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -147,7 +148,7 @@ def test_a_replay_of_a_different_run_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_a_long_checklist_is_capped_and_each_rule_explained_once(tmp_path: Path) -> None:
     workspace = make_repo(tmp_path / "repo")
-    checklist = [INJECTION.model_copy(update={"line": line, "fingerprint": f"fp-{line}"}) for line in range(1, 201)]
+    checklist = [replace(INJECTION, line=line, fingerprint=f"fp-{line}") for line in range(1, 201)]
     coder = LLMCoder(Settings(base_url="http://127.0.0.1:9/v1", model="m", api_key=None))
     task = CodingTask(workspace=workspace, round=1, checklist=checklist, request=REQUEST)
     prompt = coder.opening_messages(task)[1]["content"]

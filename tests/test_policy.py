@@ -164,6 +164,7 @@ def test_a_broken_waivers_file_is_a_clear_error(root: Path) -> None:
     outcome = runner.invoke(app, ["audit", str(root)])
 
     assert outcome.exit_code == 2 and "waivers.json" in outcome.stderr and "Traceback" not in outcome.output
+    assert "Field required" in outcome.stderr  # the validation names what is wrong with the entry
 
 
 def test_a_review_honours_the_waivers_committed_in_the_pull_request(tmp_path: Path) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from cynic.audit import audit
-from cynic.models import Finding
+from cynic.models import Confidence, Finding, Severity
 from cynic.reports.audit_view import view_from_audit
 from cynic.reports.run_adapter import RunNotFound, load_run_view, load_waived_run_view
 from cynic.policy import add_waiver
@@ -84,7 +85,7 @@ def test_the_repository_waivers_waive_open_findings_and_expired_ones_stay_open(t
 
 def test_a_waiver_follows_its_code_when_the_fingerprint_changed(run_view: RunView) -> None:
     moved = waiver("0ld0ld00", "CORS001", "app/main.py")
-    moved = moved.model_copy(update={"evidence": 'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)'})
+    moved = replace(moved, evidence='app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)')
 
     view = run_view.apply_waivers([moved], today=date(2025, 6, 1))
 
@@ -110,7 +111,7 @@ def test_paths_outside_the_audited_folder_are_never_read(tmp_path: Path) -> None
 
 
 def test_a_snippet_marks_the_finding_lines_with_context() -> None:
-    finding = Finding(rule="X", name="x", severity="low", confidence="high", path="a.py", line=5, end_line=6,
+    finding = Finding(rule="X", name="x", severity=Severity.LOW, confidence=Confidence.HIGH, path="a.py", line=5, end_line=6,
                       message="", evidence="", fix="")
     snippet = snippet_from_text("\n".join(f"line {n}" for n in range(1, 21)), finding)
     assert (snippet.first, snippet.lines[0], snippet.lines[-1], snippet.marked) == (2, "line 2", "line 9", [5, 6])

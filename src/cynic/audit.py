@@ -83,7 +83,8 @@ def audit(
     except SourceChanged:  # a file changed after its stat said otherwise: read every file this time
         result = run.audit(None, distrusted)
     if cache.problem:
-        result.notices.insert(0, Notice(path=str(cache.path), line=1, message=cache.problem))
+        problem = Notice(path=str(cache.path), line=1, message=cache.problem)
+        result = dataclasses.replace(result, notices=[problem, *result.notices])
     return result
 
 

@@ -5,7 +5,7 @@ reviewer whose findings can only be added."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -114,8 +114,7 @@ def merge_findings(deterministic: list[Finding], llm: list[Finding]) -> list[Fin
             continue
         taken.add(key)
         added.append(
-            finding.model_copy(
-                update={"source": "llm", "fingerprint": finding.fingerprint or fingerprint(finding.rule, finding.path, finding.evidence)}
-            )
+            replace(finding, source="llm",
+                    fingerprint=finding.fingerprint or fingerprint(finding.rule, finding.path, finding.evidence))
         )
     return sorted(deterministic + added, key=lambda f: f.sort_key)

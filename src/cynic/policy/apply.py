@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -58,15 +58,14 @@ def apply_policy(result: AuditResult, policy: Policy, today: date | None = None)
     matched_waivers = {id(w) for w in waiver_of.values()}
     stale = [w for w in policy.waivers if id(w) not in matched_waivers]
     notices = [*result.notices, *(_expired_notice(item) for item in expired), *(_stale_notice(w) for w in stale)]
-    return result.model_copy(
-        update={
-            "findings": [f for f in candidates if f.fingerprint not in in_baseline],
-            "baselined": [f for f in candidates if f.fingerprint in in_baseline],
-            "waived": waived,
-            "expired_waivers": expired,
-            "stale_waivers": stale,
-            "notices": notices,
-        }
+    return replace(
+        result,
+        findings=[f for f in candidates if f.fingerprint not in in_baseline],
+        baselined=[f for f in candidates if f.fingerprint in in_baseline],
+        waived=waived,
+        expired_waivers=expired,
+        stale_waivers=stale,
+        notices=notices,
     )
 
 

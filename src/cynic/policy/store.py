@@ -1,4 +1,8 @@
-"""`.cynic/baseline.json` and `.cynic/waivers.json`: sorted, indented JSON that diffs line by line."""
+"""`.cynic/baseline.json` and `.cynic/waivers.json`: sorted, indented JSON that diffs line by line.
+
+People edit these files, so reading one validates it (with pydantic, imported only when the file
+exists) and a mistake is named in the error: "Field required", "Input should be a valid date".
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeVar
 
-from pydantic import ValidationError
-
 from cynic.fingerprints import normalise
-from cynic.models import BaselineEntry, Finding, Waiver
+from cynic.models import BaselineEntry, Finding, Waiver, to_json
 
 BASELINE_FILE = Path(".cynic/baseline.json")
 WAIVERS_FILE = Path(".cynic/waivers.json")
@@ -53,9 +55,12 @@ def add_waiver(root: Path, waiver: Waiver) -> Path:
 def _load(path: Path, key: str, model: type[Entry], command: str) -> list[Entry]:
     if not path.is_file():
         return []
+    from pydantic import TypeAdapter, ValidationError
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return [model.model_validate(item) for item in data[key]]
+        entry = TypeAdapter(model)
+        return [entry.validate_python(item) for item in data[key]]
     except (OSError, ValueError, KeyError, TypeError, ValidationError) as error:
         detail = error.errors()[0]["msg"] if isinstance(error, ValidationError) else str(error)
         raise PolicyError(
@@ -66,7 +71,7 @@ def _load(path: Path, key: str, model: type[Entry], command: str) -> list[Entry]
 
 def _save(path: Path, key: str, entries: list[Entry]) -> Path:
     ordered = sorted(entries, key=lambda e: (e.path, e.rule, e.evidence, e.fingerprint))
-    document = {"version": FORMAT_VERSION, key: [e.model_dump(mode="json") for e in ordered]}
+    document = {"version": FORMAT_VERSION, key: [to_json(e) for e in ordered]}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")

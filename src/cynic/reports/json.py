@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from cynic.models import AuditResult
+from cynic.models import AuditResult, to_json
 
 if TYPE_CHECKING:
     from cynic.review.result import ReviewResult
@@ -13,13 +13,13 @@ if TYPE_CHECKING:
 
 def render_json(result: AuditResult) -> str:
     """The audit as JSON."""
-    return json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(to_json(result), indent=2, ensure_ascii=False) + "\n"
 
 
 def render_review_json(review: ReviewResult) -> str:
     """The head audit's JSON (the same keys as `cynic audit`), plus `new`, `existing`, `fixed`
     and the review's refs, renames and coverage."""
-    document = review.head.model_dump(mode="json")
+    document = to_json(review.head)
     document.update(review.model_dump(mode="json", exclude={"head"}))
     document["incomplete"] = review.incomplete
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -151,7 +151,7 @@ def _findings(history: list[dict[str, Any]], final: list[dict[str, Any]], rounds
     latest.update({item["fingerprint"]: item for item in final})
     views = []
     for fingerprint, item in latest.items():
-        finding = Finding.model_validate(item)
+        finding = Finding.from_json(item)
         text = repository.read(seen_at.get(fingerprint), finding.path)
         views.append(FindingView(
             finding=finding,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def review(
         base_result = audit(base_root, include_tests=include_tests, rules=rules, cache=shared)
         audited_at = time.perf_counter()
         policy = load_policy(head_root, use_baseline=use_baseline)
-        triaged = apply_policy(head_result, policy, today).model_copy(update={"root": str(path)})
+        triaged = replace(apply_policy(head_result, policy, today), root=str(path))
         comparison = compare(
             base_result.findings,
             head_result.findings,

@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 
 from cynic.agents.base import CodingOutcome, CodingTask, Usage
 from cynic.agents.errors import LLMUnavailable
-from cynic.models import Finding
+from cynic.models import Finding, to_json
 from cynic.sandbox.base import SandboxError
 from cynic.sandbox.runner import run_command
 from cynic.sandbox.worktree import GitWorktree, find_target
@@ -56,7 +56,7 @@ def code(state: LoopState, runtime: Runtime[LoopContext]) -> LoopState:
     task = CodingTask(
         workspace=workspace.root,
         round=number,
-        checklist=[Finding.model_validate(item) for item in state["checklist"]],
+        checklist=[Finding.from_json(item) for item in state["checklist"]],
         request=state.get("request"),
         test_output=_feedback(state),
         rulebook=context.rulebook,
@@ -124,7 +124,7 @@ def audit(state: LoopState, runtime: Runtime[LoopContext]) -> LoopState:
         verdict = context.security.inspect(workspace.root, diff, files_analysed)
     except Exception as error:  # a reviewer or audit failure ends the run with status "error"; `cynic resume` retries
         return {"error": _failure(f"the security agent failed after round {state['round']}", error, state["run_id"])}
-    checklist = [finding.model_dump(mode="json") for finding in verdict.findings]
+    checklist = [to_json(finding) for finding in verdict.findings]
     before = {item["fingerprint"] for item in state["checklist"]}
     after = {item["fingerprint"] for item in checklist}
     history = list(state["history"])

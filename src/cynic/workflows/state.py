@@ -61,7 +61,7 @@ class RoundRecord(TypedDict, total=False):
     refused: list[str]  # the coder's tool calls refused for naming a path outside the workspace
     review: ReviewRecord | None  # None when no LLM reviewer looked at the round
     test: TestRecord | None  # None when no test command is configured
-    checklist: list[dict]  # the open findings after the round (Finding.model_dump(mode="json"))
+    checklist: list[dict]  # the open findings after the round (`to_json` of each Finding)
     fixed: list[str]  # fingerprints open before the round and gone after it
     new: list[str]  # fingerprints that appeared during the round
     unparsed: list[str]  # files the audit could not parse after the round
