@@ -97,7 +97,7 @@ class RoleCheckOutsideDependency(ProjectRule):
             )
 
     def _inline_checks(self, model: FastAPIModel, view: RouteView) -> Iterator[Hit]:
-        handler = model.function(view.module, view.route.function)
+        handler = view.handler_symbol
         if handler is None:
             return
         for line, test in handler.definition.role_checks:  # type: ignore[union-attr]

@@ -1,0 +1,81 @@
+"""What project rules read of the facts, so that an edit they did not read can keep their hits.
+
+Project rules are a function of the facts alone. While they run, everything they learn from the
+facts passes through a reader that notes what it was asked: an extractor's facts taken whole
+(`Project.facts_of`), or, through the Python symbol table, a view listed for every module
+(its routes, its classes...), a name looked up in one module, an import head followed in one
+module. When a later audit finds some files' facts changed, and each changed file answers every
+one of those questions exactly as before, the rules would read the same values, take the same
+steps and report the same hits (and read the same things again): their last hits stand.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+PYTHON = "python"  # the extractor whose facts the symbol table reads question by question
+
+Plain = tuple[tuple[str, ...], tuple[str, ...], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
+
+
+class FactReads:
+    """The questions a group of project rules asked of the facts in one run."""
+
+    def __init__(self) -> None:
+        self.whole: set[str] = set()  # extractors whose facts were read in full
+        self.views: set[str] = set()  # Python module views listed for every module (MODULE_VIEWS)
+        self.names: defaultdict[str, set[str]] = defaultdict(set)  # module -> names looked up in it
+        self.imports: defaultdict[str, set[str]] = defaultdict(set)  # module -> import heads followed
+
+    def as_plain(self) -> Plain:
+        """The reads as sorted tuples and dicts, for the cache."""
+        return (
+            tuple(sorted(self.whole)),
+            tuple(sorted(self.views)),
+            {module: tuple(sorted(names)) for module, names in self.names.items()},
+            {module: tuple(sorted(heads)) for module, heads in self.imports.items()},
+        )
+
+    @classmethod
+    def from_plain(cls, plain: Plain) -> FactReads:
+        reads = cls()
+        whole, views, names, imports = plain
+        reads.whole, reads.views = set(whole), set(views)
+        reads.names.update((module, set(found)) for module, found in names.items())
+        reads.imports.update((module, set(found)) for module, found in imports.items())
+        return reads
+
+    def agree(self, extractors: frozenset[str], old: dict[str, Any], new: dict[str, Any]) -> bool:
+        """Whether one file's `new` facts answer every question asked of its `old` facts the same
+        way, for the `extractors` the rules could read (a file's facts by extractor name; a file
+        that did not exist has none)."""
+        for name in extractors:
+            before, after = old.get(name), new.get(name)
+            if before == after:
+                continue
+            if name != PYTHON or name in self.whole or before is None or after is None:
+                return False
+            if not self._same_python_answers(before, after):
+                return False
+        return True
+
+    def _same_python_answers(self, before: Any, after: Any) -> bool:
+        from cynic.project._symbols import MODULE_VIEWS, module_definitions
+
+        module = before.module
+        if after.module != module:
+            return False
+        if any(MODULE_VIEWS[view](before) != MODULE_VIEWS[view](after) for view in self.views):
+            return False
+        names = self.names.get(module, ())
+        if names:
+            defined_before, defined_after = module_definitions(before), module_definitions(after)
+            if any(defined_before.get(name) != defined_after.get(name) for name in names):
+                return False
+        heads = self.imports.get(module, ())
+        if heads:
+            imported_before, imported_after = dict(before.imports), dict(after.imports)
+            if any(imported_before.get(head) != imported_after.get(head) for head in heads):
+                return False
+        return True
