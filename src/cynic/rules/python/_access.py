@@ -261,9 +261,10 @@ def role_checked_calls(model: FastAPIModel, handler: Symbol) -> list[Call]:
 
 
 def _role_checked_calls(model: FastAPIModel, handler: Symbol) -> list[Call]:
+    calls: tuple[Call, ...] = handler.definition.calls  # type: ignore[union-attr]
     return [
         call
-        for call, helper in zip(handler.definition.calls, callees(model, handler), strict=True)  # type: ignore[union-attr]
+        for call, helper in zip(calls, callees(model, handler), strict=True)
         if helper is not None and helper.key != handler.key and helper.definition.role_checks  # type: ignore[union-attr]
     ]
 

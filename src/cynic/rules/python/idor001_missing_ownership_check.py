@@ -102,6 +102,7 @@ class MissingOwnershipCheck(ProjectRule):
     severity = Severity.HIGH
     cwe = (639,)
     fix = "Filter the query by owner (`.where(Item.owner_id == current_user.id)`) or compare and raise 404/403 before using the row."
+    extractors = ("python",)
 
     def check_project(self, project: Project) -> Iterator[Hit]:
         model = fastapi_model(project)

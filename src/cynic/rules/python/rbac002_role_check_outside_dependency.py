@@ -79,6 +79,7 @@ class RoleCheckOutsideDependency(ProjectRule):
     severity = Severity.MEDIUM
     cwe = (285,)
     fix = "Move the role check into a dependency (`Depends(require_role(Role.ADMIN))`) on the route or its router."
+    extractors = ("python",)
 
     def check_project(self, project: Project) -> Iterator[Hit]:
         model = fastapi_model(project)

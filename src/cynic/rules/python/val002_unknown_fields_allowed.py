@@ -74,6 +74,7 @@ class UnknownFieldsAllowed(ProjectRule):
     severity = Severity.LOW
     cwe = (915,)
     fix = "Add `model_config = ConfigDict(extra=\"forbid\")` to the model or to a shared base class of request schemas."
+    extractors = ("python",)
 
     def check_project(self, project: Project) -> Iterator[Hit]:
         model = fastapi_model(project)
