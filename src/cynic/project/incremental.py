@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cynic.analysis import FileAnalysis, Hit, hits_as_tuples, hits_from_tuples
-from cynic.project.reads import FactReads
+from cynic.project.reads import Reads, same_answers
 from cynic.source import SourceFile
 
 if TYPE_CHECKING:
@@ -36,20 +36,20 @@ MAX_CHANGES_CHECKED = 50
 
 @dataclass(frozen=True)
 class GroupResult:
-    """One group's hits and what it read to find them."""
+    """One group's hits and what it read of the facts (of its `extractors`) to find them."""
 
     codes: tuple[str, ...]
     extractors: frozenset[str]
     hits: ProjectHits
-    reads: FactReads
+    reads: Reads
 
     def as_plain(self) -> tuple[Any, ...]:
-        return self.codes, tuple(sorted(self.extractors)), hits_as_tuples(self.hits), self.reads.as_plain()
+        return self.codes, tuple(sorted(self.extractors)), hits_as_tuples(self.hits), self.reads
 
     @classmethod
     def from_plain(cls, values: tuple[Any, ...]) -> GroupResult:
         codes, extractors, hits, reads = values
-        return cls(tuple(codes), frozenset(extractors), hits_from_tuples(hits), FactReads.from_plain(reads))
+        return cls(tuple(codes), frozenset(extractors), hits_from_tuples(hits), reads)
 
 
 def run_project_rules(
@@ -97,7 +97,7 @@ def _still_valid(
         after = facts.current(path) if path in facts_keys else {}
         if before is None or after is None:
             return []  # facts the cache no longer has: nothing can be vouched for
-        standing = [result for result in standing if result.reads.agree(result.extractors, before, after)]
+        standing = [result for result in standing if same_answers(result.reads, result.extractors, before, after)]
     return standing
 
 
@@ -117,7 +117,7 @@ def _run(rules: Sequence[Rule], codes: list[str], facts: _Facts) -> list[GroupRe
         kinds = {kind for extractor in EXTRACTORS if extractor.name in names for kind in extractor.kinds}
         project = Project(files=facts.sources, facts=facts.of_kinds(kinds, names))
         hits = [(rule.code, hit) for rule in group for hit in rule.check_project(project)]
-        results.append(GroupResult(tuple(rule.code for rule in group), names, hits, project.reads))
+        results.append(GroupResult(tuple(rule.code for rule in group), names, hits, project.reads.as_plain()))
     return results
 
 

@@ -16,11 +16,13 @@ from typing import Any
 
 PYTHON = "python"  # the extractor whose facts the symbol table reads question by question
 
-Plain = tuple[tuple[str, ...], tuple[str, ...], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
+# The reads as plain values, for the cache: (extractors read whole, views listed for every module,
+# {module: names looked up in it}, {module: import heads followed in it}).
+Reads = tuple[tuple[str, ...], tuple[str, ...], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
 
 
 class FactReads:
-    """The questions a group of project rules asked of the facts in one run."""
+    """Notes the questions a group of project rules asks of the facts in one run."""
 
     def __init__(self) -> None:
         self.whole: set[str] = set()  # extractors whose facts were read in full
@@ -28,8 +30,7 @@ class FactReads:
         self.names: defaultdict[str, set[str]] = defaultdict(set)  # module -> names looked up in it
         self.imports: defaultdict[str, set[str]] = defaultdict(set)  # module -> import heads followed
 
-    def as_plain(self) -> Plain:
-        """The reads as sorted tuples and dicts, for the cache."""
+    def as_plain(self) -> Reads:
         return (
             tuple(sorted(self.whole)),
             tuple(sorted(self.views)),
@@ -37,45 +38,38 @@ class FactReads:
             {module: tuple(sorted(heads)) for module, heads in self.imports.items()},
         )
 
-    @classmethod
-    def from_plain(cls, plain: Plain) -> FactReads:
-        reads = cls()
-        whole, views, names, imports = plain
-        reads.whole, reads.views = set(whole), set(views)
-        reads.names.update((module, set(found)) for module, found in names.items())
-        reads.imports.update((module, set(found)) for module, found in imports.items())
-        return reads
 
-    def agree(self, extractors: frozenset[str], old: dict[str, Any], new: dict[str, Any]) -> bool:
-        """Whether one file's `new` facts answer every question asked of its `old` facts the same
-        way, for the `extractors` the rules could read (a file's facts by extractor name; a file
-        that did not exist has none)."""
-        for name in extractors:
-            before, after = old.get(name), new.get(name)
-            if before == after:
-                continue
-            if name != PYTHON or name in self.whole or before is None or after is None:
-                return False
-            if not self._same_python_answers(before, after):
-                return False
-        return True
-
-    def _same_python_answers(self, before: Any, after: Any) -> bool:
-        from cynic.project._symbols import MODULE_VIEWS, module_definitions
-
-        module = before.module
-        if after.module != module:
+def same_answers(reads: Reads, extractors: frozenset[str], old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether one file's `new` facts answer every question in `reads` as its `old` facts did,
+    for the `extractors` the rules could read (a file's facts by extractor name; a file that did
+    not exist has none)."""
+    whole = reads[0]
+    for name in extractors:
+        before, after = old.get(name), new.get(name)
+        if before == after:
+            continue
+        if name != PYTHON or name in whole or before is None or after is None:
             return False
-        if any(MODULE_VIEWS[view](before) != MODULE_VIEWS[view](after) for view in self.views):
+        if not _same_python_answers(reads, before, after):
             return False
-        names = self.names.get(module, ())
-        if names:
-            defined_before, defined_after = module_definitions(before), module_definitions(after)
-            if any(defined_before.get(name) != defined_after.get(name) for name in names):
-                return False
-        heads = self.imports.get(module, ())
-        if heads:
-            imported_before, imported_after = dict(before.imports), dict(after.imports)
-            if any(imported_before.get(head) != imported_after.get(head) for head in heads):
-                return False
-        return True
+    return True
+
+
+def _same_python_answers(reads: Reads, before: Any, after: Any) -> bool:
+    from cynic.project._symbols import MODULE_VIEWS, module_definitions
+
+    _, views, names, imports = reads
+    module = before.module
+    if after.module != module:
+        return False
+    if any(MODULE_VIEWS[view](before) != MODULE_VIEWS[view](after) for view in views):
+        return False
+    if module in names:
+        defined_before, defined_after = module_definitions(before), module_definitions(after)
+        if any(defined_before.get(name) != defined_after.get(name) for name in names[module]):
+            return False
+    if module in imports:
+        imported_before, imported_after = dict(before.imports), dict(after.imports)
+        if any(imported_before.get(head) != imported_after.get(head) for head in imports[module]):
+            return False
+    return True
