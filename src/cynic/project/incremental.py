@@ -13,11 +13,13 @@ The other groups run again, and only the facts of the file kinds they read are l
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cynic.analysis import FileAnalysis, Hit, hits_as_tuples, hits_from_tuples
+from cynic.cache_facts import collector_paused
 from cynic.project.reads import Reads, same_answers
 from cynic.source import SourceFile
 
@@ -115,7 +117,10 @@ def _run(rules: Sequence[Rule], codes: list[str], facts: _Facts) -> list[GroupRe
     results = []
     for names, group in groups.items():
         kinds = {kind for extractor in EXTRACTORS if extractor.name in names for kind in extractor.kinds}
-        project = Project(files=facts.sources, facts=facts.of_kinds(kinds, names))
+        with collector_paused():  # kept to the end of the audit, like the analyses: no collection need scan them
+            loaded = facts.of_kinds(kinds, names)
+            gc.freeze()
+        project = Project(files=facts.sources, facts=loaded)
         hits = [(rule.code, hit) for rule in group for hit in rule.check_project(project)]
         results.append(GroupResult(tuple(rule.code for rule in group), names, hits, project.reads.as_plain()))
     return results
