@@ -239,19 +239,26 @@ class FastAPIModel:
         alias = self.alias(module, param.type_refs[0]) if param.type_refs else None
         return alias.definition.source if alias else None  # type: ignore[union-attr]
 
-    def ancestors(self, symbol: Symbol, depth: int = 0) -> list[Symbol]:
-        """The class and its project bases, nearest first (a depth-first approximation of the MRO)."""
+    def ancestors(self, symbol: Symbol) -> list[Symbol]:
+        """The class and its project bases, nearest first (a depth-first approximation of the MRO);
+        do not modify the list."""
+        return self.remember(("ancestors", symbol.key), lambda: self._ancestors(symbol))
+
+    def _ancestors(self, symbol: Symbol, depth: int = 0) -> list[Symbol]:
         found = [symbol]
         if depth > 8:
             return found
         for base in symbol.definition.bases:  # type: ignore[union-attr]
             parent = self.klass(symbol.module, base)
             if parent is not None and parent.key != symbol.key:
-                found.extend(s for s in self.ancestors(parent, depth + 1) if s not in found)
+                found.extend(s for s in self._ancestors(parent, depth + 1) if s not in found)
         return found
 
-    def external_bases(self, symbol: Symbol) -> set[str]:
+    def external_bases(self, symbol: Symbol) -> frozenset[str]:
         """Last segments of the bases that lie outside the project: {"BaseModel"}, {"str", "Enum"}."""
+        return self.remember(("external-bases", symbol.key), lambda: frozenset(self._external_bases(symbol)))
+
+    def _external_bases(self, symbol: Symbol) -> set[str]:
         names = set()
         for item in self.ancestors(symbol):
             for base in item.definition.bases:  # type: ignore[union-attr]
@@ -279,7 +286,11 @@ class FastAPIModel:
         return any(item.definition.env_file for item in self.ancestors(symbol))  # type: ignore[union-attr]
 
     def fields_of(self, symbol: Symbol) -> dict[str, tuple[Field, Symbol]]:
-        """Every field of a class, its own and inherited, by name (the nearest definition wins)."""
+        """Every field of a class, its own and inherited, by name (the nearest definition wins);
+        do not modify the dict."""
+        return self.remember(("fields", symbol.key), lambda: self._fields_of(symbol))
+
+    def _fields_of(self, symbol: Symbol) -> dict[str, tuple[Field, Symbol]]:
         fields: dict[str, tuple[Field, Symbol]] = {}
         for item in self.ancestors(symbol):
             for fact in item.definition.fields:  # type: ignore[union-attr]
