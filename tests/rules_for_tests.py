@@ -1,11 +1,13 @@
-"""A test-only rule, registered only where a test passes it to `audit(root, rules=[...])`."""
+"""Test-only rules, registered only where a test passes them to `audit(root, rules=[...])`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from cynic.models import Severity
-from cynic.rules.base import FileRule, Hit
+from cynic.project import Project
+from cynic.project.fastapi import fastapi_model
+from cynic.rules.base import FileRule, Hit, ProjectRule
 from cynic.source import FileKind, SourceFile
 
 
@@ -28,3 +30,25 @@ class DangerCall(FileRule):
         for number, text in enumerate(source.lines, start=1):
             if "danger(" in text:
                 yield self.hit(source.path, number, "danger() runs a shell command built from input.")
+
+
+class RoutesSeen(ProjectRule):
+    """Every route of the FastAPI model; counts the runs, to tell a rerun from reused hits.
+
+    ## What it does
+    Flags every route.
+    """
+
+    code = "TEST002"
+    name = "route-seen"
+    severity = Severity.LOW
+    fix = "Nothing to fix."
+    extractors = ("python",)
+
+    def __init__(self) -> None:
+        self.runs = 0
+
+    def check_project(self, project: Project) -> Iterator[Hit]:
+        self.runs += 1
+        for view in fastapi_model(project).routes:
+            yield self.hit(view.file, view.line, f"{view.route.method} {view.path}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import hashlib
 import os
@@ -119,12 +118,14 @@ class _Run:
         with _rare_collections():
             analyses = analyze_files(found.files, self.rules, cache, self.progress)
             cards = self.cards()
-            project_key = _project_key(analyses, [code for code, card in cards.items() if card.is_project_rule])
+            project_codes = [code for code, card in cards.items() if card.is_project_rule]
+            project_key = _project_key(analyses, project_codes)
             project_hits = cache.project_hits(project_key)
             if project_hits is None:
-                analyses = _with_facts(found.files, analyses, self.rules, cache)
-                project_hits = run_project_rules(found.files, analyses, self.rules)
-                cache.put_project_hits(project_key, project_hits)
+                from cynic.project.incremental import run_project_rules
+
+                project_hits, analyses = run_project_rules(found.files, analyses, self.rules, project_codes, cache,
+                                                           project_key, lambda lost: _reanalyze(lost, self.rules, cache))
         cache.save(found.index, (_cache_key(source) for source in found.files))
         return assemble(self.root, found.files, found.skipped, analyses, cards, self.started, project_hits,
                         distrusted=distrusted)
@@ -266,24 +267,13 @@ def _project_key(analyses: list[FileAnalysis], project_rules: list[str]) -> str:
     return digest.hexdigest()
 
 
-def _with_facts(
-    files: list[SourceFile], analyses: list[FileAnalysis], rules: Sequence[Rule], cache: AnalysisCache
-) -> list[FileAnalysis]:
-    """The analyses with their facts: cached ones read theirs from the cache, or are redone
-    (all together, in the pool if there are many: the facts file may have been lost)."""
-    complete, lost = [], []
-    for source, analysis in zip(files, analyses):
-        if analysis.facts_key and not analysis.facts:
-            facts = cache.facts(analysis.facts_key)
-            if facts is None:
-                lost.append(source)
-            else:
-                analysis = dataclasses.replace(analysis, facts=facts)
-        complete.append(analysis)
-    redone = {analysis.path: analysis for analysis in _analyze_misses(lost, rules, lambda count: None)}
-    for source in lost:
+def _reanalyze(files: list[SourceFile], rules: Sequence[Rule], cache: AnalysisCache) -> list[FileAnalysis]:
+    """Analyse `files` again, all together (in the pool if there are many: the cache lost their
+    facts), and cache them."""
+    redone = {analysis.path: analysis for analysis in _analyze_misses(files, rules, lambda count: None)}
+    for source in files:
         cache.put(_cache_key(source), redone[source.path])
-    return [redone.get(analysis.path, analysis) for analysis in complete]
+    return list(redone.values())
 
 
 def analyze_file(source: SourceFile, rules: Iterable[Rule]) -> FileAnalysis:
@@ -312,24 +302,6 @@ def analyze_file(source: SourceFile, rules: Iterable[Rule]) -> FileAnalysis:
     analysis.facts_pickle = pickle_facts(analysis.facts)
     analysis.facts_key = facts_key(analysis.facts_pickle)
     return analysis
-
-
-def run_project_rules(
-    files: list[SourceFile], analyses: list[FileAnalysis], rules: Sequence[Rule]
-) -> list[tuple[str, Hit]]:
-    """Every project rule's hits over the facts merged from all files."""
-    from cynic.project import Project
-    from cynic.rules.base import ProjectRule
-
-    project = Project(files={source.path: source for source in files})
-    for analysis in analyses:
-        for name, facts in analysis.facts.items():
-            project.facts.setdefault(name, {})[analysis.path] = facts
-    hits: list[tuple[str, Hit]] = []
-    for rule in rules:
-        if isinstance(rule, ProjectRule):
-            hits.extend((rule.code, hit) for hit in rule.check_project(project))
-    return hits
 
 
 def assemble(

@@ -8,7 +8,9 @@ Per audited tree, `audit-<tree>-<key>.marshal`, read on every audit: the stat in
 files changed, see `file_index`), each file's hits by path and digest, the project rules' last
 hits and the active rules' cards, all plain values (marshal reads them fastest), behind a
 checksum. Each file's facts, by their own hash, are kept beside it (`cache_facts`) and read only
-when some file's facts changed, since only then do the project rules run again.
+when some file's facts changed, since only then do the project rules run again. So is, in
+`audit-<tree>-<key>-project.marshal`, what the project rules read of the facts to find their
+last hits (`project.incremental`): with it, an edit they did not read keeps those hits.
 
 A cache that cannot be read (corrupt, truncated, written by something else) is ignored and
 rebuilt; `problem` then says so, for the audit to pass on as a notice.
@@ -55,6 +57,8 @@ class AnalysisCache:
         self.problem: str | None = None  # why the stored cache was ignored, for a notice on `path`
         self._entries: dict[str, Any] = {}  # FileAnalysis, or its plain values until first asked for
         self._project: tuple[str, Any] | None = None
+        self._record: tuple[str, Any] | None = None  # (project key, record) once read or replaced
+        self._record_dirty = False
         self._cards: tuple[Any, ...] | None = None
         self._facts: FactsFiles | None = None  # the facts on disk
         self._new_facts: dict[str, bytes] = {}  # pickled facts by key, not yet on disk
@@ -91,9 +95,40 @@ class AnalysisCache:
             return None
         return hits_from_tuples(self._project[1])
 
-    def put_project_hits(self, key: str, hits: list[tuple[str, Hit]]) -> None:
+    def put_project_hits(self, key: str, hits: list[tuple[str, Hit]], record: Any = None) -> None:
+        """Keep the project rules' `hits` under `key`, with the `record` (plain values) of what
+        they read to find them."""
         self._project = (key, hits_as_tuples(hits))
-        self._dirty = True
+        self._record = (key, record)
+        self._dirty = self._record_dirty = True
+
+    def project_record(self) -> Any | None:
+        """The record kept with the last project hits, if it was kept with them."""
+        if self._project is None:
+            return None
+        if self._record is None:
+            self._record = self._load_record()
+        key, record = self._record or (None, None)
+        return record if key == self._project[0] else None
+
+    def _record_path(self) -> Path | None:
+        return self.path.with_name(self.path.stem + "-project.marshal") if self.path is not None else None
+
+    def _load_record(self) -> tuple[str, Any] | None:
+        """(project key, record) as last saved; None when lost or damaged (the rules then run again)."""
+        record_path = self._record_path()
+        try:
+            payload = _unsealed(record_path.read_bytes()) if record_path is not None else None
+        except OSError:
+            return None
+        if payload is None:
+            return None
+        try:
+            with collector_paused():
+                key, record = marshal.loads(payload)
+        except (ValueError, TypeError, EOFError):
+            return None
+        return key, record
 
     def catalog_cards(self) -> dict[str, RuleCard] | None:
         """The catalog's rule cards, when an audit stored them (the key covers cynic's code)."""
@@ -120,7 +155,10 @@ class AnalysisCache:
             facts.save({values[3] for values in analyses.values() if values[3]}, self._new_facts)
             stored = (facts.stored, facts.recent)
             payload = marshal.dumps((index.entries, analyses, self._project, self._cards, stored))
-            write_atomically(self.path, MAGIC + _checksum(payload) + payload)
+            write_atomically(self.path, _sealed(payload))
+            record_path = self._record_path()
+            if self._record_dirty and record_path is not None:
+                write_atomically(record_path, _sealed(marshal.dumps(self._record)))
             self._remove_stale(facts)
         except OSError:
             pass  # a read-only checkout audits fine without a cache
@@ -133,8 +171,8 @@ class AnalysisCache:
         except OSError as error:
             self.problem = f"the audit cache cannot be read ({error.strerror or error}); the audit ran without it"
             return
-        payload = data[len(MAGIC) + CHECKSUM_BYTES:]
-        if not data.startswith(MAGIC) or data[len(MAGIC):len(MAGIC) + CHECKSUM_BYTES] != _checksum(payload):
+        payload = _unsealed(data)
+        if payload is None:
             self.problem = "the audit cache is corrupt or was not written by cynic; it was ignored and rebuilt"
             return
         try:
@@ -152,7 +190,7 @@ class AnalysisCache:
         assert self.path is not None
         tree = self.path.name.split("-")[:2]
         for stale in self.path.parent.glob("-".join(tree) + "-*"):
-            if stale not in (self.path, facts.full_path, facts.recent_path):
+            if stale not in (self.path, facts.full_path, facts.recent_path, self._record_path()):
                 stale.unlink(missing_ok=True)
 
 
@@ -162,6 +200,19 @@ def _plain(entry: Any) -> Any:
 
 def _checksum(payload: bytes) -> bytes:
     return hashlib.blake2b(payload, digest_size=CHECKSUM_BYTES).digest()
+
+
+def _sealed(payload: bytes) -> bytes:
+    """A cache file's bytes: cynic's magic, the payload's checksum, the payload."""
+    return MAGIC + _checksum(payload) + payload
+
+
+def _unsealed(data: bytes) -> bytes | None:
+    """The payload of `_sealed` bytes; None when they were not written by cynic or are damaged."""
+    payload = data[len(MAGIC) + CHECKSUM_BYTES:]
+    if not data.startswith(MAGIC) or data[len(MAGIC):len(MAGIC) + CHECKSUM_BYTES] != _checksum(payload):
+        return None
+    return payload
 
 
 def pickle_facts(facts: dict[str, Any]) -> bytes:

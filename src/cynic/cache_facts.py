@@ -31,10 +31,13 @@ class FactsFiles:
         self.recent_path = cache_path.with_name(cache_path.stem + "-facts-recent.pickle")
         self.stored, self.recent = stored, recent  # every key on disk; those in the recent file
         self._loaded: dict[str, bytes] | None = None
+        self._recent_loaded: dict[str, bytes] | None = None
 
     def get(self, key: str) -> bytes | None:
         if key not in self.stored:
             return None
+        if self._loaded is None and key in self.recent:
+            return self._recent().get(key)  # the small file alone: the facts of a file edited lately
         return self._all().get(key)
 
     def save(self, live: set[str], new: dict[str, bytes]) -> None:
@@ -45,7 +48,8 @@ class FactsFiles:
         small = len(self.recent) + len(missing) <= max(RECENT_MINIMUM, len(live) // RECENT_SHARE)
         if missing and small and self.stored - self.recent and len(self.stored) <= 2 * len(live):
             kept_recent = {key: value for key, value in self._recent().items() if key in live}
-            _write(self.recent_path, {**kept_recent, **missing})
+            self._recent_loaded = {**kept_recent, **missing}
+            _write(self.recent_path, self._recent_loaded)
             self.stored = (self.stored - (self.recent - kept_recent.keys())) | missing.keys()
             self.recent = frozenset(kept_recent) | missing.keys()
             return
@@ -53,6 +57,7 @@ class FactsFiles:
         kept = {key: known[key] for key in live if key in known}
         _write(self.full_path, kept)
         self.recent_path.unlink(missing_ok=True)
+        self._recent_loaded = {}
         self.stored, self.recent = frozenset(kept), frozenset()
 
     def _all(self) -> dict[str, bytes]:
@@ -64,7 +69,9 @@ class FactsFiles:
         return self._loaded
 
     def _recent(self) -> dict[str, bytes]:
-        return _read(self.recent_path) if self.recent else {}
+        if self._recent_loaded is None:
+            self._recent_loaded = _read(self.recent_path) if self.recent else {}
+        return self._recent_loaded
 
 
 def _read(path: Path) -> dict[str, bytes]:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from cynic.project.reads import FactReads
 from cynic.source import FileKind, SourceFile
 
 T = TypeVar("T")
@@ -28,14 +29,25 @@ class FactExtractor:
 
 @dataclass
 class Project:
-    """What project rules see: every file read, and each extractor's facts by path."""
+    """What project rules see: every file read, and each extractor's facts by path.
+
+    `reads` notes what the rules read of the facts (see `project.reads`): `facts_of` counts as
+    reading the extractor's facts whole; a model that notes its own, finer reads takes the facts
+    from `unnoted_facts_of`.
+    """
 
     files: dict[str, SourceFile]
     facts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reads: FactReads = field(default_factory=FactReads, repr=False)
     _derived: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def facts_of(self, extractor: str) -> Iterator[tuple[str, Any]]:
         """(path, facts) for every file the named extractor read, in path order."""
+        self.reads.whole.add(extractor)
+        return self.unnoted_facts_of(extractor)
+
+    def unnoted_facts_of(self, extractor: str) -> Iterator[tuple[str, Any]]:
+        """`facts_of` for a model that notes in `reads` what it reads of these facts itself."""
         by_path = self.facts.get(extractor, {})
         for path in sorted(by_path):
             yield path, by_path[path]

@@ -4,18 +4,50 @@ A name as written in one module (`crud.get_item`, `CurrentUser`, `settings.API_V
 into the definition it stands for by following that module's imports, relative or absolute, and
 re-exports through package `__init__` files. Module names come from file paths, so an import
 `app.core.config` matches the file `backend/app/core/config.py` by its dotted suffix.
+
+The table is the only reader of the modules' facts: each name it looks up, each import it
+follows and each view of every module it lists is noted in `reads` (see `project.reads`), so
+that a later audit can tell whether an edited module would have answered differently.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Union
+from typing import Any, Union
 
 from cynic.project.python_facts import Alias, Assignment, ClassInfo, Function, PythonFacts
+from cynic.project.reads import FactReads
 
 Definition = Union[ClassInfo, Function, Assignment, Alias]
+_NO_DEFINITIONS: dict[str, Definition] = {}
+_NO_IMPORTS: dict[str, str] = {}
+_UNKNOWN = object()
+
+
+def module_definitions(facts: PythonFacts) -> dict[str, Definition]:
+    """A module's definitions by name; of two with the same name, a function wins over a class,
+    a class over an alias, an alias over an assignment, and a later one over an earlier one."""
+    definitions: dict[str, Definition] = {d.name: d for d in facts.assignments}
+    definitions.update({d.name: d for d in (*facts.aliases, *facts.classes, *facts.functions)})
+    return definitions
+
+
+def _of_kind(kind: type) -> Callable[[PythonFacts], list[Definition]]:
+    return lambda facts: [d for d in module_definitions(facts).values() if isinstance(d, kind)]
+
+
+# What the table lists for every module, by name: the facts a rule may scan across the project.
+MODULE_VIEWS: dict[str, Callable[[PythonFacts], Any]] = {
+    "apps": lambda facts: facts.apps,
+    "includes": lambda facts: facts.includes,
+    "middlewares": lambda facts: facts.middlewares,
+    "routes": lambda facts: facts.routes,
+    "classes": _of_kind(ClassInfo),
+    "assignments": _of_kind(Assignment),
+}
 
 
 @dataclass(frozen=True)
@@ -25,66 +57,85 @@ class Symbol:
     module: str
     path: str
     definition: Definition
+    key: tuple[str, str] = field(init=False, compare=False, repr=False)  # (module, name): one per definition
 
-    @property
-    def key(self) -> tuple[str, str]:
-        return self.module, self.definition.name
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", (self.module, self.definition.name))
 
 
 class SymbolTable:
     """Every module's definitions and imports, and the resolver over them."""
 
-    def __init__(self, modules: list[tuple[str, PythonFacts]]) -> None:
-        self.facts: dict[str, PythonFacts] = {}
+    def __init__(self, modules: list[tuple[str, PythonFacts]], reads: FactReads | None = None) -> None:
+        self.reads = reads if reads is not None else FactReads()
+        self._files = modules
+        self._modules: set[str] = set()
         self.paths: dict[str, str] = {}
         self._by_suffix: dict[str, list[str]] = defaultdict(list)
         self._defs: dict[str, dict[str, Definition]] = {}
         self._imports: dict[str, dict[str, str]] = {}
         for path, facts in modules:
-            self.facts[facts.module] = facts
-            self.paths[facts.module] = path
-            parts = facts.module.split(".")
+            module = facts.module
+            self._modules.add(module)
+            self.paths[module] = path
+            parts = module.split(".")
             for start in range(len(parts)):
-                self._by_suffix[".".join(parts[start:])].append(facts.module)
-            defs: dict[str, Definition] = {d.name: d for d in facts.assignments}
-            defs.update({d.name: d for d in (*facts.aliases, *facts.classes, *facts.functions)})
-            self._defs[facts.module] = defs
-            self._imports[facts.module] = dict(facts.imports)
+                self._by_suffix[".".join(parts[start:])].append(module)
+            self._defs[module] = module_definitions(facts)
+            self._imports[module] = dict(facts.imports)
         # Answers already given: the table never changes, and every rule asks the same questions.
         self._modules_named: dict[tuple[str, str], str | None] = {}
         self._looked_up: dict[tuple[str, str], Symbol | None] = {}
 
+    def view(self, name: str) -> Iterator[tuple[str, str, Any]]:
+        """(module, path, the view of its facts) for every file, in path order (see MODULE_VIEWS)."""
+        self.reads.views.add(name)
+        select = MODULE_VIEWS[name]
+        for path, facts in self._files:
+            yield facts.module, path, select(facts)
+
+    def _definition(self, module: str, name: str) -> Definition | None:
+        self.reads.names[module].add(name)
+        return self._defs.get(module, _NO_DEFINITIONS).get(name)
+
+    def _imported(self, module: str, head: str) -> str | None:
+        self.reads.imports[module].add(head)
+        return self._imports.get(module, _NO_IMPORTS).get(head)
+
     def module_named(self, dotted: str, near: str = "") -> str | None:
         """The project module an import names, matching file paths by their dotted suffix."""
-        if dotted in self.facts:
+        if dotted in self._modules:
             return dotted
+        candidates = self._by_suffix.get(dotted)
+        if not candidates:
+            return None
         key = (dotted, near)
         if key not in self._modules_named:
-            candidates = self._by_suffix.get(dotted, [])
-            best = min(candidates, key=lambda m: (-_shared_prefix(m, near), len(m))) if candidates else None
-            self._modules_named[key] = best
+            self._modules_named[key] = min(candidates, key=lambda m: (-_shared_prefix(m, near), len(m)))
         return self._modules_named[key]
 
     def qualify(self, module: str, dotted: str) -> str:
         """`crud.get_item` in `app.api.routes.items` -> `app.crud.get_item` (unresolved names stay)."""
         head, _, rest = dotted.partition(".")
-        imported = self._imports.get(module, {}).get(head)
+        imported = self._imported(module, head)
         if imported is not None:
             return f"{imported}.{rest}" if rest else imported
-        if head in self._defs.get(module, {}):
+        if self._definition(module, head) is not None:
             return f"{module}.{dotted}"
         return dotted
 
     def lookup(self, module: str, dotted: str) -> Symbol | None:
         """The definition a name written in `module` stands for, or None when outside the project."""
         key = (module, dotted)
-        if key not in self._looked_up:
-            local = self._defs.get(module, {}).get(dotted)
+        found = self._looked_up.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            local = self._definition(module, dotted)
             if local is not None:
-                self._looked_up[key] = Symbol(module, self.paths[module], local)
+                found = Symbol(module, self.paths[module], local)
             else:
-                self._looked_up[key] = self.find(self.qualify(module, dotted), near=module)
-        return self._looked_up[key]
+                found = self.find(self.qualify(module, dotted), near=module)
+            self._looked_up[key] = found  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
 
     def find(self, qualified: str, near: str = "", depth: int = 0) -> Symbol | None:
         """The definition of a fully qualified name, following re-exports a few steps."""
@@ -94,11 +145,11 @@ class SymbolTable:
             if module is None:
                 continue
             name = ".".join(parts[cut:])
-            definition = self._defs[module].get(name)
+            definition = self._definition(module, name)
             if definition is not None:
                 return Symbol(module, self.paths[module], definition)
             head = parts[cut]
-            imported = self._imports[module].get(head)
+            imported = self._imported(module, head)
             if imported is not None and depth < 4:
                 rest = ".".join(parts[cut + 1 :])
                 return self.find(f"{imported}.{rest}" if rest else imported, near=module, depth=depth + 1)
@@ -110,12 +161,22 @@ class SymbolTable:
         return self.module_named(qualified, near)
 
     @cached_property
-    def definitions(self) -> list[Symbol]:
-        """Every definition of every module, listed once; do not modify the list."""
+    def classes(self) -> list[Symbol]:
+        """Every class of every module, modules in name order; do not modify the list."""
+        return self._definitions("classes", ClassInfo)
+
+    @cached_property
+    def assignments(self) -> list[Symbol]:
+        """Every module-level assignment, modules in name order; do not modify the list."""
+        return self._definitions("assignments", Assignment)
+
+    def _definitions(self, view: str, kind: type) -> list[Symbol]:
+        self.reads.views.add(view)
         return [
             Symbol(module, self.paths[module], definition)
             for module, defs in sorted(self._defs.items())
             for definition in defs.values()
+            if isinstance(definition, kind)
         ]
 
 

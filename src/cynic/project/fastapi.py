@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from cynic.project import Project
 from cynic.project._symbols import Symbol, SymbolTable
+from cynic.project.reads import PYTHON, FactReads
 from cynic.project.python_facts import (
     Alias,
     AppOrRouter,
@@ -61,18 +62,23 @@ class DependencyUse:
     param: str | None  # the handler parameter it fills; None for route-, router- or app-level
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RouteView:
-    """A route with its full path, handler and every dependency that guards it."""
+    """A route with its full path, handler and every dependency that guards it.
+
+    A model makes one view per route, so views compare (and hash) by identity: rules key what
+    they learn about a route on its view.
+    """
 
     route: Route
     module: str
     file: str
     path: str
     handler: Function | None
+    handler_symbol: Symbol | None  # the handler with the module that defines it
     dependencies: tuple[DependencyUse, ...]
 
-    @property
+    @cached_property
     def path_params(self) -> frozenset[str]:
         return frozenset(_PATH_PARAM.findall(self.path))
 
@@ -84,10 +90,13 @@ class RouteView:
 class FastAPIModel:
     """Routes, routers, apps, middlewares, models and settings of the whole project."""
 
-    def __init__(self, modules: list[tuple[str, PythonFacts]]) -> None:
-        self.symbols = SymbolTable(modules)
-        self.modules = modules
+    def __init__(self, modules: list[tuple[str, PythonFacts]], reads: FactReads | None = None) -> None:
+        """The model of these (path, facts) modules; what it reads of them is noted in `reads`."""
+        self.symbols = SymbolTable(modules, reads)
         self._answers: dict[Hashable, Any] = {}
+        self._container_keys: dict[tuple[str, str], tuple[str, str] | None] = {}
+        self._mount_chains: dict[tuple[tuple[str, str], int], tuple[str, tuple[DependencyUse, ...]]] = {}
+        self._param_uses: dict[tuple[str, str], tuple[DependencyUse | None, ...]] = {}
 
     def remember(self, question: Hashable, answer: Callable[[], T]) -> T:
         """`answer()`, computed once per model: project rules ask the same questions of the same
@@ -96,8 +105,8 @@ class FastAPIModel:
             self._answers[question] = answer()
         return self._answers[question]  # type: ignore[no-any-return]
 
-    def _located(self, attribute: str) -> list[Located]:
-        return [Located(facts.module, path, fact) for path, facts in self.modules for fact in getattr(facts, attribute)]
+    def _located(self, view: str) -> list[Located]:
+        return [Located(module, path, fact) for module, path, facts in self.symbols.view(view) for fact in facts]
 
     @cached_property
     def apps(self) -> list[Located]:
@@ -114,6 +123,12 @@ class FastAPIModel:
         return {(item.module, item.fact.name): item for item in self._located("apps")}  # type: ignore[attr-defined]
 
     def _container_key(self, module: str, name: str) -> tuple[str, str] | None:
+        asked = (module, name)
+        if asked not in self._container_keys:
+            self._container_keys[asked] = self._find_container(module, name)
+        return self._container_keys[asked]
+
+    def _find_container(self, module: str, name: str) -> tuple[str, str] | None:
         if (module, name) in self._containers:
             return module, name
         qualified = self.symbols.qualify(module, name)
@@ -143,6 +158,12 @@ class FastAPIModel:
 
     def _mounted(self, key: tuple[str, str], depth: int = 0) -> tuple[str, tuple[DependencyUse, ...]]:
         """(prefix, dependencies) a router inherits from where it is mounted (first mount wins)."""
+        asked = (key, depth)
+        if asked not in self._mount_chains:
+            self._mount_chains[asked] = self._mount_chain(key, depth)
+        return self._mount_chains[asked]
+
+    def _mount_chain(self, key: tuple[str, str], depth: int) -> tuple[str, tuple[DependencyUse, ...]]:
         container = self._containers[key]
         fact: AppOrRouter = container.fact  # type: ignore[assignment]
         prefix = self.literal_text(container.module, fact.prefix)
@@ -166,7 +187,7 @@ class FastAPIModel:
             prefix, inherited = self._mounted(key) if key else ("", ())
             handler = self.function(item.module, route.function)
             own = tuple(DependencyUse(d, item.module, None) for d in route.dependencies)
-            params = tuple(self._param_uses(item.module if handler is None else handler.module, handler))
+            params = tuple(use for use in self.param_uses(handler) if use is not None) if handler else ()
             views.append(
                 RouteView(
                     route=route,
@@ -174,17 +195,19 @@ class FastAPIModel:
                     file=item.path,
                     path=prefix + route.path,
                     handler=handler.definition if handler else None,  # type: ignore[arg-type]
+                    handler_symbol=handler,
                     dependencies=inherited + own + params,
                 )
             )
         return views
 
-    def _param_uses(self, module: str, handler: Symbol | None) -> list[DependencyUse]:
-        if handler is None:
-            return []
-        function: Function = handler.definition  # type: ignore[assignment]
-        uses = (self.param_dependency(module, param) for param in function.params)
-        return [use for use in uses if use is not None]
+    def param_uses(self, function: Symbol) -> tuple[DependencyUse | None, ...]:
+        """The dependency each parameter of a function receives (None for a plain parameter)."""
+        uses = self._param_uses.get(function.key)
+        if uses is None:
+            params: tuple[Param, ...] = function.definition.params  # type: ignore[union-attr]
+            uses = self._param_uses[function.key] = tuple(self.param_dependency(function.module, p) for p in params)
+        return uses
 
     # resolution helpers ---------------------------------------------------------------------
     def function(self, module: str, name: str) -> Symbol | None:
@@ -216,19 +239,26 @@ class FastAPIModel:
         alias = self.alias(module, param.type_refs[0]) if param.type_refs else None
         return alias.definition.source if alias else None  # type: ignore[union-attr]
 
-    def ancestors(self, symbol: Symbol, depth: int = 0) -> list[Symbol]:
-        """The class and its project bases, nearest first (a depth-first approximation of the MRO)."""
+    def ancestors(self, symbol: Symbol) -> list[Symbol]:
+        """The class and its project bases, nearest first (a depth-first approximation of the MRO);
+        do not modify the list."""
+        return self.remember(("ancestors", symbol.key), lambda: self._ancestors(symbol))
+
+    def _ancestors(self, symbol: Symbol, depth: int = 0) -> list[Symbol]:
         found = [symbol]
         if depth > 8:
             return found
         for base in symbol.definition.bases:  # type: ignore[union-attr]
             parent = self.klass(symbol.module, base)
             if parent is not None and parent.key != symbol.key:
-                found.extend(s for s in self.ancestors(parent, depth + 1) if s not in found)
+                found.extend(s for s in self._ancestors(parent, depth + 1) if s not in found)
         return found
 
-    def external_bases(self, symbol: Symbol) -> set[str]:
+    def external_bases(self, symbol: Symbol) -> frozenset[str]:
         """Last segments of the bases that lie outside the project: {"BaseModel"}, {"str", "Enum"}."""
+        return self.remember(("external-bases", symbol.key), lambda: frozenset(self._external_bases(symbol)))
+
+    def _external_bases(self, symbol: Symbol) -> set[str]:
         names = set()
         for item in self.ancestors(symbol):
             for base in item.definition.bases:  # type: ignore[union-attr]
@@ -256,7 +286,11 @@ class FastAPIModel:
         return any(item.definition.env_file for item in self.ancestors(symbol))  # type: ignore[union-attr]
 
     def fields_of(self, symbol: Symbol) -> dict[str, tuple[Field, Symbol]]:
-        """Every field of a class, its own and inherited, by name (the nearest definition wins)."""
+        """Every field of a class, its own and inherited, by name (the nearest definition wins);
+        do not modify the dict."""
+        return self.remember(("fields", symbol.key), lambda: self._fields_of(symbol))
+
+    def _fields_of(self, symbol: Symbol) -> dict[str, tuple[Field, Symbol]]:
         fields: dict[str, tuple[Field, Symbol]] = {}
         for item in self.ancestors(symbol):
             for fact in item.definition.fields:  # type: ignore[union-attr]
@@ -264,7 +298,8 @@ class FastAPIModel:
         return fields
 
     def classes(self) -> list[Symbol]:
-        return [s for s in self.symbols.definitions if isinstance(s.definition, ClassInfo)]
+        """Every class of the project; do not modify the list."""
+        return self.symbols.classes
 
     # settings -------------------------------------------------------------------------------
     @cached_property
@@ -330,8 +365,9 @@ class FastAPIModel:
 
 
 def fastapi_model(project: Project) -> FastAPIModel:
-    """The project's FastAPI model, built once per audit and shared by every project rule."""
-    return project.derived("fastapi", lambda p: FastAPIModel(list(p.facts_of("python"))))
+    """The project's FastAPI model, built once per audit and shared by every project rule; it
+    notes what it reads of the Python facts in `project.reads`."""
+    return project.derived("fastapi", lambda p: FastAPIModel(list(p.unnoted_facts_of(PYTHON)), p.reads))
 
 
 __all__ = ["DependencyUse", "FastAPIModel", "Located", "RouteView", "fastapi_model"]

@@ -92,6 +92,11 @@ class FileRule(Rule):
 class ProjectRule(Rule):
     """A rule that judges the whole project from the facts its files contributed."""
 
+    # The fact extractors (`FactExtractor.name`) whose facts the rule reads; None: all of them.
+    # Rules that read the same ones share one project, and run again together only when an edit
+    # changes what they read (`cynic.project_hits`).
+    extractors: ClassVar[tuple[str, ...] | None] = None
+
     @abstractmethod
     def check_project(self, project: Project) -> Iterator[Hit]:
         """Where this rule fires in the project, judged from its facts."""

@@ -60,6 +60,7 @@ class TokenInWebStorage(ProjectRule):
     severity = Severity.HIGH
     cwe = (922,)
     fix = "Do not keep the token in the browser: let the backend set it in an HttpOnly, Secure cookie and send requests with credentials; keep only non-secret UI state in web storage."
+    extractors = ("script",)
 
     def check_project(self, project: Project) -> Iterator[Hit]:
         scripts: dict[str, ScriptFacts] = dict(project.facts_of("script"))

@@ -68,6 +68,7 @@ class RequestWithoutCredentials(ProjectRule):
     severity = Severity.MEDIUM
     cwe = ()
     fix = 'Send the auth cookie: `credentials: "include"` on fetch (or in the one helper every call goes through), `withCredentials: true` on the shared axios instance, `OpenAPI.WITH_CREDENTIALS = true` for the generated client.'
+    extractors = ("script",)
 
     def check_project(self, project: Project) -> Iterator[Hit]:
         scripts: dict[str, ScriptFacts] = dict(project.facts_of("script"))

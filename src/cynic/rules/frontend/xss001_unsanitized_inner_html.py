@@ -60,6 +60,7 @@ class UnsanitizedInnerHtml(ProjectRule):
     severity = Severity.HIGH
     cwe = (79,)
     fix = "Pass the markup through DOMPurify first (`dangerouslySetInnerHTML={{ __html: DOMPurify.sanitize(html) }}`, `el.innerHTML = DOMPurify.sanitize(html)`), or render it as text (`{text}`, `el.textContent = text`)."
+    extractors = ("script",)
 
     def check_project(self, project: Project) -> Iterator[Hit]:
         scripts: dict[str, ScriptFacts] = dict(project.facts_of("script"))

@@ -27,9 +27,15 @@ def _target(model: FastAPIModel, use: DependencyUse) -> Symbol | None:
     return model.symbols.lookup(use.module, use.dependency.target) if use.dependency.target else None
 
 
+def _question(kind: str, use: DependencyUse) -> tuple[str, str, str, str]:
+    """What a question about a dependency depends on: the module it is written in and the
+    dependency as written there (not the parameter it fills, nor its line)."""
+    return kind, use.module, use.dependency.target, use.dependency.text
+
+
 def is_role_dependency(model: FastAPIModel, use: DependencyUse) -> bool:
     """A dependency that enforces a role: `require_role(Role.ADMIN)`, `get_current_active_superuser`."""
-    return model.remember(("role", use), lambda: _is_role_dependency(model, use))
+    return model.remember(_question("role", use), lambda: _is_role_dependency(model, use))
 
 
 def _is_role_dependency(model: FastAPIModel, use: DependencyUse, depth: int = 0) -> bool:
@@ -48,7 +54,7 @@ def _is_role_dependency(model: FastAPIModel, use: DependencyUse, depth: int = 0)
 
 def is_auth_dependency(model: FastAPIModel, use: DependencyUse) -> bool:
     """A dependency that authenticates the caller (and possibly checks a role)."""
-    return model.remember(("auth", use), lambda: _is_auth_dependency(model, use))
+    return model.remember(_question("auth", use), lambda: _is_auth_dependency(model, use))
 
 
 def _is_auth_dependency(model: FastAPIModel, use: DependencyUse, depth: int = 0) -> bool:
@@ -80,21 +86,23 @@ def _callable_of(model: FastAPIModel, target: Symbol) -> Symbol | None:
 
 
 def _inner_uses(model: FastAPIModel, function: Symbol) -> list[DependencyUse]:
-    uses = (model.param_dependency(function.module, p) for p in function.definition.params)  # type: ignore[union-attr]
-    return [use for use in uses if use is not None]
+    return [use for use in model.param_uses(function) if use is not None]
 
 
 def has_role_dependency(model: FastAPIModel, view: RouteView) -> bool:
-    return any(is_role_dependency(model, use) for use in view.dependencies)
+    return model.remember(("has-role", view), lambda: any(is_role_dependency(model, use) for use in view.dependencies))
 
 
 def is_protected(model: FastAPIModel, view: RouteView) -> bool:
-    return any(is_auth_dependency(model, use) for use in view.dependencies)
+    return model.remember(("protected", view), lambda: any(is_auth_dependency(model, use) for use in view.dependencies))
 
 
 def current_user_params(model: FastAPIModel, view: RouteView) -> frozenset[str]:
     """Handler parameters filled by an authenticating dependency."""
-    return frozenset(u.param for u in view.dependencies if u.param and is_auth_dependency(model, u))
+    return model.remember(
+        ("users", view),
+        lambda: frozenset(u.param for u in view.dependencies if u.param and is_auth_dependency(model, u)),
+    )
 
 
 def is_ownership_compare(left: str | None, right: str | None, users: frozenset[str], ids: frozenset[str]) -> bool:
@@ -140,8 +148,8 @@ def unchecked_lookups(
     if depth >= _MAX_DEPTH:
         return found
     vouched: set[str] = set()
-    for call in body.calls:
-        mapped = _mapped_params(model, function, call, ids)
+    for call, callee in zip(body.calls, callees(model, function), strict=True):
+        mapped = _mapped_params(callee, call, ids) if callee is not None else None
         if mapped is None:
             continue
         callee, callee_ids, callee_users = mapped
@@ -172,13 +180,8 @@ def _reads(refs: tuple[str, ...], names: frozenset[str]) -> bool:
     return any(ref in names or ref.split(".")[0] in names and ref.endswith("id") for ref in refs)
 
 
-def _mapped_params(
-    model: FastAPIModel, caller: Symbol, call: Call, ids: frozenset[str]
-) -> tuple[Symbol, frozenset[str], frozenset[str]] | None:
+def _mapped_params(callee: Symbol, call: Call, ids: frozenset[str]) -> tuple[Symbol, frozenset[str], frozenset[str]]:
     """(callee, its parameters that receive a request id, those that receive the user)."""
-    callee = resolve_callee(model, caller, call.callee)
-    if callee is None:
-        return None
     params = [p.name for p in callee.definition.params]  # type: ignore[union-attr]
     if params and params[0] in ("self", "cls"):
         params = params[1:]
@@ -193,9 +196,17 @@ def _mapped_params(
     return callee, frozenset(id_params), frozenset(user_params)
 
 
-def resolve_callee(model: FastAPIModel, caller: Symbol, callee: str) -> Symbol | None:
-    """The project function a call reaches: `crud.get_item`, `service.get` (typed), `self.repo.get`."""
-    return model.remember(("callee", caller.key, callee), lambda: _resolve_callee(model, caller, callee))
+def callees(model: FastAPIModel, caller: Symbol) -> tuple[Symbol | None, ...]:
+    """The project function each call of `caller` reaches (None outside the project), in call order."""
+    return model.remember(("callees", caller.key), lambda: _callees(model, caller))
+
+
+def _callees(model: FastAPIModel, caller: Symbol) -> tuple[Symbol | None, ...]:
+    resolved: dict[str, Symbol | None] = {}
+    for call in caller.definition.calls:  # type: ignore[union-attr]
+        if call.callee not in resolved:
+            resolved[call.callee] = _resolve_callee(model, caller, call.callee)
+    return tuple(resolved[call.callee] for call in caller.definition.calls)  # type: ignore[union-attr]
 
 
 def _resolve_callee(model: FastAPIModel, caller: Symbol, callee: str) -> Symbol | None:
@@ -228,9 +239,8 @@ def _receiver_class(model: FastAPIModel, caller: Symbol, owner: str) -> tuple[st
         attrs = dict(klass.definition.attr_types) if klass else {}  # type: ignore[union-attr]
         kind = attrs.get(owner[5:])
         return (klass.module, kind) if klass and kind else None  # type: ignore[union-attr]
-    for param in function.params:
+    for param, use in zip(function.params, model.param_uses(caller), strict=True):
         if param.name == owner:
-            use = model.param_dependency(caller.module, param)
             alias = model.alias(caller.module, param.type_refs[0]) if param.type_refs else None
             if alias is not None and alias.definition.type_refs:  # type: ignore[union-attr]
                 return alias.module, alias.definition.type_refs[0]  # type: ignore[union-attr]
@@ -247,12 +257,16 @@ def _receiver_class(model: FastAPIModel, caller: Symbol, owner: str) -> tuple[st
 
 def role_checked_calls(model: FastAPIModel, handler: Symbol) -> list[Call]:
     """Calls from a handler to a project helper that enforces a role (`ensure_admin(user)`)."""
-    found = []
-    for call in handler.definition.calls:  # type: ignore[union-attr]
-        helper = resolve_callee(model, handler, call.callee)
-        if helper is not None and helper.key != handler.key and helper.definition.role_checks:  # type: ignore[union-attr]
-            found.append(call)
-    return found
+    return model.remember(("role-calls", handler.key), lambda: _role_checked_calls(model, handler))
+
+
+def _role_checked_calls(model: FastAPIModel, handler: Symbol) -> list[Call]:
+    calls: tuple[Call, ...] = handler.definition.calls  # type: ignore[union-attr]
+    return [
+        call
+        for call, helper in zip(calls, callees(model, handler), strict=True)
+        if helper is not None and helper.key != handler.key and helper.definition.role_checks  # type: ignore[union-attr]
+    ]
 
 
 def enforces_role_inline(model: FastAPIModel, handler: Symbol) -> bool:

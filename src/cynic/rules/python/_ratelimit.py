@@ -19,8 +19,8 @@ def slowapi_limiters(model: FastAPIModel) -> list[Assignment]:
     """`limiter = Limiter(key_func=...)` assignments."""
     return [
         symbol.definition
-        for symbol in model.symbols.definitions
-        if isinstance(symbol.definition, Assignment) and (symbol.definition.value.call or "").endswith("Limiter")
+        for symbol in model.symbols.assignments
+        if (symbol.definition.value.call or "").endswith("Limiter")  # type: ignore[union-attr]
     ]
 
 

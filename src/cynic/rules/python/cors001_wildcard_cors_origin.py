@@ -61,6 +61,7 @@ class WildcardCorsOrigin(ProjectRule):
     severity = Severity.HIGH
     cwe = (942,)
     fix = "List the exact front-end origins in a pydantic-settings field loaded from .env; never `*`."
+    extractors = ("python",)
 
     def check_project(self, project: Project) -> Iterator[Hit]:
         model = fastapi_model(project)

@@ -62,6 +62,7 @@ class CorsOriginsNotFromSettings(ProjectRule):
     severity = Severity.LOW
     cwe = (942,)
     fix = "Declare the origins as a field of a pydantic-settings `BaseSettings` with `env_file=\".env\"` and pass `settings.<field>`."
+    extractors = ("python",)
 
     def check_project(self, project: Project) -> Iterator[Hit]:
         model = fastapi_model(project)

@@ -50,6 +50,7 @@ class CorsCredentialsDisabled(ProjectRule):
     name = "cors-credentials-disabled"
     severity = Severity.LOW
     fix = "Pass `allow_credentials=True` to `CORSMiddleware` (with an explicit origin list) so the auth cookie is sent."
+    extractors = ("python",)
 
     def check_project(self, project: Project) -> Iterator[Hit]:
         model = fastapi_model(project)

@@ -102,11 +102,12 @@ class MissingOwnershipCheck(ProjectRule):
     severity = Severity.HIGH
     cwe = (639,)
     fix = "Filter the query by owner (`.where(Item.owner_id == current_user.id)`) or compare and raise 404/403 before using the row."
+    extractors = ("python",)
 
     def check_project(self, project: Project) -> Iterator[Hit]:
         model = fastapi_model(project)
         for view in model.routes:
-            handler = model.function(view.module, view.route.function)
+            handler = view.handler_symbol
             if handler is None or not is_protected(model, view) or has_role_dependency(model, view):
                 continue
             if enforces_role_inline(model, handler):
@@ -133,8 +134,8 @@ def _unchecked(model: FastAPIModel, view: RouteView, handler: Symbol) -> list[Un
     with an owner column (a body's `category_id` usually names shared reference data).
     """
     users = current_user_params(model, view)
-    params = handler.definition.params  # type: ignore[union-attr]
-    ids = frozenset(p.name for p in params if p.name in view.path_params or _id_like(model, handler.module, p)) - users
+    params = zip(handler.definition.params, model.param_uses(handler), strict=True)  # type: ignore[union-attr]
+    ids = frozenset(p.name for p, use in params if p.name in view.path_params or (use is None and _id_like(p.name))) - users
     body = frozenset(param.name for param, _ in body_params(model, view)) - users - ids
     found = unchecked_lookups(model, handler, ids, users)
     from_body = unchecked_lookups(model, handler, body, users) if body else []
@@ -149,7 +150,9 @@ def _unchecked(model: FastAPIModel, view: RouteView, handler: Symbol) -> list[Un
             continue
         dep_params = dependency.definition.params  # type: ignore[union-attr]
         dep_users = frozenset(
-            p.name for p in dep_params if (u := model.param_dependency(dependency.module, p)) and is_auth_dependency(model, u)
+            p.name
+            for p, u in zip(dep_params, model.param_uses(dependency), strict=True)
+            if u is not None and is_auth_dependency(model, u)
         )
         dep_ids = frozenset(p.name for p in dep_params if p.name in view.path_params) - dep_users
         inner = unchecked_lookups(model, dependency, dep_ids, dep_users) if dep_ids else []
@@ -159,10 +162,8 @@ def _unchecked(model: FastAPIModel, view: RouteView, handler: Symbol) -> list[Un
     return found
 
 
-def _id_like(model: FastAPIModel, module: str, param: object) -> bool:
-    name: str = param.name  # type: ignore[attr-defined]
-    if model.param_dependency(module, param) is not None:  # type: ignore[arg-type]
-        return False
+def _id_like(name: str) -> bool:
+    """A plain (not injected) parameter named like an id."""
     return name in ("id", "pk", "uuid") or name.endswith(("_id", "Id"))
 
 

@@ -67,6 +67,7 @@ class MissingRateLimit(ProjectRule):
     severity = Severity.MEDIUM
     cwe = (307,)
     fix = "Add slowapi: a `Limiter` with `default_limits`, `app.state.limiter`, `SlowAPIMiddleware`, and `@limiter.limit(\"5/minute\")` on auth routes."
+    extractors = ("python",)
 
     def check_project(self, project: Project) -> Iterator[Hit]:
         model = fastapi_model(project)

@@ -70,6 +70,7 @@ class MissingRoleEnum(ProjectRule):
     severity = Severity.LOW
     cwe = (285,)
     fix = "Define `class Role(str, Enum): USER = \"user\"; ADMIN = \"admin\"` and type the user's role field with it."
+    extractors = ("python",)
 
     def check_project(self, project: Project) -> Iterator[Hit]:
         model = fastapi_model(project)

@@ -79,6 +79,7 @@ class RoleCheckOutsideDependency(ProjectRule):
     severity = Severity.MEDIUM
     cwe = (285,)
     fix = "Move the role check into a dependency (`Depends(require_role(Role.ADMIN))`) on the route or its router."
+    extractors = ("python",)
 
     def check_project(self, project: Project) -> Iterator[Hit]:
         model = fastapi_model(project)
@@ -97,7 +98,7 @@ class RoleCheckOutsideDependency(ProjectRule):
             )
 
     def _inline_checks(self, model: FastAPIModel, view: RouteView) -> Iterator[Hit]:
-        handler = model.function(view.module, view.route.function)
+        handler = view.handler_symbol
         if handler is None:
             return
         for line, test in handler.definition.role_checks:  # type: ignore[union-attr]

@@ -74,6 +74,7 @@ class UnknownFieldsAllowed(ProjectRule):
     severity = Severity.LOW
     cwe = (915,)
     fix = "Add `model_config = ConfigDict(extra=\"forbid\")` to the model or to a shared base class of request schemas."
+    extractors = ("python",)
 
     def check_project(self, project: Project) -> Iterator[Hit]:
         model = fastapi_model(project)
@@ -101,13 +102,16 @@ def body_models(model: FastAPIModel, view: RouteView) -> Iterator[Symbol]:
         yield klass
 
 
-def body_params(model: FastAPIModel, view: RouteView) -> Iterator[tuple[Param, Symbol]]:
+def body_params(model: FastAPIModel, view: RouteView) -> list[tuple[Param, Symbol]]:
     """(parameter, Pydantic class) for each handler parameter FastAPI fills from the body."""
-    handler = model.function(view.module, view.route.function)
+    return model.remember(("body", view), lambda: list(_body_params(model, view.handler_symbol)))
+
+
+def _body_params(model: FastAPIModel, handler: Symbol | None) -> Iterator[tuple[Param, Symbol]]:
     if handler is None:
         return
-    for param in handler.definition.params:  # type: ignore[union-attr]
-        if model.param_dependency(handler.module, param) is not None:
+    for param, use in zip(handler.definition.params, model.param_uses(handler), strict=True):  # type: ignore[union-attr]
+        if use is not None:
             continue
         if model.param_source(handler.module, param) in _NOT_BODY:
             continue
