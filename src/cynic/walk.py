@@ -39,6 +39,27 @@ class Discovery:
     index: FileIndex = field(default_factory=FileIndex)
 
 
+@dataclass(frozen=True)
+class Unread:
+    """A file still to be read: the last audit did not record it under its present stat."""
+
+    path: str  # relative to the audited root, with `/`
+    kind: FileKind
+    absolute: str
+    size: int  # from its stat when listed, to share out the work; 0 when it could not be taken
+
+
+@dataclass
+class Listing:
+    """The files an audit looks at, in a stable order, before any is read: those unchanged since
+    the last audit (`KnownSource`, their records kept in `index`) and those still to read; and
+    the symbolic links passed over."""
+
+    entries: list[KnownSource | Unread] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    index: FileIndex = field(default_factory=FileIndex)
+
+
 def is_test_path(rel_path: str) -> bool:
     *folders, name = rel_path.split("/")
     return (
@@ -50,23 +71,40 @@ def is_test_path(rel_path: str) -> bool:
     )
 
 
-def discover(root: Path, *, include_tests: bool = False, index: FileIndex | None = None) -> Discovery:
-    """Walk `root` once and read every file a rule looks at, except those whose stat matches
-    `index` (the last audit's): those are read only if something needs their text."""
-    found = Discovery()
+def list_files(root: Path, *, include_tests: bool = False, index: FileIndex | None = None) -> Listing:
+    """Walk `root` once and take each file's stat without reading it: a file whose stat matches
+    `index` (the last audit's) is known, every other one is left for `read_unread`."""
+    listing = Listing()
     for rel_path, entry in _walk(str(root), include_tests):
         if entry.is_symlink():
-            found.skipped.append(Skipped(path=rel_path, reason="symbolic link, not followed"))
+            listing.skipped.append(Skipped(path=rel_path, reason="symbolic link, not followed"))
             continue
         kind = kind_of(rel_path)
         if kind is None:
             continue
-        known = _known(index, rel_path, kind, entry)
+        try:
+            status: os.stat_result | None = entry.stat(follow_symlinks=False)
+        except OSError:
+            status = None  # gone since the folder was listed: reading it says why
+        known = None if index is None or status is None else index.known(rel_path, kind, entry.path, status)
         if known is not None:
-            found.index.keep(known)
-            found.files.append(known)
+            listing.index.keep(known)
+            listing.entries.append(known)
+        else:
+            listing.entries.append(Unread(rel_path, kind, entry.path, status.st_size if status else 0))
+    return listing
+
+
+def discover(root: Path, *, include_tests: bool = False, index: FileIndex | None = None) -> Discovery:
+    """Walk `root` once and read every file a rule looks at, except those whose stat matches
+    `index` (the last audit's): those are read only if something needs their text."""
+    listing = list_files(root, include_tests=include_tests, index=index)
+    found = Discovery(skipped=listing.skipped, index=listing.index)
+    for entry in listing.entries:
+        if isinstance(entry, KnownSource):
+            found.files.append(entry)
             continue
-        read = _read(entry.path, rel_path, kind)
+        read = read_unread(entry)
         if isinstance(read, Skipped):
             found.skipped.append(read)
         else:
@@ -75,14 +113,9 @@ def discover(root: Path, *, include_tests: bool = False, index: FileIndex | None
     return found
 
 
-def _known(index: FileIndex | None, rel_path: str, kind: FileKind, entry: os.DirEntry[str]) -> KnownSource | None:
-    if index is None:
-        return None
-    try:
-        status = entry.stat(follow_symlinks=False)
-    except OSError:
-        return None  # gone since the folder was listed: reading it says why
-    return index.known(rel_path, kind, entry.path, status)
+def read_unread(entry: Unread) -> tuple[SourceFile, os.stat_result] | Skipped:
+    """The file read as text and its stat taken just before reading it, or why it cannot be audited."""
+    return _read(entry.absolute, entry.path, entry.kind)
 
 
 def read_source(absolute: str | Path, rel_path: str, kind: FileKind) -> SourceFile | Skipped:
