@@ -20,18 +20,18 @@ from cynic._version import __version__
 from cynic.analysis import FileAnalysis, Hit, RuleCard
 from cynic.models import AuditResult, Finding, Notice, Skipped
 from cynic.cache import AnalysisCache, cache_file, seal_facts
+from cynic.cache_facts import collector_paused
 from cynic.file_index import FileIndex, SourceChanged
 from cynic.source import SourceFile
 from cynic.suppressions import find_suppressions, suppression_for
 from cynic.walk import Listing, Unread, list_files, read_unread
 from cynic.fingerprints import Fingerprinter
-from cynic.workers import can_fork, share
 
 if TYPE_CHECKING:
     from cynic.rules.base import Rule
 
-# The rules, the parsers, the fact extractors and the project model are imported where they are
-# first needed: an audit served from the cache never loads them.
+# The rules, the parsers, the fact extractors, the project model and the worker processes are
+# imported where they are first needed: an audit served from the cache never loads them.
 
 
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting workers costs more than it saves
@@ -237,6 +237,8 @@ def examine(jobs: list[Job], examiner: _Examiner, analysed: Callable[[int], None
     weights = [job.size if isinstance(job, Unread) else len(job.text) for job in jobs]
     workers = _workers_for(sum(weights))
     if workers:
+        from cynic.workers import share
+
         examiner = dataclasses.replace(examiner, rules=list(examiner.rules))  # loaded once, before the fork
 
         def finished(count: int) -> None:
@@ -256,9 +258,11 @@ def _workers_for(total_bytes: int) -> int:
     """How many processes to fork for work of this size: one per core beyond this one's (up to
     three), none for small work, or where forking is unsafe (other threads) or impossible."""
     cores = min(os.cpu_count() or 1, 4)
-    if cores < 2 or total_bytes < PARALLEL_MIN_BYTES or threading.active_count() > 1 or not can_fork():
+    if cores < 2 or total_bytes < PARALLEL_MIN_BYTES or threading.active_count() > 1:
         return 0
-    return cores - 1
+    from cynic.workers import can_fork
+
+    return cores - 1 if can_fork() else 0
 
 
 def _cache_key(source: SourceFile) -> str:
@@ -281,14 +285,16 @@ def _with_facts(
     """The analyses with their facts: cached ones read theirs from the cache, or are redone
     (all together, in the pool if there are many: the facts file may have been lost)."""
     complete, lost = [], []
-    for source, analysis in zip(files, analyses):
-        if analysis.facts_key and not analysis.facts:
-            facts = cache.facts(analysis.facts_key)
-            if facts is None:
-                lost.append(source)
-            else:
-                analysis = dataclasses.replace(analysis, facts=facts)
-        complete.append(analysis)
+    with collector_paused():  # facts are plain values: nothing to collect among them
+        for source, analysis in zip(files, analyses):
+            if analysis.facts_key and not analysis.facts:
+                facts = cache.facts(analysis.facts_key)
+                if facts is None:
+                    lost.append(source)
+                else:
+                    analysis = dataclasses.replace(analysis, facts=facts)
+            complete.append(analysis)
+        gc.freeze()  # kept to the end like every analysis: out of the collector's sight before it resumes
     redone: dict[str, FileAnalysis] = {}
     for outcome in examine(lost, _Examiner(rules, cache, reuse=False), lambda count: None):
         assert not isinstance(outcome, Skipped) and outcome[2] is not None
