@@ -26,7 +26,6 @@ ALWAYS_SKIPPED_DIRS = frozenset(
     }
 )
 TEST_DIRS = frozenset({"tests", "test", "__tests__", "fixtures", "__fixtures__", "e2e", "examples", "testdata"})
-TEST_FILE_MARKERS = (".test.", ".spec.", ".stories.")
 
 
 @dataclass
@@ -62,12 +61,18 @@ class Listing:
 
 def is_test_path(rel_path: str) -> bool:
     *folders, name = rel_path.split("/")
+    return not TEST_DIRS.isdisjoint(folders) or _is_test_file(name)
+
+
+def _is_test_file(name: str) -> bool:
+    """`test_*.py`, `*_test.py`, `conftest.py`, `*.test.*`, `*.spec.*`, `*.stories.*`."""
     return (
-        not TEST_DIRS.isdisjoint(folders)
-        or (name.startswith("test_") and name.endswith(".py"))
+        (name.startswith("test_") and name.endswith(".py"))
         or name.endswith("_test.py")
         or name == "conftest.py"
-        or any(marker in name for marker in TEST_FILE_MARKERS)
+        or ".test." in name
+        or ".spec." in name
+        or ".stories." in name
     )
 
 
@@ -152,48 +157,56 @@ def decode(data: bytes) -> tuple[str, str | None]:
         return data.decode("latin-1"), note
 
 
-def _walk(root: str, include_tests: bool) -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Yield (relative posix path, entry) for files not ignored, and for symbolic links to
-    folders, in a stable order: each folder's entries by name, then its subfolders in turn."""
-    yield from _walk_folder(root, "", [], include_tests)
+def _walk(root: str, include_tests: bool) -> list[tuple[str, os.DirEntry[str]]]:
+    """(relative posix path, entry) for files not ignored, and for symbolic links to folders,
+    in a stable order: each folder's entries by name, then its subfolders in turn."""
+    found: list[tuple[str, os.DirEntry[str]]] = []
+    pending: list[tuple[str, str, list[tuple[str, PathSpec]]]] = [(root, "", [])]
+    while pending:
+        folder, rel_dir, specs = pending.pop()
+        subfolders = _list_folder(folder, rel_dir, specs, include_tests, found)
+        pending.extend(reversed(subfolders))  # popped in order: the first subfolder is walked first
+    return found
 
 
-def _walk_folder(
-    folder: str, rel_dir: str, specs: list[tuple[str, PathSpec]], include_tests: bool
-) -> Iterator[tuple[str, os.DirEntry[str]]]:
+def _list_folder(
+    folder: str, rel_dir: str, specs: list[tuple[str, PathSpec]], include_tests: bool,
+    found: list[tuple[str, os.DirEntry[str]]],
+) -> list[tuple[str, str, list[tuple[str, PathSpec]]]]:
+    """Add one folder's files (and links to folders) to `found`; return its subfolders to walk."""
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError:
-        return  # unreadable folder: skipped, as `os.walk` does
+        return []  # unreadable folder: skipped, as `os.walk` does
     folders, files = [], []
     for entry in entries:
         (folders if _is_dir(entry) else files).append(entry)
     ignore_file = next((entry for entry in files if entry.name == ".gitignore"), None)
     if ignore_file is not None and ignore_file.is_file():
         specs = [*specs, (rel_dir + "/" if rel_dir else "", _gitignore_spec(ignore_file.path))]
+    prefix = rel_dir + "/" if rel_dir else ""
     kept = []
     for entry in folders:
-        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-        if entry.name in ALWAYS_SKIPPED_DIRS or _ignored(specs, rel + "/"):
+        rel = prefix + entry.name
+        if entry.name in ALWAYS_SKIPPED_DIRS or (specs and _ignored(specs, rel + "/")):
             continue
         if not include_tests and entry.name in TEST_DIRS:
             continue
         if entry.is_symlink():
-            yield rel, entry
+            found.append((rel, entry))
             continue
         if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
             continue
-        kept.append((rel, entry))
+        kept.append((entry.path, rel, specs))
     for entry in files:
-        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-        if _ignored(specs, rel) or not (entry.is_symlink() or entry.is_file()):
+        rel = prefix + entry.name
+        if (specs and _ignored(specs, rel)) or not (entry.is_symlink() or entry.is_file()):
             continue
-        if not include_tests and is_test_path(rel):
+        if not include_tests and _is_test_file(entry.name):  # test folders were not entered
             continue
-        yield rel, entry
-    for rel, entry in kept:
-        yield from _walk_folder(entry.path, rel, specs, include_tests)
+        found.append((rel, entry))
+    return kept
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
