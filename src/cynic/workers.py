@@ -14,11 +14,13 @@ announced (it died) is done here.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import mmap
 import multiprocessing
 import os
 import pickle
+import signal
 import struct
 import tempfile
 import traceback
@@ -32,6 +34,7 @@ Result = TypeVar("Result")
 
 CLAIM_SHARE = 2  # each claim takes 1/(CLAIM_SHARE * processes) of the unclaimed weight
 _BOUNDS = struct.Struct("qq")  # the unclaimed jobs: [front, back)
+_MISSING = object()  # a result not received yet
 
 
 class WorkerError(Exception):
@@ -76,8 +79,6 @@ def share(
         done(end - start)
     return results
 
-
-_MISSING = object()
 
 
 class _Claims:
@@ -151,22 +152,28 @@ class _Channel(Generic[Job, Result]):
 def _serve(claims: _Claims, jobs: Sequence[Job], work: Callable[[Sequence[Job]], list[Result]],
            announcements: Connection, results: BinaryIO) -> None:
     """A worker's life: claim from the front, write the results, announce them; report a failure."""
-    offset = 0
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the auditing process, which stops the workers
+    auditing, offset = os.getppid(), 0
     try:
-        while (claim := claims.take(from_front=True)) is not None:
+        while os.getppid() == auditing and (claim := claims.take(from_front=True)) is not None:
             start, end = claim
             pickled = pickle.dumps(work(jobs[start:end]), protocol=pickle.HIGHEST_PROTOCOL)
             os.pwrite(results.fileno(), pickled, offset)
             announcements.send(("results", start, end, offset, len(pickled)))
             offset += len(pickled)
     except BaseException as error:
-        trace = traceback.format_exc()
-        try:
-            announcements.send(("error", error, trace))
-        except Exception:  # the exception cannot be pickled: its type and message stand in for it
-            announcements.send(("error", RuntimeError(f"{type(error).__name__}: {error}"), trace))
+        _report(error, traceback.format_exc(), announcements)
     finally:
         announcements.close()
+
+
+def _report(error: BaseException, trace: str, announcements: Connection) -> None:
+    try:
+        pickle.dumps(error)
+    except Exception:  # the exception cannot be pickled: its type and message stand in for it
+        error = RuntimeError(f"{type(error).__name__}: {error}")
+    with contextlib.suppress(OSError):  # the auditing process is gone: there is nobody to tell
+        announcements.send(("error", error, trace))
 
 
 def _runs(indices: list[int]) -> list[tuple[int, int]]:
