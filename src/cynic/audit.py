@@ -5,13 +5,10 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
-import os
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 from cynic._version import __version__
 from cynic.analysis import FileAnalysis, Hit, RuleCard
 from cynic.models import AuditResult, Finding, Notice, Skipped
-from cynic.cache import AnalysisCache, cache_file, seal_facts
+from cynic.cache import AnalysisCache, cache_file, file_key
 from cynic.cache_facts import collector_paused
+from cynic.examine import Examiner, examine
 from cynic.file_index import FileIndex, SourceChanged
 from cynic.source import SourceFile
 from cynic.suppressions import find_suppressions, suppression_for
-from cynic.walk import Listing, Unread, list_files, read_unread
+from cynic.walk import Listing, Unread, list_files
 from cynic.fingerprints import Fingerprinter
 
 if TYPE_CHECKING:
@@ -34,15 +32,9 @@ if TYPE_CHECKING:
 # imported where they are first needed: an audit served from the cache never loads them.
 
 
-PARALLEL_MIN_BYTES = 2_000_000  # below this, starting workers costs more than it saves
-PROGRESS_BATCH = 50  # files analysed in this process between two progress reports
 YOUNG_OBJECTS_PER_COLLECTION = 100_000  # while auditing; Python's default is 700
 
 Progress = Callable[[int, int], None]  # (files just analysed, files in the audit)
-Job = Unread | SourceFile  # a file to read and analyse, or one read already
-# What became of a job: the file read (with its stat when it was read just now) and its analysis
-# (None when the cache holds it under the file's content), or why the file cannot be audited.
-Outcome = tuple[SourceFile, os.stat_result | None, FileAnalysis | None] | Skipped
 
 
 def _no_progress(count: int, total: int) -> None:
@@ -133,7 +125,7 @@ class _Run:
                 analyses = _with_facts(files, analyses, self.rules, cache)
                 project_hits = run_project_rules(files, analyses, self.rules)
                 cache.put_project_hits(project_key, project_hits)
-        cache.save(listing.index, (_cache_key(source) for source in files))
+        cache.save(listing.index, (file_key(source) for source in files))
         return assemble(self.root, files, skipped, analyses, cards, self.started, project_hits,
                         distrusted=distrusted)
 
@@ -141,10 +133,11 @@ class _Run:
         """Every listed file with its analysis, in the listing's order, from the cache or made
         afresh; and the files passed over, with those that turned out unreadable."""
         cache, total = self.cache, len(listing.entries)
-        served = [None if isinstance(entry, Unread) else cache.get(_cache_key(entry)) for entry in listing.entries]
+        served = [None if isinstance(entry, Unread) else cache.get(file_key(entry)) for entry in listing.entries]
         jobs = [entry for entry, analysis in zip(listing.entries, served) if analysis is None]
         self.progress(total - len(jobs), total)
-        outcomes = iter(examine(jobs, _Examiner(self.rules, cache), lambda count: self.progress(count, total)))
+        examiner = Examiner(analyze_file, self.rules, cache)
+        outcomes = iter(examine(jobs, examiner, lambda count: self.progress(count, total)))
         files, analyses, skipped = [], [], list(listing.skipped)
         for entry, analysis in zip(listing.entries, served):
             if analysis is not None:
@@ -159,9 +152,9 @@ class _Run:
             if status is not None:
                 listing.index.record(source, status)
             if analysis is None:  # read under a new stat, but its content is the one cached
-                analysis = cache.get(_cache_key(source))
+                analysis = cache.get(file_key(source))
             else:
-                cache.put(_cache_key(source), analysis)
+                cache.put(file_key(source), analysis)
             assert analysis is not None
             files.append(source)
             analyses.append(analysis)
@@ -183,7 +176,7 @@ def _rare_collections() -> Iterator[None]:
     """Keep the cycle collector from rescanning what the audit keeps (pool workers inherit this).
 
     Trees are freed by reference counting as soon as their file is done, and what a file's
-    analysis keeps is frozen (`_keep`) so that no collection scans it again; at Python's
+    analysis keeps is frozen (`examine.keep`) so that no collection scans it again; at Python's
     default settings the collector rescanned every analysis kept so far, some hundred times in a
     large audit, for about a seventh of a cold audit's CPU. Everything is unfrozen at the end.
     """
@@ -194,79 +187,6 @@ def _rare_collections() -> Iterator[None]:
     finally:
         gc.unfreeze()
         gc.set_threshold(*previous)
-
-
-def _keep(analysis: FileAnalysis) -> FileAnalysis:
-    """`analysis`, with every object alive now moved out of the collector's generations."""
-    gc.freeze()
-    return analysis
-
-
-@dataclass(frozen=True)
-class _Examiner:
-    """Reads each job's file if it is unread, then serves it from the cache or analyses it."""
-
-    rules: Sequence[Rule]
-    cache: AnalysisCache
-    reuse: bool = True  # False: analyse even a file the cache holds (its facts were lost)
-
-    def __call__(self, jobs: Sequence[Job]) -> list[Outcome]:
-        outcomes: list[Outcome] = []
-        for job in jobs:
-            source, status = job, None
-            if isinstance(job, Unread):
-                read = read_unread(job)
-                if isinstance(read, Skipped):
-                    outcomes.append(read)
-                    continue
-                source, status = read
-            analysis = None
-            if not self.reuse or self.cache.get(_cache_key(source)) is None:
-                analysis = _keep(analyze_file(source, self.rules))
-                if self.cache.remembers:
-                    seal_facts(analysis)
-            outcomes.append((source, status, analysis))
-        return outcomes
-
-
-def examine(jobs: list[Job], examiner: _Examiner, analysed: Callable[[int], None]) -> list[Outcome]:
-    """Every job's outcome, in order: shared with forked workers when there is enough to read and
-    analyse, else in this process; `analysed` hears how many jobs are done, batch by batch."""
-    if not jobs:
-        return []
-    weights = [job.size if isinstance(job, Unread) else len(job.text) for job in jobs]
-    workers = _workers_for(sum(weights))
-    if workers:
-        from cynic.workers import share
-
-        examiner = dataclasses.replace(examiner, rules=list(examiner.rules))  # loaded once, before the fork
-
-        def finished(count: int) -> None:
-            gc.freeze()  # what was analysed here or received from a worker is kept to the end
-            analysed(count)
-
-        return share(jobs, weights, examiner, workers=workers, done=finished)
-    outcomes: list[Outcome] = []
-    for start in range(0, len(jobs), PROGRESS_BATCH):
-        batch = jobs[start : start + PROGRESS_BATCH]
-        outcomes.extend(examiner(batch))
-        analysed(len(batch))
-    return outcomes
-
-
-def _workers_for(total_bytes: int) -> int:
-    """How many processes to fork for work of this size: one per core beyond this one's (up to
-    three), none for small work, or where forking is unsafe (other threads) or impossible."""
-    cores = min(os.cpu_count() or 1, 4)
-    if cores < 2 or total_bytes < PARALLEL_MIN_BYTES or threading.active_count() > 1:
-        return 0
-    from cynic.workers import can_fork
-
-    return cores - 1 if can_fork() else 0
-
-
-def _cache_key(source: SourceFile) -> str:
-    return f"{source.path}\0{source.digest}"
 
 
 def _project_key(analyses: list[FileAnalysis], project_rules: list[str]) -> str:
@@ -296,10 +216,10 @@ def _with_facts(
             complete.append(analysis)
         gc.freeze()  # kept to the end like every analysis: out of the collector's sight before it resumes
     redone: dict[str, FileAnalysis] = {}
-    for outcome in examine(lost, _Examiner(rules, cache, reuse=False), lambda count: None):
+    for outcome in examine(lost, Examiner(analyze_file, rules, cache, reuse=False), lambda count: None):
         assert not isinstance(outcome, Skipped) and outcome[2] is not None
         source, _, analysis = outcome
-        cache.put(_cache_key(source), analysis)
+        cache.put(file_key(source), analysis)
         redone[source.path] = analysis
     return [redone.get(analysis.path, analysis) for analysis in complete]
 

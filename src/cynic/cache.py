@@ -24,12 +24,15 @@ import pickle
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cynic._version import __version__
 from cynic.analysis import FileAnalysis, Hit, RuleCard, hits_as_tuples, hits_from_tuples
 from cynic.cache_facts import FactsFiles, collector_paused, write_atomically
 from cynic.file_index import FileIndex
+
+if TYPE_CHECKING:
+    from cynic.source import SourceFile
 
 MAGIC = b"cynic-audit-cache\x02"
 CHECKSUM_BYTES = 16
@@ -166,6 +169,11 @@ def _plain(entry: Any) -> Any:
 
 def _checksum(payload: bytes) -> bytes:
     return hashlib.blake2b(payload, digest_size=CHECKSUM_BYTES).digest()
+
+
+def file_key(source: SourceFile) -> str:
+    """What a file's analysis is cached under: its path and the digest of its content."""
+    return f"{source.path}\0{source.digest}"
 
 
 def seal_facts(analysis: FileAnalysis) -> None:

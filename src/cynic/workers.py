@@ -80,7 +80,6 @@ def share(
     return results
 
 
-
 class _Claims:
     """The jobs not yet claimed, in memory shared by every process, behind a lock."""
 
