@@ -188,7 +188,7 @@ def _list_folder(
     kept = []
     for entry in folders:
         rel = prefix + entry.name
-        if entry.name in ALWAYS_SKIPPED_DIRS or (specs and _ignored(specs, rel + "/")):
+        if entry.name in ALWAYS_SKIPPED_DIRS or _ignored(specs, rel + "/"):
             continue
         if not include_tests and entry.name in TEST_DIRS:
             continue
@@ -200,7 +200,7 @@ def _list_folder(
         kept.append((entry.path, rel, specs))
     for entry in files:
         rel = prefix + entry.name
-        if (specs and _ignored(specs, rel)) or not (entry.is_symlink() or entry.is_file()):
+        if _ignored(specs, rel) or not (entry.is_symlink() or entry.is_file()):
             continue
         if not include_tests and _is_test_file(entry.name):  # test folders were not entered
             continue
