@@ -7,6 +7,7 @@ rule's card as plain values (`as_tuple` / `from_tuple`).
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,15 @@ class FileAnalysis:
     facts_key: str = ""  # a hash of `facts`: the project rules' cached hits hold while no file's changes
     # `facts` pickled, once: hashed for `facts_key`, sent from a worker process, stored in the cache.
     facts_pickle: bytes = field(default=b"", repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (by a worker process) with its facts once: as `facts_pickle` when that holds them."""
+        return {**self.__dict__, "facts": None} if self.facts_pickle else self.__dict__
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if self.facts is None:
+            self.facts = pickle.loads(self.facts_pickle)
 
     def as_tuple(self) -> tuple[str, tuple[tuple[str, HitValues], ...], str | None, str]:
         """Everything but the facts (cached on their own), as plain values."""

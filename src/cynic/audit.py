@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
-import os
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -17,23 +16,21 @@ from typing import TYPE_CHECKING, Any
 from cynic._version import __version__
 from cynic.analysis import FileAnalysis, Hit, RuleCard
 from cynic.models import AuditResult, Finding, Notice, Skipped
-from cynic.cache import AnalysisCache, cache_file, facts_key, pickle_facts, unpickle_facts
+from cynic.cache import AnalysisCache, cache_file, file_key
+from cynic.examine import Examiner, examine
 from cynic.file_index import FileIndex, SourceChanged
 from cynic.source import SourceFile
 from cynic.suppressions import find_suppressions, suppression_for
-from cynic.walk import discover
+from cynic.walk import Listing, Unread, list_files
 from cynic.fingerprints import Fingerprinter
 
 if TYPE_CHECKING:
     from cynic.rules.base import Rule
 
-# The rules, the parsers, the fact extractors and the project model are imported where they are
-# first needed: an audit served from the cache never loads them.
+# The rules, the parsers, the fact extractors, the project model and the worker processes are
+# imported where they are first needed: an audit served from the cache never loads them.
 
 
-PARALLEL_MIN_BYTES = 2_000_000  # below this, starting workers costs more than it saves
-CHUNKS_PER_CORE = 16  # small enough that no core waits long for another at the end
-PROGRESS_BATCH = 50  # files analysed in this process between two progress reports
 YOUNG_OBJECTS_PER_COLLECTION = 100_000  # while auditing; Python's default is 700
 
 Progress = Callable[[int, int], None]  # (files just analysed, files in the audit)
@@ -73,9 +70,10 @@ def audit(
     if not root.is_dir():
         raise AuditError(f"{root} is not a folder. Give the folder of the project to audit.")
     active: Sequence[Rule] = _Catalog() if rules is None else list(rules)
-    if cache is None:
-        rules_key = None if rules is None else tuple(rule.code for rule in active)
-        cache = AnalysisCache(cache_file(root, rules_key) if use_cache else None)
+    if cache is None and use_cache:
+        cache = AnalysisCache(cache_file(root, None if rules is None else tuple(rule.code for rule in active)))
+    elif cache is None:
+        cache = AnalysisCache(None, remembers=False)
     run = _Run(root, include_tests, active, cache, progress or _no_progress, started)
     try:
         result = run.audit(cache.index, distrusted)
@@ -99,6 +97,9 @@ class _Catalog(Sequence["Rule"]):
     def __getitem__(self, index: Any) -> Any:
         return self._rules[index]
 
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self._rules)
+
     def __len__(self) -> int:
         return len(self._rules)
 
@@ -113,10 +114,10 @@ class _Run:
 
     def audit(self, index: FileIndex | None, distrusted: Collection[tuple[str, int]]) -> AuditResult:
         """The audit, trusting the stat of the files that `index` recorded."""
-        found = discover(self.root, include_tests=self.include_tests, index=index)
+        listing = list_files(self.root, include_tests=self.include_tests, index=index)
         cache = self.cache
         with _rare_collections():
-            analyses = analyze_files(found.files, self.rules, cache, self.progress)
+            files, analyses, skipped = self.analyses(listing)
             cards = self.cards()
             project_codes = [code for code, card in cards.items() if card.is_project_rule]
             project_key = _project_key(analyses, project_codes)
@@ -124,11 +125,42 @@ class _Run:
             if project_hits is None:
                 from cynic.project.incremental import run_project_rules
 
-                project_hits, analyses = run_project_rules(found.files, analyses, self.rules, project_codes, cache,
+                project_hits, analyses = run_project_rules(files, analyses, self.rules, project_codes, cache,
                                                            project_key, lambda lost: _reanalyze(lost, self.rules, cache))
-        cache.save(found.index, (_cache_key(source) for source in found.files))
-        return assemble(self.root, found.files, found.skipped, analyses, cards, self.started, project_hits,
+        cache.save(listing.index, (file_key(source) for source in files))
+        return assemble(self.root, files, skipped, analyses, cards, self.started, project_hits,
                         distrusted=distrusted)
+
+    def analyses(self, listing: Listing) -> tuple[list[SourceFile], list[FileAnalysis], list[Skipped]]:
+        """Every listed file with its analysis, in the listing's order, from the cache or made
+        afresh; and the files passed over, with those that turned out unreadable."""
+        cache, total = self.cache, len(listing.entries)
+        served = [None if isinstance(entry, Unread) else cache.get(file_key(entry)) for entry in listing.entries]
+        jobs = [entry for entry, analysis in zip(listing.entries, served) if analysis is None]
+        self.progress(total - len(jobs), total)
+        examiner = Examiner(analyze_file, self.rules, cache)
+        outcomes = iter(examine(jobs, examiner, lambda count: self.progress(count, total)))
+        files, analyses, skipped = [], [], list(listing.skipped)
+        for entry, analysis in zip(listing.entries, served):
+            if analysis is not None:
+                files.append(entry)
+                analyses.append(analysis)
+                continue
+            outcome = next(outcomes)
+            if isinstance(outcome, Skipped):
+                skipped.append(outcome)
+                continue
+            source, status, analysis = outcome
+            if status is not None:
+                listing.index.record(source, status)
+            if analysis is None:  # read under a new stat, but its content is the one cached
+                analysis = cache.get(file_key(source))
+            else:
+                cache.put(file_key(source), analysis)
+            assert analysis is not None
+            files.append(source)
+            analyses.append(analysis)
+        return files, analyses, skipped
 
     def cards(self) -> dict[str, RuleCard]:
         """Every active rule's card; the catalog's come from the cache unless its rules were loaded."""
@@ -146,7 +178,7 @@ def _rare_collections() -> Iterator[None]:
     """Keep the cycle collector from rescanning what the audit keeps (pool workers inherit this).
 
     Trees are freed by reference counting as soon as their file is done, and what a file's
-    analysis keeps is frozen (`_keep`) so that no collection scans it again; at Python's
+    analysis keeps is frozen (`examine.keep`) so that no collection scans it again; at Python's
     default settings the collector rescanned every analysis kept so far, some hundred times in a
     large audit, for about a seventh of a cold audit's CPU. Everything is unfrozen at the end.
     """
@@ -157,104 +189,6 @@ def _rare_collections() -> Iterator[None]:
     finally:
         gc.unfreeze()
         gc.set_threshold(*previous)
-
-
-def _keep(analysis: FileAnalysis) -> FileAnalysis:
-    """`analysis`, with every object alive now moved out of the collector's generations."""
-    gc.freeze()
-    return analysis
-
-
-def analyze_files(files: list[SourceFile], rules: Sequence[Rule], cache: AnalysisCache,
-                  progress: Progress = _no_progress) -> list[FileAnalysis]:
-    """Every file's analysis, in the order of `files`: from the cache, a pool, or this process."""
-    analyses: dict[str, FileAnalysis] = {}
-    misses: list[SourceFile] = []
-    for source in files:
-        cached = cache.get(_cache_key(source))
-        if cached is None:
-            misses.append(source)
-        else:
-            analyses[source.path] = cached
-    progress(len(files) - len(misses), len(files))
-    for analysis in _analyze_misses(misses, rules, lambda count: progress(count, len(files))):
-        analyses[analysis.path] = analysis
-    for source in misses:
-        cache.put(_cache_key(source), analyses[source.path])
-    return [analyses[source.path] for source in files]
-
-
-def _analyze_misses(files: list[SourceFile], rules: Sequence[Rule], analysed: Callable[[int], None]) -> Iterable[FileAnalysis]:
-    """Analyse `files`, telling `analysed` how many are done after each batch (or chunk)."""
-    if not files:
-        return []  # all served from the cache: the rules are not even imported
-    from cynic.rules import RULES_BY_CODE
-
-    codes = [rule.code for rule in rules]
-    registered = all(RULES_BY_CODE.get(code) is rule for code, rule in zip(codes, rules))
-    cores = min(os.cpu_count() or 1, 4)
-    total_bytes = sum(len(source.text) for source in files)
-    if cores < 2 or not registered or total_bytes < PARALLEL_MIN_BYTES or threading.active_count() > 1:
-        return _analyze_serially(files, rules, analysed)
-    return _analyze_with_workers(files, rules, codes, cores - 1, analysed)
-
-
-def _analyze_with_workers(
-    files: list[SourceFile], rules: Sequence[Rule], codes: list[str], workers: int, analysed: Callable[[int], None]
-) -> list[FileAnalysis]:
-    """Analyse `files` in this process and `workers` forked ones, sharing one queue of chunks.
-
-    The workers take chunks from the front of the queue; this process takes them from the back,
-    cancelling each before a worker can start it, until it meets one a worker already has. So
-    every core works to the end, and only the workers' share of the results (facts are most of
-    it) is pickled across a pipe.
-    """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    count = min(len(files), CHUNKS_PER_CORE * (workers + 1))
-    chunks = [files[i * len(files) // count : (i + 1) * len(files) // count] for i in range(count)]
-    results: list[list[FileAnalysis]] = [[] for _ in chunks]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(_analyze_chunk, chunk, codes) for chunk in chunks]
-        for position in reversed(range(len(chunks))):
-            if not futures[position].cancel():
-                break
-            results[position] = [_keep(analyze_file(source, rules)) for source in chunks[position]]
-            analysed(len(chunks[position]))
-        for future, result in zip(futures, results):
-            if not future.cancelled():
-                result.extend(future.result())
-                for analysis in result:
-                    analysis.facts = unpickle_facts(analysis.facts_pickle)
-                gc.freeze()  # what the workers sent back is kept to the end, like what was analysed here
-                analysed(len(result))
-    return [analysis for result in results for analysis in result]
-
-
-def _analyze_serially(files: list[SourceFile], rules: Sequence[Rule], analysed: Callable[[int], None]) -> list[FileAnalysis]:
-    analyses = []
-    for start in range(0, len(files), PROGRESS_BATCH):
-        batch = files[start : start + PROGRESS_BATCH]
-        analyses.extend(_keep(analyze_file(source, rules)) for source in batch)
-        analysed(len(batch))
-    return analyses
-
-
-def _analyze_chunk(files: list[SourceFile], codes: list[str]) -> list[FileAnalysis]:
-    """A worker's analyses, sent back with their facts only in the pickle made to hash them."""
-    from cynic.rules import RULES_BY_CODE
-
-    rules = [RULES_BY_CODE[code] for code in codes]
-    analyses = [_keep(analyze_file(source, rules)) for source in files]
-    for analysis in analyses:
-        analysis.facts = {}
-    return analyses
-
-
-def _cache_key(source: SourceFile) -> str:
-    return f"{source.path}\0{source.digest}"
 
 
 def _project_key(analyses: list[FileAnalysis], project_rules: list[str]) -> str:
@@ -270,10 +204,13 @@ def _project_key(analyses: list[FileAnalysis], project_rules: list[str]) -> str:
 def _reanalyze(files: list[SourceFile], rules: Sequence[Rule], cache: AnalysisCache) -> list[FileAnalysis]:
     """Analyse `files` again, all together (in the pool if there are many: the cache lost their
     facts), and cache them."""
-    redone = {analysis.path: analysis for analysis in _analyze_misses(files, rules, lambda count: None)}
-    for source in files:
-        cache.put(_cache_key(source), redone[source.path])
-    return list(redone.values())
+    redone = []
+    for outcome in examine(files, Examiner(analyze_file, rules, cache, reuse=False), lambda count: None):
+        assert not isinstance(outcome, Skipped) and outcome[2] is not None
+        source, _, analysis = outcome
+        cache.put(file_key(source), analysis)
+        redone.append(analysis)
+    return redone
 
 
 def analyze_file(source: SourceFile, rules: Iterable[Rule]) -> FileAnalysis:
@@ -299,8 +236,6 @@ def analyze_file(source: SourceFile, rules: Iterable[Rule]) -> FileAnalysis:
             if source.kind in extractor.kinds:
                 analysis.facts[extractor.name] = extractor.extract(source)
     source.tree = None  # the tree is not needed past this point; free it early
-    analysis.facts_pickle = pickle_facts(analysis.facts)
-    analysis.facts_key = facts_key(analysis.facts_pickle)
     return analysis
 
 

@@ -26,12 +26,15 @@ import pickle
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cynic._version import __version__
 from cynic.analysis import FileAnalysis, Hit, RuleCard, hits_as_tuples, hits_from_tuples
 from cynic.cache_facts import FactsFiles, collector_paused, write_atomically
 from cynic.file_index import FileIndex
+
+if TYPE_CHECKING:
+    from cynic.source import SourceFile
 
 MAGIC = b"cynic-audit-cache\x02"
 CHECKSUM_BYTES = 16
@@ -48,11 +51,13 @@ class AnalysisCache:
     `get` returns an analysis without its facts, which `facts(key)` reads on demand.
     """
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, remembers: bool = True) -> None:
         """A cache saved at `path`, or, with None, one that lives only in memory (for the two
         trees of a review, whose unchanged files are analysed once). Only a cache on disk keeps
-        a stat index: it belongs to one tree."""
+        a stat index: it belongs to one tree. One that `remembers` nothing is an audit's without
+        a cache: nobody asks it again, so no file's facts are pickled for it."""
         self.path = path
+        self.remembers = remembers
         self.index: FileIndex | None = None
         self.problem: str | None = None  # why the stored cache was ignored, for a notice on `path`
         self._entries: dict[str, Any] = {}  # FileAnalysis, or its plain values until first asked for
@@ -74,6 +79,8 @@ class AnalysisCache:
         return entry
 
     def put(self, key: str, analysis: FileAnalysis) -> None:
+        if not self.remembers:
+            return
         if analysis.facts_key:
             self._new_facts[analysis.facts_key] = analysis.facts_pickle or pickle_facts(analysis.facts)
         self._entries[key] = FileAnalysis(analysis.path, analysis.hits, {}, analysis.parse_error, analysis.facts_key)
@@ -213,6 +220,17 @@ def _unsealed(data: bytes) -> bytes | None:
     if not data.startswith(MAGIC) or data[len(MAGIC):len(MAGIC) + CHECKSUM_BYTES] != _checksum(payload):
         return None
     return payload
+
+
+def file_key(source: SourceFile) -> str:
+    """What a file's analysis is cached under: its path and the digest of its content."""
+    return f"{source.path}\0{source.digest}"
+
+
+def seal_facts(analysis: FileAnalysis) -> None:
+    """Give `analysis` its facts' pickle and the key made from it, for a cache to store."""
+    analysis.facts_pickle = pickle_facts(analysis.facts)
+    analysis.facts_key = facts_key(analysis.facts_pickle)
 
 
 def pickle_facts(facts: dict[str, Any]) -> bytes:

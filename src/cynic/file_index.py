@@ -35,6 +35,9 @@ class SourceChanged(Exception):
         super().__init__(f"{path} changed while it was being audited")
         self.path = path
 
+    def __reduce__(self) -> tuple[type[SourceChanged], tuple[str]]:  # raised in a worker, re-raised here
+        return SourceChanged, (self.path,)
+
 
 class FileIndex:
     """What each file's stat was when the audit read it, and what its content gave."""

@@ -75,6 +75,13 @@ class SourceFile:
     def name(self) -> str:
         return PurePosixPath(self.path).name
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without its tree and its lines, but with their count and the digest: a worker
+        process sends back the text it read and what the audit needs of it, computed there."""
+        state = {**self.__dict__, "tree": None, "digest": self.digest, "line_count": self.line_count}
+        state.pop("lines", None)
+        return state
+
     def line_text(self, line: int) -> str:
         """The 1-based line's text without its newline, '' past the end."""
         if 1 <= line <= len(self.lines):

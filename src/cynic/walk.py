@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +25,6 @@ ALWAYS_SKIPPED_DIRS = frozenset(
     }
 )
 TEST_DIRS = frozenset({"tests", "test", "__tests__", "fixtures", "__fixtures__", "e2e", "examples", "testdata"})
-TEST_FILE_MARKERS = (".test.", ".spec.", ".stories.")
 
 
 @dataclass
@@ -39,34 +37,78 @@ class Discovery:
     index: FileIndex = field(default_factory=FileIndex)
 
 
+@dataclass(frozen=True)
+class Unread:
+    """A file still to be read: the last audit did not record it under its present stat."""
+
+    path: str  # relative to the audited root, with `/`
+    kind: FileKind
+    absolute: str
+    size: int  # from its stat when listed, to share out the work; 0 when it could not be taken
+
+
+@dataclass
+class Listing:
+    """The files an audit looks at, in a stable order, before any is read: those unchanged since
+    the last audit (`KnownSource`, their records kept in `index`) and those still to read; and
+    the symbolic links passed over."""
+
+    entries: list[KnownSource | Unread] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    index: FileIndex = field(default_factory=FileIndex)
+
+
 def is_test_path(rel_path: str) -> bool:
     *folders, name = rel_path.split("/")
+    return not TEST_DIRS.isdisjoint(folders) or _is_test_file(name)
+
+
+def _is_test_file(name: str) -> bool:
+    """`test_*.py`, `*_test.py`, `conftest.py`, `*.test.*`, `*.spec.*`, `*.stories.*`."""
     return (
-        not TEST_DIRS.isdisjoint(folders)
-        or (name.startswith("test_") and name.endswith(".py"))
+        (name.startswith("test_") and name.endswith(".py"))
         or name.endswith("_test.py")
         or name == "conftest.py"
-        or any(marker in name for marker in TEST_FILE_MARKERS)
+        or ".test." in name
+        or ".spec." in name
+        or ".stories." in name
     )
+
+
+def list_files(root: Path, *, include_tests: bool = False, index: FileIndex | None = None) -> Listing:
+    """Walk `root` once and take each file's stat without reading it: a file whose stat matches
+    `index` (the last audit's) is known, every other one is left for `read_unread`."""
+    listing = Listing()
+    for rel_path, entry in _walk(str(root), include_tests):
+        if entry.is_symlink():
+            listing.skipped.append(Skipped(path=rel_path, reason="symbolic link, not followed"))
+            continue
+        kind = kind_of(rel_path)
+        if kind is None:
+            continue
+        try:
+            status: os.stat_result | None = entry.stat(follow_symlinks=False)
+        except OSError:
+            status = None  # gone since the folder was listed: reading it says why
+        known = None if index is None or status is None else index.known(rel_path, kind, entry.path, status)
+        if known is not None:
+            listing.index.keep(known)
+            listing.entries.append(known)
+        else:
+            listing.entries.append(Unread(rel_path, kind, entry.path, status.st_size if status else 0))
+    return listing
 
 
 def discover(root: Path, *, include_tests: bool = False, index: FileIndex | None = None) -> Discovery:
     """Walk `root` once and read every file a rule looks at, except those whose stat matches
     `index` (the last audit's): those are read only if something needs their text."""
-    found = Discovery()
-    for rel_path, entry in _walk(str(root), include_tests):
-        if entry.is_symlink():
-            found.skipped.append(Skipped(path=rel_path, reason="symbolic link, not followed"))
+    listing = list_files(root, include_tests=include_tests, index=index)
+    found = Discovery(skipped=listing.skipped, index=listing.index)
+    for entry in listing.entries:
+        if isinstance(entry, KnownSource):
+            found.files.append(entry)
             continue
-        kind = kind_of(rel_path)
-        if kind is None:
-            continue
-        known = _known(index, rel_path, kind, entry)
-        if known is not None:
-            found.index.keep(known)
-            found.files.append(known)
-            continue
-        read = _read(entry.path, rel_path, kind)
+        read = read_unread(entry)
         if isinstance(read, Skipped):
             found.skipped.append(read)
         else:
@@ -75,14 +117,9 @@ def discover(root: Path, *, include_tests: bool = False, index: FileIndex | None
     return found
 
 
-def _known(index: FileIndex | None, rel_path: str, kind: FileKind, entry: os.DirEntry[str]) -> KnownSource | None:
-    if index is None:
-        return None
-    try:
-        status = entry.stat(follow_symlinks=False)
-    except OSError:
-        return None  # gone since the folder was listed: reading it says why
-    return index.known(rel_path, kind, entry.path, status)
+def read_unread(entry: Unread) -> tuple[SourceFile, os.stat_result] | Skipped:
+    """The file read as text and its stat taken just before reading it, or why it cannot be audited."""
+    return _read(entry.absolute, entry.path, entry.kind)
 
 
 def read_source(absolute: str | Path, rel_path: str, kind: FileKind) -> SourceFile | Skipped:
@@ -119,48 +156,56 @@ def decode(data: bytes) -> tuple[str, str | None]:
         return data.decode("latin-1"), note
 
 
-def _walk(root: str, include_tests: bool) -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Yield (relative posix path, entry) for files not ignored, and for symbolic links to
-    folders, in a stable order: each folder's entries by name, then its subfolders in turn."""
-    yield from _walk_folder(root, "", [], include_tests)
+def _walk(root: str, include_tests: bool) -> list[tuple[str, os.DirEntry[str]]]:
+    """(relative posix path, entry) for files not ignored, and for symbolic links to folders,
+    in a stable order: each folder's entries by name, then its subfolders in turn."""
+    found: list[tuple[str, os.DirEntry[str]]] = []
+    pending: list[tuple[str, str, list[tuple[str, PathSpec]]]] = [(root, "", [])]
+    while pending:
+        folder, rel_dir, specs = pending.pop()
+        subfolders = _list_folder(folder, rel_dir, specs, include_tests, found)
+        pending.extend(reversed(subfolders))  # popped in order: the first subfolder is walked first
+    return found
 
 
-def _walk_folder(
-    folder: str, rel_dir: str, specs: list[tuple[str, PathSpec]], include_tests: bool
-) -> Iterator[tuple[str, os.DirEntry[str]]]:
+def _list_folder(
+    folder: str, rel_dir: str, specs: list[tuple[str, PathSpec]], include_tests: bool,
+    found: list[tuple[str, os.DirEntry[str]]],
+) -> list[tuple[str, str, list[tuple[str, PathSpec]]]]:
+    """Add one folder's files (and links to folders) to `found`; return its subfolders to walk."""
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError:
-        return  # unreadable folder: skipped, as `os.walk` does
+        return []  # unreadable folder: skipped, as `os.walk` does
     folders, files = [], []
     for entry in entries:
         (folders if _is_dir(entry) else files).append(entry)
     ignore_file = next((entry for entry in files if entry.name == ".gitignore"), None)
     if ignore_file is not None and ignore_file.is_file():
         specs = [*specs, (rel_dir + "/" if rel_dir else "", _gitignore_spec(ignore_file.path))]
+    prefix = rel_dir + "/" if rel_dir else ""
     kept = []
     for entry in folders:
-        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+        rel = prefix + entry.name
         if entry.name in ALWAYS_SKIPPED_DIRS or _ignored(specs, rel + "/"):
             continue
         if not include_tests and entry.name in TEST_DIRS:
             continue
         if entry.is_symlink():
-            yield rel, entry
+            found.append((rel, entry))
             continue
         if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
             continue
-        kept.append((rel, entry))
+        kept.append((entry.path, rel, specs))
     for entry in files:
-        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+        rel = prefix + entry.name
         if _ignored(specs, rel) or not (entry.is_symlink() or entry.is_file()):
             continue
-        if not include_tests and is_test_path(rel):
+        if not include_tests and _is_test_file(entry.name):  # test folders were not entered
             continue
-        yield rel, entry
-    for rel, entry in kept:
-        yield from _walk_folder(entry.path, rel, specs, include_tests)
+        found.append((rel, entry))
+    return kept
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:

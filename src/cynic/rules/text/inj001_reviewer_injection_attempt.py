@@ -14,7 +14,6 @@ from cynic.source import FileKind, SourceFile
 
 # One alternation over the whole text: a single scan per file, whatever the number of phrases.
 _ANY_PHRASE = "|".join(f"(?:{phrase.pattern})" for phrase in PHRASES)
-_ADDRESSED_TO_AI = re.compile(_ANY_PHRASE, re.I | re.M)
 # Case-insensitive scanning is slow in `re`: a text that lowers exactly is searched lowered, with
 # the same (lowercase) pattern, case-sensitively, about twice as fast (see `_lowering`).
 _LOWERCASE_PATTERN = re.sub(r"\\.", "", _ANY_PHRASE).islower()
@@ -75,10 +74,17 @@ class ReviewerInjectionAttempt(FileRule):
 
 def _phrases_in(text: str) -> Iterator[re.Match[str]]:
     if not (_LOWERCASE_PATTERN and lowers_exactly(text)):
-        return _ADDRESSED_TO_AI.finditer(text)
+        return _case_insensitive_alternation().finditer(text)
     lowered = text.lower()
     possible = possible_phrases(lowered)
     return _lowered_alternation(possible).finditer(lowered) if possible else iter(())
+
+
+@cache
+def _case_insensitive_alternation() -> re.Pattern[str]:
+    """Every phrase, for the rare text that does not lower exactly: compiled on first need, not
+    by every audit that imports the rules."""
+    return re.compile(_ANY_PHRASE, re.I | re.M)
 
 
 @cache

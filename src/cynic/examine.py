@@ -1,0 +1,104 @@
+"""Read each file an audit still has to look at, then serve it from the cache or analyse it: in
+this process, or shared with forked workers when there is enough to do.
+
+A file is read where it is analysed, so that a large audit's reading and hashing is shared out
+too; the cache is looked up by the content's digest, which only the reader knows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cynic.analysis import FileAnalysis
+from cynic.cache import AnalysisCache, file_key, seal_facts
+from cynic.models import Skipped
+from cynic.source import SourceFile
+from cynic.walk import Unread, read_unread
+
+if TYPE_CHECKING:
+    from cynic.rules.base import Rule
+
+PARALLEL_MIN_BYTES = 2_000_000  # below this, starting workers costs more than it saves
+PROGRESS_BATCH = 50  # files analysed in this process between two progress reports
+
+Job = Unread | SourceFile  # a file to read and analyse, or one read already
+# What became of a job: the file read (with its stat when it was read just now) and its analysis
+# (None when the cache holds it under the file's content), or why the file cannot be audited.
+Outcome = tuple[SourceFile, os.stat_result | None, FileAnalysis | None] | Skipped
+Analyze = Callable[[SourceFile, Sequence["Rule"]], FileAnalysis]
+
+
+@dataclass(frozen=True)
+class Examiner:
+    """Reads each job's file if it is unread, then serves it from the cache or analyses it."""
+
+    analyze: Analyze
+    rules: Sequence[Rule]
+    cache: AnalysisCache
+    reuse: bool = True  # False: analyse even a file the cache holds (its facts were lost)
+
+    def __call__(self, jobs: Sequence[Job]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        for job in jobs:
+            source, status = job, None
+            if isinstance(job, Unread):
+                read = read_unread(job)
+                if isinstance(read, Skipped):
+                    outcomes.append(read)
+                    continue
+                source, status = read
+            analysis = None
+            if not self.reuse or self.cache.get(file_key(source)) is None:
+                analysis = keep(self.analyze(source, self.rules))
+                if self.cache.remembers:
+                    seal_facts(analysis)
+            outcomes.append((source, status, analysis))
+        return outcomes
+
+
+def examine(jobs: list[Job], examiner: Examiner, analysed: Callable[[int], None]) -> list[Outcome]:
+    """Every job's outcome, in order: shared with forked workers when there is enough to read and
+    analyse, else in this process; `analysed` hears how many jobs are done, batch by batch."""
+    if not jobs:
+        return []
+    weights = [job.size if isinstance(job, Unread) else len(job.text) for job in jobs]
+    workers = _workers_for(sum(weights))
+    if workers:
+        from cynic.workers import share
+
+        examiner = dataclasses.replace(examiner, rules=list(examiner.rules))  # loaded once, before the fork
+
+        def finished(count: int) -> None:
+            gc.freeze()  # what was analysed here or received from a worker is kept to the end
+            analysed(count)
+
+        return share(jobs, weights, examiner, workers=workers, done=finished)
+    outcomes: list[Outcome] = []
+    for start in range(0, len(jobs), PROGRESS_BATCH):
+        batch = jobs[start : start + PROGRESS_BATCH]
+        outcomes.extend(examiner(batch))
+        analysed(len(batch))
+    return outcomes
+
+
+def keep(analysis: FileAnalysis) -> FileAnalysis:
+    """`analysis`, with every object alive now moved out of the collector's generations."""
+    gc.freeze()
+    return analysis
+
+
+def _workers_for(total_bytes: int) -> int:
+    """How many processes to fork for work of this size: one per core beyond this one's (up to
+    three), none for small work, or where forking is unsafe (other threads) or impossible."""
+    cores = min(os.cpu_count() or 1, 4)
+    if cores < 2 or total_bytes < PARALLEL_MIN_BYTES or threading.active_count() > 1:
+        return 0
+    from cynic.workers import can_fork
+
+    return cores - 1 if can_fork() else 0
