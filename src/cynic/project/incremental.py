@@ -157,8 +157,8 @@ class _Facts:
         lost = []
         for analysis in self.analyses:
             source = self.sources[analysis.path]
-            if source.kind not in kinds or not analysis.facts_key:
-                continue
+            if source.kind not in kinds or not (analysis.facts or analysis.facts_key):
+                continue  # no extractor reads this file, or none found anything in it
             facts = self.current(analysis.path)
             if facts is None:
                 lost.append(source)
