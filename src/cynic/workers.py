@@ -98,10 +98,10 @@ class _Claims:
                 return None
             before = self._before
             share = (before[back] - before[front]) / (CLAIM_SHARE * self._processes)
-            if from_front:
-                end = min(max(bisect_left(before, before[front] + share, front + 1, back), front + 1), back)
+            if from_front:  # up to the first job that brings the claim to its share (at least one job)
+                end = bisect_left(before, before[front] + share, front + 1, back)
                 claim, front = (front, end), end
-            else:
+            else:  # down to the last job that does (at least one job)
                 start = max(bisect_right(before, before[back] - share, front, back) - 1, front)
                 claim, back = (start, back), start
             _BOUNDS.pack_into(self._bounds, 0, front, back)
