@@ -78,28 +78,40 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
 
 
 def _descendants(tree: ast.Module) -> list[ast.AST]:
-    """Every node below a module in `walk` order, listed once per tree and shared by all rules.
+    """Every node below a module in `walk` order, listed once per tree and shared by all rules."""
+    return _index(tree)[0]
+
+
+def _index(tree: ast.Module) -> tuple[list[ast.AST], dict[type, tuple[list[ast.AST], list[int]]]]:
+    """The nodes below a module in `walk` order, and by class: each class's nodes and their
+    positions in that order. Built once per tree, on the first request, and kept on it.
 
     This is the one full walk of a tree, so it is written for speed: one C-level field getter
-    per node class, a list that grows while it is read instead of a queue, nothing stored on
-    the nodes. The module itself is not in the list: nothing kept on a tree refers back to its
-    root, so a tree is freed as soon as the audit drops it, without the cycle collector.
+    per node class, a list that grows while it is read instead of a queue, the class's list
+    found with its getter in one lookup, nothing stored on the nodes. The module itself is not
+    listed: nothing kept on a tree refers back to its root, so a tree is freed as soon as the
+    audit drops it, without the cycle collector.
     """
-    cached = tree.__dict__.get("_cynic_nodes")
+    cached = tree.__dict__.get("_cynic_index")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     listed: list[ast.AST] = []
-    append, readers, node_class, list_class = listed.append, _READERS, _AST, list
+    append, node_class, list_class = listed.append, _AST, list
+    by_class: dict[type, tuple[list[ast.AST], list[int], Callable[[ast.AST], tuple[Any, ...]]]] = {}
     for value in _field_values(tree):
         if value.__class__ is list_class:
             listed.extend(item for item in value if isinstance(item, node_class))
         elif isinstance(value, node_class):
             append(value)
-    for node in listed:
+    for position, node in enumerate(listed):
         kind = node.__class__
-        reader = readers.get(kind) or _reader(kind)
+        entry = by_class.get(kind)
+        if entry is None:
+            entry = by_class[kind] = ([], [], _READERS.get(kind) or _reader(kind))
+        entry[0].append(node)
+        entry[1].append(position)
         try:
-            values = reader(node)
+            values = entry[2](node)
         except AttributeError:
             values = _field_values(node)
         for value in values:
@@ -109,8 +121,9 @@ def _descendants(tree: ast.Module) -> list[ast.AST]:
                         append(item)
             elif isinstance(value, node_class):
                 append(value)
-    tree._cynic_nodes = listed  # type: ignore[attr-defined]
-    return listed
+    index = listed, {kind: (nodes, positions) for kind, (nodes, positions, _) in by_class.items()}
+    tree._cynic_index = index  # type: ignore[attr-defined]
+    return index
 
 
 def nodes_of(tree: ast.Module, *kinds: type[ast.AST]) -> list[ast.AST]:
@@ -120,24 +133,14 @@ def nodes_of(tree: ast.Module, *kinds: type[ast.AST]) -> list[ast.AST]:
     The module is indexed by node class once, on the first request, and the index is shared by
     every rule and fact extractor: asking it costs a dictionary lookup instead of a walk.
     """
-    index = tree.__dict__.get("_cynic_index")
-    if index is None:
-        index = {}
-        for position, node in enumerate(_descendants(tree)):
-            kind = type(node)
-            if kind in index:
-                index[kind].append((position, node))
-            else:
-                index[kind] = [(position, node)]
-        tree._cynic_index = index  # type: ignore[attr-defined]
-    found = [entry for kind in kinds for entry in index.get(kind, ())]
-    if len(kinds) > 1:
-        found.sort(key=_position)
-    return [node for _, node in found]
-
-
-def _position(entry: tuple[int, ast.AST]) -> int:
-    return entry[0]
+    by_class = _index(tree)[1]
+    found = [entry for kind in kinds if (entry := by_class.get(kind)) is not None]
+    if len(found) == 1:
+        return found[0][0]
+    if not found:
+        return []
+    merged = sorted((position, node) for nodes, positions in found for position, node in zip(positions, nodes))
+    return [node for _, node in merged]
 
 
 def dotted_name(node: ast.AST | None) -> str | None:
