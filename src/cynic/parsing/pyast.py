@@ -13,6 +13,7 @@ from cynic.parsing._expression_text import expression_text as expression_text  #
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _AST = ast.AST
+_Name, _Attribute, _Call = ast.Name, ast.Attribute, ast.Call
 
 
 # Fields that never hold a child worth walking: the expression context and operator markers
@@ -145,13 +146,17 @@ def nodes_of(tree: ast.Module, *kinds: type[ast.AST]) -> list[ast.AST]:
 
 def dotted_name(node: ast.AST | None) -> str | None:
     """`a.b.c` for Name/Attribute chains (and calls on them: `a.b()` -> `a.b()`); else None."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = dotted_name(node.value)
-        return f"{base}.{node.attr}" if base else None
-    if isinstance(node, ast.Call):
-        base = dotted_name(node.func)
+    kind = node.__class__
+    if kind is _Name:
+        return node.id  # type: ignore[union-attr]
+    if kind is _Attribute:
+        value = node.value  # type: ignore[union-attr]
+        if value.__class__ is _Name:  # the commonest chain, `a.b`
+            return value.id + "." + node.attr  # type: ignore[union-attr]
+        base = dotted_name(value)
+        return f"{base}.{node.attr}" if base else None  # type: ignore[union-attr]
+    if kind is _Call:
+        base = dotted_name(node.func)  # type: ignore[union-attr]
         return f"{base}()" if base else None
     return None
 
@@ -163,6 +168,11 @@ def call_name(call: ast.Call) -> str | None:
 
 def last_name(node: ast.AST | None) -> str | None:
     """The final segment of a dotted name: `fastapi.Depends` -> `Depends`."""
+    kind = node.__class__
+    if kind is _Name:
+        return node.id  # type: ignore[union-attr]
+    if kind is _Attribute:
+        return node.attr if dotted_name(node.value) is not None else None  # type: ignore[union-attr]
     name = dotted_name(node)
     return name.rsplit(".", 1)[-1] if name else None
 
