@@ -83,65 +83,105 @@ def _descendants(tree: ast.Module) -> list[ast.AST]:
     return _index(tree)[0]
 
 
-def _index(tree: ast.Module) -> tuple[list[ast.AST], dict[type, tuple[list[ast.AST], list[int]]]]:
-    """The nodes below a module in `walk` order, and by class: each class's nodes and their
-    positions in that order. Built once per tree, on the first request, and kept on it.
+def _index(tree: ast.Module) -> tuple[list[ast.AST], dict[type, list[ast.AST]], list[ast.AST]]:
+    """The nodes below a module in `walk` order: all of them, those of each class, and the
+    statements. Built once per tree, on the first request, and kept on it.
 
-    This is the one full walk of a tree, so it is written for speed: one C-level field getter
-    per node class, a list that grows while it is read instead of a queue, the class's list
-    found with its getter in one lookup, nothing stored on the nodes. The module itself is not
-    listed: nothing kept on a tree refers back to its root, so a tree is freed as soon as the
-    audit drops it, without the cycle collector.
+    This is the one full walk of a tree, so it is written for speed: a list that grows while it
+    is read instead of a queue, and per node class one lookup that gives what to add the node
+    to and a C-level getter of the fields that can hold children, with what they hold
+    (`_shape`), so that a list of nodes is added at once. Nothing is stored on the nodes, and the
+    module itself is not listed: nothing kept on a tree refers back to its root, so a tree is
+    freed as soon as the audit drops it, without the cycle collector.
     """
     cached = tree.__dict__.get("_cynic_index")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    listed: list[ast.AST] = []
-    append, node_class, list_class = listed.append, _AST, list
-    by_class: dict[type, tuple[list[ast.AST], list[int], Callable[[ast.AST], tuple[Any, ...]]]] = {}
-    for value in _field_values(tree):
-        if value.__class__ is list_class:
-            listed.extend(item for item in value if isinstance(item, node_class))
-        elif isinstance(value, node_class):
-            append(value)
-    for position, node in enumerate(listed):
+    listed: list[ast.AST] = list(child_nodes(tree))
+    statements: list[ast.AST] = []
+    by_class: dict[type, list[ast.AST]] = {}
+    readers: dict[type, tuple[Callable[[ast.AST], None], int, Callable[[ast.AST], Any] | None]] = {}
+    append, extend, add_statement, node_class, list_class = listed.append, listed.extend, statements.append, _AST, list
+    for node in listed:
         kind = node.__class__
-        entry = by_class.get(kind)
-        if entry is None:
-            entry = by_class[kind] = ([], [], _READERS.get(kind) or _reader(kind))
-        entry[0].append(node)
-        entry[1].append(position)
+        reader = readers.get(kind)
+        if reader is None:
+            bucket = by_class[kind] = []
+            reader = readers[kind] = (bucket.append, *_shape(kind))
+        add, shape, read = reader
+        add(node)
+        if shape == _LEAF:
+            continue
+        if shape > _MIXED:  # a statement
+            add_statement(node)
+            shape -= _STATEMENT
+            if shape == _LEAF:
+                continue
         try:
-            values = entry[2](node)
-        except AttributeError:
-            values = _field_values(node)
-        for value in values:
-            if value.__class__ is list_class:
-                for item in value:
-                    if isinstance(item, node_class):
-                        append(item)
-            elif isinstance(value, node_class):
-                append(value)
-    index = listed, {kind: (nodes, positions) for kind, (nodes, positions, _) in by_class.items()}
+            values = read(node)  # type: ignore[misc]
+        except AttributeError:  # a node built by hand without all its fields
+            values, shape = _field_values(node), _MIXED
+        if shape == _MANY:
+            for value in values:
+                if value.__class__ is list_class:
+                    extend(value)
+                elif value is not None:
+                    append(value)
+        elif shape == _ONE:
+            if values.__class__ is list_class:
+                extend(values)
+            elif values is not None:
+                append(values)
+        else:
+            for value in values:
+                if value.__class__ is list_class:
+                    extend([item for item in value if isinstance(item, node_class)])
+                elif isinstance(value, node_class):
+                    append(value)
+    index = listed, by_class, statements
     tree._cynic_index = index  # type: ignore[attr-defined]
     return index
 
 
+# What the fields of a node class that can hold children hold, for the walk above: nothing (a
+# leaf); one field, a node, None or a list of nodes; several such fields; or fields that may
+# also hold something else (a string, a number, None in a list: `{**x}` has a key None). A
+# statement's shape is raised by `_STATEMENT`: statements are listed apart too.
+_LEAF, _ONE, _MANY, _MIXED, _STATEMENT = 0, 1, 2, 3, 4
+_MIXED_CLASSES = frozenset(
+    {ast.AnnAssign, ast.Dict, ast.arguments, ast.Global, ast.Nonlocal, ast.MatchClass, ast.MatchMapping, ast.MatchSingleton, ast.TypeIgnore}
+)
+
+
+def _shape(kind: type) -> tuple[int, Callable[[ast.AST], Any] | None]:
+    """How the walk reads the children of a node class: the `_LEAF`... constant, and a C-level
+    getter of the class's fields that can hold children (one field's value, or several's tuple)."""
+    names = [name for name in kind._fields if name not in _NOT_CHILDREN]  # type: ignore[attr-defined]
+    statement = _STATEMENT if issubclass(kind, ast.stmt) else 0
+    if kind is ast.Constant or not names:
+        return _LEAF + statement, None
+    if kind in _MIXED_CLASSES:
+        return _MIXED + statement, _READERS.get(kind) or _reader(kind)
+    return (_ONE if len(names) == 1 else _MANY) + statement, attrgetter(*names)
+
+
 def nodes_of(tree: ast.Module, *kinds: type[ast.AST]) -> list[ast.AST]:
     """The nodes below the module of exactly these classes (`ast.Call`, `ast.FunctionDef`...), in
-    `walk` order; do not modify the list.
+    `walk` order; do not modify the list. Several statement classes (`ast.Assign`, `ast.AnnAssign`)
+    are merged from the statements alone; merging expression classes reads every node.
 
     The module is indexed by node class once, on the first request, and the index is shared by
     every rule and fact extractor: asking it costs a dictionary lookup instead of a walk.
     """
-    by_class = _index(tree)[1]
-    found = [entry for kind in kinds if (entry := by_class.get(kind)) is not None]
+    listed, by_class, statements = _index(tree)
+    found = [nodes for kind in kinds if (nodes := by_class.get(kind))]
     if len(found) == 1:
-        return found[0][0]
+        return found[0]
     if not found:
         return []
-    merged = sorted((position, node) for nodes, positions in found for position, node in zip(positions, nodes))
-    return [node for _, node in merged]
+    wanted = frozenset(kinds)
+    merged = statements if all(issubclass(kind, ast.stmt) for kind in kinds) else listed
+    return [node for node in merged if node.__class__ in wanted]
 
 
 def dotted_name(node: ast.AST | None) -> str | None:
