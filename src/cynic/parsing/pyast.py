@@ -13,6 +13,7 @@ from cynic.parsing._expression_text import expression_text as expression_text  #
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _AST = ast.AST
+_Name, _Attribute, _Call = ast.Name, ast.Attribute, ast.Call
 
 
 # Fields that never hold a child worth walking: the expression context and operator markers
@@ -78,77 +79,124 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
 
 
 def _descendants(tree: ast.Module) -> list[ast.AST]:
-    """Every node below a module in `walk` order, listed once per tree and shared by all rules.
+    """Every node below a module in `walk` order, listed once per tree and shared by all rules."""
+    return _index(tree)[0]
 
-    This is the one full walk of a tree, so it is written for speed: one C-level field getter
-    per node class, a list that grows while it is read instead of a queue, nothing stored on
-    the nodes. The module itself is not in the list: nothing kept on a tree refers back to its
-    root, so a tree is freed as soon as the audit drops it, without the cycle collector.
+
+def _index(tree: ast.Module) -> tuple[list[ast.AST], dict[type, list[ast.AST]], list[ast.AST]]:
+    """The nodes below a module in `walk` order: all of them, those of each class, and the
+    statements. Built once per tree, on the first request, and kept on it.
+
+    This is the one full walk of a tree, so it is written for speed: a list that grows while it
+    is read instead of a queue, and per node class one lookup that gives what to add the node
+    to and a C-level getter of the fields that can hold children, with what they hold
+    (`_shape`), so that a list of nodes is added at once. Nothing is stored on the nodes, and the
+    module itself is not listed: nothing kept on a tree refers back to its root, so a tree is
+    freed as soon as the audit drops it, without the cycle collector.
     """
-    cached = tree.__dict__.get("_cynic_nodes")
+    cached = tree.__dict__.get("_cynic_index")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    listed: list[ast.AST] = []
-    append, readers, node_class, list_class = listed.append, _READERS, _AST, list
-    for value in _field_values(tree):
-        if value.__class__ is list_class:
-            listed.extend(item for item in value if isinstance(item, node_class))
-        elif isinstance(value, node_class):
-            append(value)
+    listed: list[ast.AST] = list(child_nodes(tree))
+    statements: list[ast.AST] = []
+    by_class: dict[type, list[ast.AST]] = {}
+    readers: dict[type, tuple[Callable[[ast.AST], None], int, Callable[[ast.AST], Any] | None]] = {}
+    append, extend, add_statement, node_class, list_class = listed.append, listed.extend, statements.append, _AST, list
     for node in listed:
         kind = node.__class__
-        reader = readers.get(kind) or _reader(kind)
+        reader = readers.get(kind)
+        if reader is None:
+            bucket = by_class[kind] = []
+            reader = readers[kind] = (bucket.append, *_shape(kind))
+        add, shape, read = reader
+        add(node)
+        if shape == _LEAF:
+            continue
+        if shape > _MIXED:  # a statement
+            add_statement(node)
+            shape -= _STATEMENT
+            if shape == _LEAF:
+                continue
         try:
-            values = reader(node)
-        except AttributeError:
-            values = _field_values(node)
-        for value in values:
-            if value.__class__ is list_class:
-                for item in value:
-                    if isinstance(item, node_class):
-                        append(item)
-            elif isinstance(value, node_class):
-                append(value)
-    tree._cynic_nodes = listed  # type: ignore[attr-defined]
-    return listed
+            values = read(node)  # type: ignore[misc]
+        except AttributeError:  # a node built by hand without all its fields
+            values, shape = _field_values(node), _MIXED
+        if shape == _MANY:
+            for value in values:
+                if value.__class__ is list_class:
+                    extend(value)
+                elif value is not None:
+                    append(value)
+        elif shape == _ONE:
+            if values.__class__ is list_class:
+                extend(values)
+            elif values is not None:
+                append(values)
+        else:
+            for value in values:
+                if value.__class__ is list_class:
+                    extend([item for item in value if isinstance(item, node_class)])
+                elif isinstance(value, node_class):
+                    append(value)
+    index = listed, by_class, statements
+    tree._cynic_index = index  # type: ignore[attr-defined]
+    return index
+
+
+# What the fields of a node class that can hold children hold, for the walk above: nothing (a
+# leaf); one field, a node, None or a list of nodes; several such fields; or fields that may
+# also hold something else (a string, a number, None in a list: `{**x}` has a key None). A
+# statement's shape is raised by `_STATEMENT`: statements are listed apart too.
+_LEAF, _ONE, _MANY, _MIXED, _STATEMENT = 0, 1, 2, 3, 4
+_MIXED_CLASSES = frozenset(
+    {ast.AnnAssign, ast.Dict, ast.arguments, ast.Global, ast.Nonlocal, ast.MatchClass, ast.MatchMapping, ast.MatchSingleton, ast.TypeIgnore}
+)
+
+
+def _shape(kind: type) -> tuple[int, Callable[[ast.AST], Any] | None]:
+    """How the walk reads the children of a node class: the `_LEAF`... constant, and a C-level
+    getter of the class's fields that can hold children (one field's value, or several's tuple)."""
+    names = [name for name in kind._fields if name not in _NOT_CHILDREN]  # type: ignore[attr-defined]
+    statement = _STATEMENT if issubclass(kind, ast.stmt) else 0
+    if kind is ast.Constant or not names:
+        return _LEAF + statement, None
+    if kind in _MIXED_CLASSES:
+        return _MIXED + statement, _READERS.get(kind) or _reader(kind)
+    return (_ONE if len(names) == 1 else _MANY) + statement, attrgetter(*names)
 
 
 def nodes_of(tree: ast.Module, *kinds: type[ast.AST]) -> list[ast.AST]:
     """The nodes below the module of exactly these classes (`ast.Call`, `ast.FunctionDef`...), in
-    `walk` order; do not modify the list.
+    `walk` order; do not modify the list. Several statement classes (`ast.Assign`, `ast.AnnAssign`)
+    are merged from the statements alone; merging expression classes reads every node.
 
     The module is indexed by node class once, on the first request, and the index is shared by
     every rule and fact extractor: asking it costs a dictionary lookup instead of a walk.
     """
-    index = tree.__dict__.get("_cynic_index")
-    if index is None:
-        index = {}
-        for position, node in enumerate(_descendants(tree)):
-            kind = type(node)
-            if kind in index:
-                index[kind].append((position, node))
-            else:
-                index[kind] = [(position, node)]
-        tree._cynic_index = index  # type: ignore[attr-defined]
-    found = [entry for kind in kinds for entry in index.get(kind, ())]
-    if len(kinds) > 1:
-        found.sort(key=_position)
-    return [node for _, node in found]
-
-
-def _position(entry: tuple[int, ast.AST]) -> int:
-    return entry[0]
+    listed, by_class, statements = _index(tree)
+    found = [nodes for kind in kinds if (nodes := by_class.get(kind))]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        return []
+    wanted = frozenset(kinds)
+    merged = statements if all(issubclass(kind, ast.stmt) for kind in kinds) else listed
+    return [node for node in merged if node.__class__ in wanted]
 
 
 def dotted_name(node: ast.AST | None) -> str | None:
     """`a.b.c` for Name/Attribute chains (and calls on them: `a.b()` -> `a.b()`); else None."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = dotted_name(node.value)
-        return f"{base}.{node.attr}" if base else None
-    if isinstance(node, ast.Call):
-        base = dotted_name(node.func)
+    kind = node.__class__
+    if kind is _Name:
+        return node.id  # type: ignore[union-attr]
+    if kind is _Attribute:
+        value = node.value  # type: ignore[union-attr]
+        if value.__class__ is _Name:  # the commonest chain, `a.b`
+            return value.id + "." + node.attr  # type: ignore[union-attr]
+        base = dotted_name(value)
+        return f"{base}.{node.attr}" if base else None  # type: ignore[union-attr]
+    if kind is _Call:
+        base = dotted_name(node.func)  # type: ignore[union-attr]
         return f"{base}()" if base else None
     return None
 
@@ -160,6 +208,11 @@ def call_name(call: ast.Call) -> str | None:
 
 def last_name(node: ast.AST | None) -> str | None:
     """The final segment of a dotted name: `fastapi.Depends` -> `Depends`."""
+    kind = node.__class__
+    if kind is _Name:
+        return node.id  # type: ignore[union-attr]
+    if kind is _Attribute:
+        return node.attr if dotted_name(node.value) is not None else None  # type: ignore[union-attr]
     name = dotted_name(node)
     return name.rsplit(".", 1)[-1] if name else None
 

@@ -44,15 +44,11 @@ def record_call(body: Body, node: ast.Call, callee: str, last: str, chained: set
     `chained` holds the calls already read as inner links of a chain (`select(...)` of
     `select(...).where(...)`), which are not lookups of their own; this call's links are added."""
     line = node.lineno
+    keywords = node.keywords
     body.calls.append(
-        Call(
-            callee=callee,
-            line=line,
-            args=tuple([refs_of(arg) for arg in node.args]),
-            kwargs=tuple([(kw.arg, refs_of(kw.value)) for kw in node.keywords if kw.arg]),
-        )
+        Call(callee, line, tuple(map(refs_of, node.args)), tuple([(kw.arg, refs_of(kw.value)) for kw in keywords if kw.arg]))
     )
-    for kw in node.keywords:
+    for kw in keywords:
         name = kw.arg
         if name and (name.endswith("_id") or name in _FILTER_KEYWORDS):
             body.compares.append(Compare(line, name, compare_side(kw.value)))
@@ -64,7 +60,9 @@ def record_call(body: Body, node: ast.Call, callee: str, last: str, chained: set
         code = status_code_of(node.args[0])
         if code is not None:
             body.status_codes.add(code)
-    if id(node) not in chained:
+    func = node.func
+    # A lookup is rooted at a call of one of its roots, this one or the innermost of a chain.
+    if id(node) not in chained and (last in _LOOKUP_ROOTS or (func.__class__ is ast.Attribute and func.value.__class__ is ast.Call)):  # type: ignore[attr-defined]
         lookup = _lookup(node, last, chained)
         if lookup is not None:
             body.lookups.append(lookup)

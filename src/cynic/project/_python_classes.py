@@ -29,12 +29,13 @@ def class_info(node: ast.ClassDef, name: str) -> ClassInfo:
             has_tablename = True
         elif target and target not in _CONFIG_ATTRS:
             fields.append(_field(target, statement.lineno, annotation, value))
-        if isinstance(statement, ast.ClassDef) and statement.name == "Config":
-            config = {t: v for t, _, v in map(_assignment_parts, statement.body) if t and v is not None}
+        kind = statement.__class__
+        if kind is ast.ClassDef and statement.name == "Config":  # type: ignore[attr-defined]
+            config = {t: v for t, _, v in map(_assignment_parts, statement.body) if t and v is not None}  # type: ignore[attr-defined]
             extra = _extra_value(config.get("extra")) or extra
             env_file = env_file or "env_file" in config
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if {last_name(d) for d in statement.decorator_list} & _PROPERTY_DECORATORS:
+        if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            if {last_name(d) for d in statement.decorator_list} & _PROPERTY_DECORATORS:  # type: ignore[attr-defined]
                 computed.append((statement.name, tuple(r for r in refs_of(statement) if r.startswith("self."))))
             if statement.name == "__init__":
                 attr_types.extend(_init_attribute_types(statement))
@@ -57,23 +58,22 @@ def keyword_value(node: ast.ClassDef, name: str) -> ast.expr | None:
 
 
 def _assignment_parts(statement: ast.stmt) -> tuple[str | None, ast.expr | None, ast.expr | None]:
-    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-        return statement.target.id, statement.annotation, statement.value
-    if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
-        return statement.targets[0].id, None, statement.value
+    kind = statement.__class__
+    if kind is ast.AnnAssign:
+        target = statement.target  # type: ignore[attr-defined]
+        if target.__class__ is ast.Name:
+            return target.id, statement.annotation, statement.value  # type: ignore[attr-defined]
+    elif kind is ast.Assign:
+        targets = statement.targets  # type: ignore[attr-defined]
+        if len(targets) == 1 and targets[0].__class__ is ast.Name:
+            return targets[0].id, None, statement.value  # type: ignore[attr-defined]
     return None, None, None
 
 
 def _field(name: str, line: int, annotation: ast.expr | None, value: ast.expr | None) -> Field:
     default = summarize(value) if value is not None else None
-    refs = refs_of(annotation) + (default.refs if default is not None else ())
-    return Field(
-        name=name,
-        line=line,
-        annotation=expression_text(annotation) if annotation is not None else None,
-        refs=tuple(dict.fromkeys(refs)),
-        default=default,
-    )
+    refs = refs_of(annotation) if default is None else refs_of(annotation) + default.refs
+    return Field(name, line, expression_text(annotation) if annotation is not None else None, tuple(dict.fromkeys(refs)), default)
 
 
 def _config_extra(value: ast.expr) -> str | None:

@@ -75,16 +75,11 @@ def params_of(args: ast.arguments) -> tuple[Param, ...]:
     params = []
     for arg, default in pairs:
         if arg.annotation is None and default is None:  # `self`, `cls`, `x`
-            params.append(Param(name=arg.arg, annotation=None, type_refs=(), dependency=None, source=None))
+            params.append(Param(arg.arg, None, (), None, None))
             continue
         base, type_refs, dependency, source = read_annotated(arg.annotation)
-        params.append(
-            Param(
-                name=arg.arg,
-                annotation=expression_text(base) if base is not None else None,
-                type_refs=type_refs,
-                dependency=dependency_of(default) or dependency,
-                source=param_source(default) or source,
-            )
-        )
+        if default.__class__ is ast.Call:  # only a call declares a dependency or a source
+            dependency = dependency_of(default) or dependency
+            source = param_source(default) or source
+        params.append(Param(arg.arg, expression_text(base) if base is not None else None, type_refs, dependency, source))
     return tuple(params)

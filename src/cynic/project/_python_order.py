@@ -22,7 +22,7 @@ body of, and exit from every function and class, which tell a reader its scopes.
 from __future__ import annotations
 
 import ast
-from bisect import bisect_right
+from bisect import bisect_left
 from collections.abc import Iterator
 from enum import IntEnum
 from operator import itemgetter
@@ -50,40 +50,58 @@ def in_visit_order(tree: ast.Module, nodes: list[ast.AST]) -> list[tuple[Step, a
     annotations) are left out.
 
     Each is sorted by a key: its start and end (`_position`), and, for a node inside a construct
-    walked for real, the construct's instead and the node's rank in that walk; a node the walk
-    reads late is keyed by the point where it does (`_after`) first.
+    walked for real, the construct's instead and the node's rank in that walk. The nodes are
+    sorted first, so that the few in a zone (`_Zones`) are found by a search per zone; a node the
+    walk reads late is keyed by the point where it does (`_after`) first.
     """
-    keyed: list[tuple[_Key, Step, ast.AST]] = []
+    steps: list[tuple[_Key, Step, ast.AST]] = []
     zones = _Zones()
+    enter, end_of_body, leave = Step.ENTER_FUNCTION, Step.END_OF_BODY, Step.EXIT_FUNCTION
     for function in [*nodes_of(tree, ast.FunctionDef), *nodes_of(tree, ast.AsyncFunctionDef)]:
         zones.add_function(function)  # type: ignore[arg-type]
-        keyed.append((_position(function), Step.ENTER_FUNCTION, function))
-        keyed.append((_after(function, 0), Step.END_OF_BODY, function))
-        keyed.append((_after(function, 2), Step.EXIT_FUNCTION, function))
+        steps += (_position(function), enter, function), (_after(function, 0), end_of_body, function), (_after(function, 2), leave, function)
+    enter, leave = Step.ENTER_CLASS, Step.EXIT_CLASS
     for cls in nodes_of(tree, ast.ClassDef):
         zones.add_class(cls)  # type: ignore[arg-type]
-        keyed.append((_position(cls), Step.ENTER_CLASS, cls))
-        keyed.append((_after(cls, 2), Step.EXIT_CLASS, cls))
-    starts, in_zones = zones.indexed()
+        steps += (_position(cls), enter, cls), (_after(cls, 2), leave, cls)
+    read = Step.NODE
     walked = _walk_out_of_order(tree, nodes)
-    append, claim_of, read = keyed.append, walked.get, Step.NODE
-    for node in nodes:
-        claim = claim_of(node)
-        if claim is None:
-            base, index = node, 0
-        else:
-            base, index = claim
-        line, column = start = (base.lineno, base.col_offset)  # type: ignore[attr-defined]
-        key = (line, column, -base.end_lineno, -base.end_col_offset, index)  # type: ignore[attr-defined]
-        at = bisect_right(starts, start) - 1
-        if at < 0 or in_zones[at][1] <= start:
-            append((key, read, node))
-            continue
-        late = _read_late(in_zones[at], start)
-        if late is not None:
-            append((late + key, read, node))
-    keyed.sort(key=itemgetter(0))
+    if walked:
+        keyed = [(_walk_key(*walked.get(node, (node, 0))), read, node) for node in nodes]
+    else:
+        keyed = [((node.lineno, node.col_offset, -node.end_lineno, -node.end_col_offset, 0), read, node) for node in nodes]  # type: ignore[attr-defined]
+    keyed.sort(key=_KEY)
+    keyed = _read_in_place(keyed, zones.indexed()) + steps
+    keyed.sort(key=_KEY)
     return [(step, node) for _, step, node in keyed]
+
+
+_KEY = itemgetter(0)
+
+
+def _walk_key(base: ast.AST, rank: int) -> _Key:
+    """The key of a node: its own span, or that of the construct walked for real it is in, and its rank there."""
+    return (base.lineno, base.col_offset, -base.end_lineno, -base.end_col_offset, rank)  # type: ignore[attr-defined]
+
+
+def _read_in_place(keyed: list[tuple[_Key, Step, ast.AST]], zones: list[_Zone]) -> list[tuple[_Key, Step, ast.AST]]:
+    """The keyed nodes (sorted) without those in a zone, and with those that the walk reads late
+    again, keyed by where it does. A zone holds the nodes that start in it and before the next."""
+    kept: list[tuple[_Key, Step, ast.AST]] = []
+    late: list[tuple[_Key, Step, ast.AST]] = []
+    done = 0
+    for index, zone in enumerate(zones):
+        end = min(zone.end, zones[index + 1].start) if index + 1 < len(zones) else zone.end
+        first = bisect_left(keyed, zone.start, done, key=_KEY)
+        last = max(first, bisect_left(keyed, end, first, key=_KEY))
+        kept += keyed[done:first]
+        for key, step, node in keyed[first:last]:
+            at = _read_late(zone, key[:2])  # type: ignore[arg-type]
+            if at is not None:
+                late.append((at + key, step, node))
+        done = last
+    kept += keyed[done:]
+    return kept + late
 
 
 def _position(node: ast.AST) -> _Key:
@@ -134,10 +152,10 @@ class _Zones:
             for keyword in cls.keywords:
                 self._zones.append(_Zone(_start(keyword), _end(keyword), (*_end(last), 0, 0), None))
 
-    def indexed(self) -> tuple[list[tuple[int, int]], list[_Zone]]:
-        """The zones in source order, and their starts."""
+    def indexed(self) -> list[_Zone]:
+        """The zones in source order."""
         self._zones.sort(key=itemgetter(0))
-        return [zone.start for zone in self._zones], self._zones
+        return self._zones
 
 
 def _read_late(zone: _Zone, start: tuple[int, int]) -> _Key | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from operator import attrgetter
 
 from cynic.parsing.pyast import call_name, child_nodes, const_value, dotted_name, expression_text, last_name, walk
 from cynic.project.python_facts import Dependency, Value
@@ -15,10 +16,14 @@ DEPENDS = frozenset({"Depends", "Security"})
 _ENV_READERS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get", "os.environ", "environ"})
 # The only expressions `ast.literal_eval` reads besides constants (`set()` is its one call).
 _LITERAL_SHAPES = frozenset({ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Call, ast.UnaryOp, ast.BinOp})
+_PLAIN_LITERALS = frozenset({str, int, bool, type(None), type(...), float, bytes})  # what `freeze` keeps as it is
+_Name, _Attribute, _Call, _Constant = ast.Name, ast.Attribute, ast.Call, ast.Constant
 
 
 def freeze(value: object) -> object:
     """Literal values made hashable: lists and sets become tuples, dicts tuples of pairs."""
+    if value.__class__ in _PLAIN_LITERALS:
+        return value
     if isinstance(value, (list, tuple, set, frozenset)):
         return tuple(freeze(item) for item in value)
     if isinstance(value, dict):
@@ -26,14 +31,18 @@ def freeze(value: object) -> object:
     return value
 
 
+# The two children of these classes, the later one first (to be read last from a stack).
+_LATER_FIRST = {ast.Subscript: attrgetter("slice", "value"), ast.BinOp: attrgetter("right", "left")}
+
+
 def refs_of(node: ast.AST | None) -> tuple[str, ...]:
     """Every maximal dotted name an expression reads, in source order, without repeats."""
     kind = node.__class__
-    if kind is ast.Name:
+    if kind is _Name:
         return (node.id,)  # type: ignore[union-attr]
-    if node is None or kind is ast.Constant:
+    if node is None or kind is _Constant:
         return ()
-    if kind is ast.Attribute:
+    if kind is _Attribute:
         name = dotted_name(node)
         if name:
             return (name,)
@@ -42,21 +51,26 @@ def refs_of(node: ast.AST | None) -> tuple[str, ...]:
     while stack:  # a walk in `child_nodes` order, the common classes' children read directly
         child = stack.pop()
         kind = child.__class__
-        if kind is ast.Name:
+        if kind is _Name:
             found.append(child.id)  # type: ignore[attr-defined]
-        elif kind is ast.Attribute:
+        elif kind is _Constant:
+            continue
+        elif kind is _Attribute:
             name = dotted_name(child)
             if name:
                 found.append(name)
             else:
                 stack.append(child.value)  # type: ignore[attr-defined]
-        elif kind is ast.Call:
+        elif kind is _Call:
             stack.extend([keyword.value for keyword in reversed(child.keywords)])  # type: ignore[attr-defined]
             stack.extend(reversed(child.args))  # type: ignore[attr-defined]
             stack.append(child.func)  # type: ignore[attr-defined]
-        elif kind is ast.Subscript:
-            stack += (child.slice, child.value)  # type: ignore[attr-defined]
-        elif kind is not ast.Constant:
+        elif kind is ast.Subscript or kind is ast.BinOp:
+            stack += _LATER_FIRST[kind](child)
+        elif kind is ast.Compare:
+            stack.extend(reversed(child.comparators))  # type: ignore[attr-defined]
+            stack.append(child.left)  # type: ignore[attr-defined]
+        else:
             stack.extend(reversed(child_nodes(child)))
     return tuple(dict.fromkeys(found))
 
@@ -87,12 +101,12 @@ def summarize(node: ast.AST) -> Value:
     """A `Value` for any expression."""
     text = expression_text(node)
     return Value(
-        text=text if len(text) <= 160 else text[:157] + "...",
-        literal=freeze(literal_of(node)),
-        refs=refs_of(node),
-        call=call_name(node) if isinstance(node, ast.Call) else None,
+        text if len(text) <= 160 else text[:157] + "...",
+        freeze(literal_of(node)),
+        refs_of(node),
+        dotted_name(node.func) if node.__class__ is _Call else None,  # type: ignore[attr-defined]
         # every environment reader's name is in the expression's text
-        reads_env=("environ" in text or "getenv" in text) and reads_env(node),
+        ("environ" in text or "getenv" in text) and reads_env(node),
     )
 
 

@@ -49,13 +49,10 @@ class CookieCall:
 
 def cookie_calls(tree: ast.Module) -> Iterator[CookieCall]:
     """Every `<response>.set_cookie(...)` in the file, read from the module's node index."""
+    calls = [node for node in nodes_of(tree, ast.Call) if isinstance(node.func, ast.Attribute) and node.func.attr == "set_cookie"]  # type: ignore[attr-defined]
     spreads: dict[str, dict[str, ast.expr]] = {}
-    calls: list[ast.Call] = []
-    for node in nodes_of(tree, ast.Call, ast.Assign, ast.AnnAssign):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_cookie":
-            calls.append(node)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            spreads.update(_dict_literal(node))
+    for node in nodes_of(tree, ast.Assign, ast.AnnAssign) if calls else ():
+        spreads.update(_dict_literal(node))  # type: ignore[arg-type]
     for node in calls:
         flags: dict[str, ast.expr] = {}
         unresolved = False

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 
 from cynic.parsing.pyast import const_value, functions, last_name, nodes_of
 
@@ -145,7 +146,8 @@ class BuildableShapes:
     def assigned_built(self) -> frozenset[str]:
         """Names that some assignment of the file could bind to a built string."""
         names: set[str] = set()
-        for node in nodes_of(self.tree, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr):
+        assignments = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)  # in any order: a set is made
+        for node in chain.from_iterable(nodes_of(self.tree, kind) for kind in assignments):
             if isinstance(node, ast.Assign):
                 target = node.targets[0] if len(node.targets) == 1 else None
             else:
