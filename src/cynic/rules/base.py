@@ -94,7 +94,9 @@ class ProjectRule(Rule):
 
     # The fact extractors (`FactExtractor.name`) whose facts the rule reads; None: all of them.
     # Rules that read the same ones share one project, and run again together only when an edit
-    # changes what they read (`cynic.project_hits`).
+    # changes what they read (`cynic.project.incremental`). What they read is recorded only
+    # through `Project.facts_of` and, for Python facts, the symbol table's `view` and `lookup`:
+    # a rule that reached facts any other way could keep hits an edit should have changed.
     extractors: ClassVar[tuple[str, ...] | None] = None
 
     @abstractmethod
