@@ -15,6 +15,7 @@ around the error, so rules audit what could be read and the file is also listed 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -55,6 +56,7 @@ class ScriptTree:
     _by_type: dict[str, list[Node]] | None = field(default=None, repr=False)
     _by_name: dict[str, list[Node]] | None = field(default=None, repr=False)
     _calls: list[tuple[Node, str]] | None = field(default=None, repr=False)
+    _starts: dict[str, tuple[list[Node], list[int]]] = field(default_factory=dict, repr=False)  # for `nodes_in`
 
     def mentions(self, words: tuple[str, ...]) -> bool:
         """Does the file's text contain any of `words`? A cheap screen before reading any node."""
@@ -78,9 +80,15 @@ class ScriptTree:
         return self._by_type.get(node_type, [])
 
     def nodes_in(self, node_type: str, node: Node) -> list[Node]:
-        """Every node of an indexed type inside `node` (not `node` itself), in source order, by byte range."""
+        """Every node of an indexed type inside `node` (not `node` itself), in source order, by
+        byte range: those that start within it are found by a search of the nodes' starts."""
+        found = self.nodes(node_type)
+        listed = self._starts.get(node_type)
+        if listed is None or listed[0] is not found:
+            listed = self._starts[node_type] = (found, [n.start_byte for n in found])
         start, end = node.start_byte, node.end_byte
-        return [n for n in self.nodes(node_type) if start <= n.start_byte and n.end_byte <= end and n != node]
+        within = found[bisect_left(listed[1], start) : bisect_right(listed[1], end)]
+        return [n for n in within if n.end_byte <= end and n != node]
 
     def calls(self) -> list[tuple[Node, str]]:
         """Every call and `new` expression with its callee's dotted name, computed once."""
