@@ -59,7 +59,13 @@ def in_visit_order(tree: ast.Module, nodes: list[ast.AST]) -> list[tuple[Step, a
     enter, end_of_body, leave = Step.ENTER_FUNCTION, Step.END_OF_BODY, Step.EXIT_FUNCTION
     for function in [*nodes_of(tree, ast.FunctionDef), *nodes_of(tree, ast.AsyncFunctionDef)]:
         zones.add_function(function)  # type: ignore[arg-type]
-        steps += (_position(function), enter, function), (_after(function, 0), end_of_body, function), (_after(function, 2), leave, function)
+        line, column, end_line, end_column = function.lineno, function.col_offset, function.end_lineno, function.end_col_offset  # type: ignore[attr-defined]
+        start = -((line << 24) + column)  # `_position` and `_after`, written out: there are many functions
+        steps += (
+            ((line, column, -end_line, -end_column), enter, function),
+            ((end_line, end_column, start, 0), end_of_body, function),
+            ((end_line, end_column, start, 2), leave, function),
+        )
     enter, leave = Step.ENTER_CLASS, Step.EXIT_CLASS
     for cls in nodes_of(tree, ast.ClassDef):
         zones.add_class(cls)  # type: ignore[arg-type]
@@ -118,13 +124,16 @@ def _after(node: ast.AST, phase: int) -> _Key:
 
 
 class _Zone(NamedTuple):
-    """Source the walk skips, or reads late: from `start` to `end`, it reads only the spans in
-    `read` (all of it when None), at the point `late`."""
+    """Source the walk skips, or reads late: from `start` to `end`, the header of the function
+    `owner`, or the decorators or a keyword of the class `owner`, as `part` says."""
 
     start: tuple[int, int]
     end: tuple[int, int]
-    late: _Key
-    read: list[tuple[tuple[int, int], tuple[int, int]]] | None
+    owner: ast.AST
+    part: int
+
+
+_HEADER, _DECORATORS, _KEYWORD = 0, 1, 2  # the parts of a zone
 
 
 class _Zones:
@@ -140,17 +149,14 @@ class _Zones:
 
     def add_function(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         first = function.decorator_list[0] if function.decorator_list else function
-        defaults = [*function.args.defaults, *function.args.kw_defaults]
-        spans = [(_start(default), _end(default)) for default in defaults if default is not None]
-        self._zones.append(_Zone(_start(first), _start(function.body[0]), _after(function, 1), spans))
+        self._zones.append(_Zone((first.lineno, first.col_offset), _start(function.body[0]), function, _HEADER))
 
     def add_class(self, cls: ast.ClassDef) -> None:
         if cls.decorator_list:
-            self._zones.append(_Zone(_start(cls.decorator_list[0]), _end(cls.decorator_list[-1]), _after(cls, 1), None))
+            self._zones.append(_Zone(_start(cls.decorator_list[0]), _end(cls.decorator_list[-1]), cls, _DECORATORS))
         if cls.bases and cls.keywords and _start(cls.keywords[0]) < _start(cls.bases[-1]):
-            last = cls.bases[-1]  # `class A(metaclass=M, *bases)` reads the bases first
-            for keyword in cls.keywords:
-                self._zones.append(_Zone(_start(keyword), _end(keyword), (*_end(last), 0, 0), None))
+            for keyword in cls.keywords:  # `class A(metaclass=M, *bases)` reads the bases first
+                self._zones.append(_Zone(_start(keyword), _end(keyword), cls, _KEYWORD))
 
     def indexed(self) -> list[_Zone]:
         """The zones in source order."""
@@ -159,10 +165,17 @@ class _Zones:
 
 
 def _read_late(zone: _Zone, start: tuple[int, int]) -> _Key | None:
-    """Where the walk reads a node that starts at `start` inside `zone`, or None: never."""
-    if zone.read is None or any(first <= start < end for first, end in zone.read):
-        return zone.late
-    return None
+    """Where the walk reads a node that starts at `start` inside `zone`, or None: never. Of a
+    function's header it reads the defaults alone, after the body; a class's decorators after
+    its body, and a keyword that comes before a `*base` after the bases."""
+    owner = zone.owner
+    if zone.part == _KEYWORD:
+        return (*_end(owner.bases[-1]), 0, 0)  # type: ignore[attr-defined]
+    if zone.part == _HEADER:
+        defaults = [*owner.args.defaults, *owner.args.kw_defaults]  # type: ignore[attr-defined]
+        if not any(default is not None and _start(default) <= start < _end(default) for default in defaults):
+            return None
+    return _after(owner, 1)
 
 
 def _start(node: ast.AST) -> tuple[int, int]:
