@@ -52,6 +52,7 @@ _BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, as
            ast.excepthandler, ast.match_case)  # the nodes that hold statements, functions and classes aside
 _START = attrgetter("lineno", "col_offset")
 _APP_CALLS = frozenset({"add_middleware", "Middleware", "include_router", "add_api_route"})
+_APPS = ("FastAPI", "APIRouter")
 
 
 class FactCollector:
@@ -187,12 +188,12 @@ class FactCollector:
 
     # statements ----------------------------------------------------------------------------
     def _assigned(self, target: ast.expr, value: ast.expr, line: int, module_level: bool) -> None:
-        if not module_level and value.__class__ is not ast.Call and target.__class__ is not ast.Attribute:
-            return  # neither an app (a call), nor app state (`app.state.x`), nor a module name
+        if not module_level and target.__class__ is not ast.Attribute and (value.__class__ is not ast.Call or last_name(value.func) not in _APPS):  # type: ignore[attr-defined]
+            return  # neither an app, nor app state (`app.state.x`), nor a module name
         target_name = dotted_name(target)
         if target_name is None:
             return
-        if isinstance(value, ast.Call) and last_name(value.func) in ("FastAPI", "APIRouter"):
+        if isinstance(value, ast.Call) and last_name(value.func) in _APPS:
             prefix = keyword(value, "prefix")
             self.apps.append(
                 AppOrRouter(
