@@ -19,7 +19,7 @@ import json, sys
 import cynic.cli
 try:
     if len(sys.argv) > 1:
-        cynic.cli.main()  # typer reads the arguments from sys.argv
+        cynic.cli.app()  # typer reads the arguments from sys.argv
 except SystemExit:
     pass
 print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
