@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 
-_SPACE = re.compile(r"\s+")
+from cynic.lazy_pattern import lazy_compile
+
+_SPACE = lazy_compile(r"\s+")
 
 
 def normalise(code: str) -> str:

@@ -6,11 +6,12 @@ silenced finding always says who silenced it and why.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-_MARKER = re.compile(r"cynic:\s*ignore\[(?P<rules>[A-Za-z0-9_*,\s-]*)\](?P<reason>.*)$")
-_COMMENT_CLOSERS = re.compile(r"(\*/\s*\}?|-->|\*/)\s*$")
+from cynic.lazy_pattern import lazy_compile
+
+_MARKER = lazy_compile(r"cynic:\s*ignore\[(?P<rules>[A-Za-z0-9_*,\s-]*)\](?P<reason>.*)$")
+_COMMENT_CLOSERS = lazy_compile(r"(\*/\s*\}?|-->|\*/)\s*$")
 
 
 @dataclass(frozen=True)

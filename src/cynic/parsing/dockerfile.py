@@ -15,9 +15,11 @@ import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-_DIRECTIVE = re.compile(r"^#\s*(\w+)\s*=\s*(\S+)\s*$")
-_HEREDOC = re.compile(r"<<(-?)\s*([\"']?)([A-Za-z_][\w.-]*)\2")
-_VARIABLE = re.compile(r"\$(?:\{(\w+)(?::?[-+]([^}]*))?\}|(\w+))")
+from cynic.lazy_pattern import lazy_compile
+
+_DIRECTIVE = lazy_compile(r"^#\s*(\w+)\s*=\s*(\S+)\s*$")
+_HEREDOC = lazy_compile(r"<<(-?)\s*([\"']?)([A-Za-z_][\w.-]*)\2")
+_VARIABLE = lazy_compile(r"\$(?:\{(\w+)(?::?[-+]([^}]*))?\}|(\w+))")
 
 
 class DockerfileSyntaxError(Exception):

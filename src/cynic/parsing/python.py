@@ -10,11 +10,12 @@ codemod rewrites each newer construct into an older equivalent *on the same line
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 
+from cynic.lazy_pattern import lazy_compile
+
 _UNPARENTHESIZED = "multiple exception types must be parenthesized"
-_HANDLER = re.compile(r"\s*except\*?\s+(?P<types>[^:#()]+?)\s*:")
+_HANDLER = lazy_compile(r"\s*except\*?\s+(?P<types>[^:#()]+?)\s*:")
 
 
 class PythonSyntaxError(Exception):

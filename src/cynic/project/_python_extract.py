@@ -8,10 +8,10 @@ knows each node's enclosing scopes without walking the tree itself.
 from __future__ import annotations
 
 import ast
-import re
 from bisect import bisect_left
 from operator import attrgetter
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.pyast import child_nodes, const_str, dotted_name, expression_text, keyword, last_name, nodes_of
 from cynic.project._python_calls import Body, record_call
 from cynic.project._python_classes import class_info
@@ -41,9 +41,9 @@ from cynic.project.python_facts import (
     StateAssign,
 )
 
-_ROLE_WORDS = re.compile(r"is_superuser|is_admin|is_staff|\.roles?\b|has_role|has_permission|\.user_type\b|\.scopes\b")
-_OWNERSHIP_WORDS = re.compile(r"owner|author|created_by|user_id|\.id\b")
-_DENIAL = re.compile(r"\bnot\b|!=")
+_ROLE_WORDS = lazy_compile(r"is_superuser|is_admin|is_staff|\.roles?\b|has_role|has_permission|\.user_type\b|\.scopes\b")
+_OWNERSHIP_WORDS = lazy_compile(r"owner|author|created_by|user_id|\.id\b")
+_DENIAL = lazy_compile(r"\bnot\b|!=")
 _EQUALITIES = (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)
 _STATUS_NAMES = ("HTTP_", "TOO_MANY_REQUESTS")  # what `status_code_of` reads in an attribute's name
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import re
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.pyast import const_str, last_name
 from cynic.project._python_values import compare_side, refs_of
 from cynic.project.python_facts import Compare, Lookup
@@ -21,9 +22,9 @@ SQL_EXECUTORS = frozenset(
     {"execute", "executemany", "exec_driver_sql", "fetch", "fetchrow", "fetchval", "fetch_one", "fetch_all", "fetch_val"}
 )
 _SQL_WRAPPERS = frozenset({"text", "SQL"})
-_KEYED_SQL = re.compile(r"^\s*(?:select|update|delete)\b.*\bwhere\b", re.I | re.S)
-_PLACEHOLDER = re.compile(r"%s|\?|\$(\d+)|:(\w+)|%\((\w+)\)s")
-_OWNER_FILTER = re.compile(
+_KEYED_SQL = lazy_compile(r"^\s*(?:select|update|delete)\b.*\bwhere\b", re.I | re.S)
+_PLACEHOLDER = lazy_compile(r"%s|\?|\$(\d+)|:(\w+)|%\((\w+)\)s")
+_OWNER_FILTER = lazy_compile(
     r"\b(owner_id|user_id|author_id|created_by|created_by_id|creator_id)\s*=\s*(%s|\?|\$\d+|:\w+|%\(\w+\)s)", re.I
 )
 

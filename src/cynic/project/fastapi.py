@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.project import Project
 from cynic.project._symbols import Symbol, SymbolTable
 from cynic.project.reads import PYTHON, FactReads
@@ -38,10 +39,10 @@ T = TypeVar("T")
 _PYDANTIC_ROOTS = frozenset({"BaseModel", "SQLModel", "BaseSettings", "RootModel", "Document"})
 _SETTINGS_ROOTS = frozenset({"BaseSettings"})
 _ENUM_ROOTS = frozenset({"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag"})
-_PATH_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
+_PATH_PARAM = lazy_compile(r"\{(\w+)(?::\w+)?\}")
 _MAX_MOUNT_DEPTH = 6
-_SETTINGS_NAME = re.compile(r"settings|config|conf\b", re.I)
-_INSTANCE = re.compile(r"^[A-Za-z_][\w.]*(\(\))?$")
+_SETTINGS_NAME = lazy_compile(r"settings|config|conf\b", re.I)
+_INSTANCE = lazy_compile(r"^[A-Za-z_][\w.]*(\(\))?$")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.tsjs import ScriptTree, arguments, line, string_value, text, unwrap
 from cynic.project import FactExtractor
 from cynic.project.js_html import SANITIZER_MODULES, HtmlSink, html_sinks, sanitizing_functions
@@ -20,12 +21,12 @@ from cynic.project.js_storage import StorageWrite, storage_writes
 from cynic.project.js_tokens import key_name, names_a_token, value_token_evidence
 from cynic.source import FileKind, SourceFile
 
-_TOKENISH = re.compile(r"token|jwt|bearer", re.I)
+_TOKENISH = lazy_compile(r"token|jwt|bearer", re.I)
 _TOKEN_WORDS = ("token", "jwt", "bearer")
-_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
-_SERVER_PATH = re.compile(r"(?:^|/)pages/api/|(?:^|/)app/(?:.*/)?route\.[cm]?[jt]s$|\.server\.[cm]?[jt]sx?$|(?:^|/)middleware\.[jt]s$")
-_SERVER_MARKER = re.compile(r"""^\s*["']use server["']|^\s*import\s+["']server-only["']""", re.M)
-_CLIENT_MARKER = re.compile(r"""^\s*["']use client["']""", re.M)
+_CONSTANT = lazy_compile(r"^[A-Z][A-Z0-9_]*$")
+_SERVER_PATH = lazy_compile(r"(?:^|/)pages/api/|(?:^|/)app/(?:.*/)?route\.[cm]?[jt]s$|\.server\.[cm]?[jt]sx?$|(?:^|/)middleware\.[jt]s$")
+_SERVER_MARKER = lazy_compile(r"""^\s*["']use server["']|^\s*import\s+["']server-only["']""", re.M)
+_CLIENT_MARKER = lazy_compile(r"""^\s*["']use client["']""", re.M)
 _SERVER_WORDS = ("use server", "server-only")  # in every `_SERVER_MARKER` match
 _CLIENT_WORDS = ("use client",)
 

@@ -16,15 +16,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.tsjs import (
     Node, ScriptTree, arguments, callee_name, function_name, line, object_property,
     string_value, text, unwrap,
 )
 
 SANITIZER_MODULES = frozenset({"dompurify", "isomorphic-dompurify", "sanitize-html", "xss"})
-_SANITIZER_NAME = re.compile(r"saniti[sz]e|purify|(?<!un)escape", re.I)
+_SANITIZER_NAME = lazy_compile(r"saniti[sz]e|purify|(?<!un)escape", re.I)
 _NUMERIC_PROPERTIES = frozenset({"length", "size"})
-_NUMERIC_CALLS = re.compile(r"^(?:Number|parseInt|parseFloat|Math\.\w+)$|\.(?:toFixed|toPrecision|toLocale\w*String|toISOString)$")
+_NUMERIC_CALLS = lazy_compile(r"^(?:Number|parseInt|parseFloat|Math\.\w+)$|\.(?:toFixed|toPrecision|toLocale\w*String|toISOString)$")
 _DOM_SINKS = frozenset({"innerHTML", "outerHTML"})
 # Every sink is an attribute, property or method name spelt out in the file's text.
 _SINK_WORDS = ("dangerouslySetInnerHTML", "innerHTML", "outerHTML", "insertAdjacentHTML")

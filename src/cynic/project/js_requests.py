@@ -13,15 +13,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.tsjs import (
     Node, ScriptTree, arguments, descendants, dotted_name, has_spread,
     line, object_keys, object_property, parameter_names, string_value, template_head, text, unwrap,
 )
 
 OWN, THIRD_PARTY, UNKNOWN = "own", "third-party", "unknown"
-_API_NAME = re.compile(r"api|base|backend|server|host|origin|endpoint", re.I)  # `url` alone says nothing
-_LOCAL_HOST = re.compile(r"^(?:https?:)?//(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?:[:/]|$)", re.I)
-_STATIC_ASSET = re.compile(r"\.(?:json|svg|png|jpe?g|gif|webp|md|txt|csv|wasm|xml|ya?ml|woff2?)(?:[?#]|$)", re.I)
+_API_NAME = lazy_compile(r"api|base|backend|server|host|origin|endpoint", re.I)  # `url` alone says nothing
+_LOCAL_HOST = lazy_compile(r"^(?:https?:)?//(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?:[:/]|$)", re.I)
+_STATIC_ASSET = lazy_compile(r"\.(?:json|svg|png|jpe?g|gif|webp|md|txt|csv|wasm|xml|ya?ml|woff2?)(?:[?#]|$)", re.I)
 _FETCH_NAMES = frozenset({"fetch", "window.fetch", "globalThis.fetch", "self.fetch", "ky", "ofetch"})
 _FETCH_WRAPPERS = frozenset({"ky", "ofetch"})
 _WRAPPER_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "raw"})

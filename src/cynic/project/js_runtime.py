@@ -9,14 +9,14 @@ Pages Router page imports, directly or not, runs in the browser too.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.project.js_facts import ScriptFacts
 from cynic.project.js_modules import resolve_module
 
-_APP_ROUTER_FILE = re.compile(r"(?:^|/)app/(?:.*/)?(?:page|layout|template|default|not-found|loading|route)\.[cm]?[jt]sx?$")
-_PAGES_ROUTER_FILE = re.compile(r"(?:^|/)pages/(?!api/).+\.[cm]?[jt]sx?$")
+_APP_ROUTER_FILE = lazy_compile(r"(?:^|/)app/(?:.*/)?(?:page|layout|template|default|not-found|loading|route)\.[cm]?[jt]sx?$")
+_PAGES_ROUTER_FILE = lazy_compile(r"(?:^|/)pages/(?!api/).+\.[cm]?[jt]sx?$")
 
 
 def server_side_scripts(scripts: dict[str, ScriptFacts]) -> frozenset[str]:

@@ -13,14 +13,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.tsjs import (
     Node, ScriptTree, arguments, callee_name, function_name, identifiers_in,
     line, object_keys, object_property, parameter_names, string_value, text, unwrap,
 )
 from cynic.project.js_tokens import is_constant, key_name, login_response_evidence, names_a_session, names_a_token, value_token_evidence
 
-_WEB_STORAGE = re.compile(r"\b(?:localStorage|sessionStorage)\b")
-_STORAGE_HOOK = re.compile(r"^use(?:Local|Session)Storage(?:State|Value)?$")
+_WEB_STORAGE = lazy_compile(r"\b(?:localStorage|sessionStorage)\b")
+_STORAGE_HOOK = lazy_compile(r"^use(?:Local|Session)Storage(?:State|Value)?$")
 # Every write below names web storage in the file's text: a receiver or the value it resolves to
 # matching `_WEB_STORAGE`, a `use(Local|Session)Storage...` hook, or `persist` / `persistReducer`.
 _STORAGE_WORDS = ("localStorage", "sessionStorage", "LocalStorage", "SessionStorage", "persist")

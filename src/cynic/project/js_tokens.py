@@ -11,18 +11,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.tsjs import (
     Node, ScriptTree, arguments, callee_name, dotted_name, string_value, template_head, text, unwrap,
 )
 
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_WORD = lazy_compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 TOKEN_WORDS = frozenset({"token", "tokens", "jwt", "bearer", "jwttoken", "accesstoken", "idtoken"})
 NOT_A_TOKEN = frozenset(
     {"expiry", "expires", "expiration", "exp", "expire", "type", "csrf", "xsrf", "ttl", "timestamp", "count", "has", "is", "valid", "fcm", "push", "device", "notification", "theme"}
 )
 SESSIONISH_WORDS = frozenset({"auth", "session", "credentials", "sid"})
 # A request that logs in: `api.post("/auth/login")`, `fetch("/api/v1/login/access-token")`, `LoginService.loginAccessToken(...)`.
-_LOGIN_REQUEST = re.compile(r"log_?in|sign_?in|sign-in|authenticate|access[-_]?token|oauth/token|/token\b", re.I)
+_LOGIN_REQUEST = lazy_compile(r"log_?in|sign_?in|sign-in|authenticate|access[-_]?token|oauth/token|/token\b", re.I)
 _GENERIC_PROPERTIES = frozenset({"access", "refresh", "id", "value", "current", "data", "result", "payload"})
 
 

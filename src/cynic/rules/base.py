@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from cynic.analysis import Hit, RuleCard
+from cynic.lazy_pattern import lazy_compile
 from cynic.models import Confidence, Finding, Severity
 from cynic.source import FileKind, SourceFile
 
@@ -104,7 +105,7 @@ class ProjectRule(Rule):
         """Where this rule fires in the project, judged from its facts."""
 
 
-_SECTION = re.compile(r"^## (What it does|Why is this bad\?|Example|Use instead|References)\s*$", re.M)
+_SECTION = lazy_compile(r"^## (What it does|Why is this bad\?|Example|Use instead|References)\s*$", re.M)
 
 
 def parse_doc(text: str) -> RuleDoc:
@@ -121,7 +122,7 @@ def parse_doc(text: str) -> RuleDoc:
     )
 
 
-_FENCE = re.compile(r"```(\w+)(?:[ \t]+(\S+))?\n(.*?)```", re.S)
+_FENCE = lazy_compile(r"```(\w+)(?:[ \t]+(\S+))?\n(.*?)```", re.S)
 
 
 def _first_fence(section: str) -> tuple[str, str] | None:

@@ -6,13 +6,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.models import Confidence, Severity
 from cynic.parsing.dockerfile import Dockerfile, Instruction, Stage, assignments, expand
 from cynic.rules.base import FileRule, Hit
 from cynic.source import FileKind, SourceFile
 
-_NON_ROOT_BASES = re.compile(r"distroless/.*:(?:[\w.-]*-)?nonroot\b|^cgr\.dev/[^:]+(?::(?![\w.]*-dev\b)\S*)?$|-unprivileged\b|^(?:docker\.io/)?bitnami/", re.I)
-_PRIVILEGE_DROP = re.compile(r"\b(?:gosu|su-exec|setpriv|runuser|setuidgid|chpst)\b")
+_NON_ROOT_BASES = lazy_compile(r"distroless/.*:(?:[\w.-]*-)?nonroot\b|^cgr\.dev/[^:]+(?::(?![\w.]*-dev\b)\S*)?$|-unprivileged\b|^(?:docker\.io/)?bitnami/", re.I)
+_PRIVILEGE_DROP = lazy_compile(r"\b(?:gosu|su-exec|setpriv|runuser|setuidgid|chpst)\b")
 
 
 @dataclass(frozen=True)

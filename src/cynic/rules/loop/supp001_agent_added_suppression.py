@@ -6,21 +6,22 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.models import Confidence, Severity
 from cynic.rules.base import Hit
 from cynic.rules.diff import DiffRule, FileChange, RoundDiff
 from cynic.source import kind_of
 
-_SECURITY_ESLINT_RULE = re.compile(r"security|xss|no-eval|no-implied-eval|no-new-func|no-script-url|no-danger|no-unsanitized", re.I)
+_SECURITY_ESLINT_RULE = lazy_compile(r"security|xss|no-eval|no-implied-eval|no-new-func|no-script-url|no-danger|no-unsanitized", re.I)
 _INLINE_MARKERS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"cynic:\s*ignore"), "a cynic suppression"),
-    (re.compile(r"#\s*nosec\b", re.I), "a bandit `# nosec`"),
-    (re.compile(r"#\s*noqa\s*:\s*(?:[A-Z]+\d+\s*,\s*)*S\d+", re.I), "a `# noqa` of a bandit (S) rule"),
-    (re.compile(r"#\s*noqa\b(?!\s*:)", re.I), "a bare `# noqa`, which silences every rule"),
-    (re.compile(r"nosemgrep", re.I), "a `nosemgrep`"),
-    (re.compile(r"NOSONAR|codeql\[|lgtm\s*\[", re.I), "a scanner suppression"),
+    (lazy_compile(r"cynic:\s*ignore"), "a cynic suppression"),
+    (lazy_compile(r"#\s*nosec\b", re.I), "a bandit `# nosec`"),
+    (lazy_compile(r"#\s*noqa\s*:\s*(?:[A-Z]+\d+\s*,\s*)*S\d+", re.I), "a `# noqa` of a bandit (S) rule"),
+    (lazy_compile(r"#\s*noqa\b(?!\s*:)", re.I), "a bare `# noqa`, which silences every rule"),
+    (lazy_compile(r"nosemgrep", re.I), "a `nosemgrep`"),
+    (lazy_compile(r"NOSONAR|codeql\[|lgtm\s*\[", re.I), "a scanner suppression"),
 )
-_ESLINT_DISABLE = re.compile(r"eslint-disable(?:-next-line|-line)?(?P<rules>[^*\n]*)")
+_ESLINT_DISABLE = lazy_compile(r"eslint-disable(?:-next-line|-line)?(?P<rules>[^*\n]*)")
 IGNORE_FILES = frozenset({".gitignore", ".cynicignore", ".semgrepignore", ".eslintignore", ".banditignore"})
 
 

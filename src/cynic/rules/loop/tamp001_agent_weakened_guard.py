@@ -8,26 +8,27 @@ from collections import Counter
 from collections.abc import Iterator
 
 from cynic.fingerprints import normalise
+from cynic.lazy_pattern import lazy_compile
 from cynic.models import Confidence, Severity
 from cynic.rules.base import Hit
 from cynic.rules.diff import DiffRule, FileChange, RoundDiff
 from cynic.walk import is_test_path
 
-_SKIP = re.compile(
+_SKIP = lazy_compile(
     r"@pytest\.mark\.(?:skip|skipif|xfail)\b|\bpytest\.skip\(|@unittest\.skip|\bself\.skipTest\("
     r"|\b(?:it|test|describe|context)\.(?:skip|todo)\s*\(|\b(?:xit|xtest|xdescribe)\s*\(|\bcollect_ignore"
 )
-_TEST_NAME = re.compile(
+_TEST_NAME = lazy_compile(
     r"^\s*(?:async\s+)?def\s+(test\w*)\s*\(|\b(?:it|test)\s*\(\s*[\"'`]([^\"'`]+)[\"'`]", re.M
 )
-_ASSERTION = re.compile(r"^\s*(?:assert\b|self\.assert\w*\(|expect\(|assert_\w+\(|with\s+pytest\.raises\b)")
-_CI_PATHS = re.compile(r"^(?:\.github/workflows/|\.gitlab-ci\.yml$|\.ci/|\.circleci/|azure-pipelines\.yml$|Jenkinsfile$)")
+_ASSERTION = lazy_compile(r"^\s*(?:assert\b|self\.assert\w*\(|expect\(|assert_\w+\(|with\s+pytest\.raises\b)")
+_CI_PATHS = lazy_compile(r"^(?:\.github/workflows/|\.gitlab-ci\.yml$|\.ci/|\.circleci/|azure-pipelines\.yml$|Jenkinsfile$)")
 _GUARDED_FILES = {
     ".cynic.toml": "cynic's configuration",
     ".cynic/baseline.json": "cynic's baseline of accepted findings",
     ".cynic/waivers.json": "cynic's waivers of accepted risks",
 }
-_SECTION = re.compile(r"^\s*\[(?P<name>[^\]]+)\]")
+_SECTION = lazy_compile(r"^\s*\[(?P<name>[^\]]+)\]")
 
 
 class AgentWeakenedGuard(DiffRule):

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.project._symbols import Symbol
 from cynic.project.fastapi import DependencyUse, FastAPIModel, RouteView
 from cynic.project.python_facts import Call, ClassInfo, Compare, Function, Lookup
 
-_ROLE = re.compile(r"admin|superuser|super_user|role|permission|privileg|staff|scopes=", re.I)
-_AUTH = re.compile(r"user|auth|token|login|principal|verify|jwt|account|identity|require|current|oauth|bearer|api_?key|member", re.I)
-_NOT_AUTH = re.compile(r"^(get_)?(db|session|settings|redis|cache|engine|async_session)$|get_db|get_session", re.I)
+_ROLE = lazy_compile(r"admin|superuser|super_user|role|permission|privileg|staff|scopes=", re.I)
+_AUTH = lazy_compile(r"user|auth|token|login|principal|verify|jwt|account|identity|require|current|oauth|bearer|api_?key|member", re.I)
+_NOT_AUTH = lazy_compile(r"^(get_)?(db|session|settings|redis|cache|engine|async_session)$|get_db|get_session", re.I)
 _AUTH_SCHEMES = ("OAuth2PasswordBearer", "HTTPBearer", "APIKeyHeader", "APIKeyCookie", "OAuth2AuthorizationCodeBearer")
 OWNER_FIELDS = frozenset({"owner_id", "user_id", "author_id", "created_by", "created_by_id", "owner", "author", "user", "creator_id"})
 _MAX_DEPTH = 2

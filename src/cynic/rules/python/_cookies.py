@@ -12,10 +12,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.models import Confidence
 from cynic.parsing.pyast import argument, const_str, const_value, identifiers, nodes_of
 
-_AUTH_WORDS = re.compile(r"token|session|jwt|auth|access|refresh|bearer|credential|(?:^|[^a-z])sid(?:$|[^a-z])", re.I)
+_AUTH_WORDS = lazy_compile(r"token|session|jwt|auth|access|refresh|bearer|credential|(?:^|[^a-z])sid(?:$|[^a-z])", re.I)
 MISSING = object()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.rules._lowering import lowers_exactly
 
 
@@ -21,8 +22,8 @@ class Mentions:
         """`words`: regular expressions in lowercase ASCII, most of them plain words (`token`)."""
         if any(not word.isascii() or word != word.lower() for word in words):
             raise ValueError(f"write the words in lowercase ASCII: {words}")
-        self._any_case = re.compile("|".join(words), re.IGNORECASE)
-        self._lowercase = tuple(word if re.escape(word) == word else re.compile(word) for word in words)
+        self._any_case = lazy_compile("|".join(words), re.IGNORECASE)
+        self._lowercase = tuple(word if re.escape(word) == word else lazy_compile(word) for word in words)
 
     def found_in(self, text: str) -> bool:
         if not lowers_exactly(text):

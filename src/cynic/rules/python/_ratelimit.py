@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.project.fastapi import FastAPIModel, RouteView
 from cynic.project.python_facts import Assignment, ClassInfo, Function
 
-_LIMITER_NAME = re.compile(r"rate.?limit|throttl|limiter", re.I)
+_LIMITER_NAME = lazy_compile(r"rate.?limit|throttl|limiter", re.I)
 _SLOWAPI_MIDDLEWARES = ("SlowAPIMiddleware", "SlowAPIASGIMiddleware")
-_AUTH_ROUTE = re.compile(
+_AUTH_ROUTE = lazy_compile(
     r"log-?in|sign-?in|sign_in|sign-?up|sign_up|register|token|password|passwd|recover|forgot|refresh|otp|mfa|2fa|verify[-_]email",
     re.I,
 )

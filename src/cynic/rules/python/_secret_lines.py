@@ -10,22 +10,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.rules.python._secret_patterns import (
     is_named_secret,
     is_placeholder,
     secret_shape,
 )
 
-_DOTENV = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
-_COMPOSE_ENTRY = re.compile(r"""^\s*(?:-\s*)?["']?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=|:\s)\s*(.*?)["']?\s*$""")
-_QUOTED_VALUE = re.compile(r"""[:=]\s*["'`]""")  # in every _SCRIPT_LITERAL match, a cheap search
-_SCRIPT_LITERAL = re.compile(r"""([A-Za-z_$][\w$]*)["']?\s*(?::\s*[\w.<>\[\]| ]+\s*)?[:=]\s*(["'`])((?:(?!\2).)*)\2""")
-_DOCKER_VARIABLES = re.compile(r"^\s*(?:ENV|ARG)\s+(.+)$", re.I)
-_DOCKER_ASSIGNMENT = re.compile(r"""([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)""")
+_DOTENV = lazy_compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
+_COMPOSE_ENTRY = lazy_compile(r"""^\s*(?:-\s*)?["']?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=|:\s)\s*(.*?)["']?\s*$""")
+_QUOTED_VALUE = lazy_compile(r"""[:=]\s*["'`]""")  # in every _SCRIPT_LITERAL match, a cheap search
+_SCRIPT_LITERAL = lazy_compile(r"""([A-Za-z_$][\w$]*)["']?\s*(?::\s*[\w.<>\[\]| ]+\s*)?[:=]\s*(["'`])((?:(?!\2).)*)\2""")
+_DOCKER_VARIABLES = lazy_compile(r"^\s*(?:ENV|ARG)\s+(.+)$", re.I)
+_DOCKER_ASSIGNMENT = lazy_compile(r"""([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)""")
 # `is_named_secret` needs one of these in the name, or a URL in the value: lines without any
 # are not scanned for `name = "value"` pairs.
 _NAMED_SECRET_WORDS = ("secret", "pass", "pwd", "token", "credential", "key", "://")
-_EXAMPLE_FILE = re.compile(r"\.(?:example|sample|template|tpl|dist|defaults?)(?:\.|$)", re.I)
+_EXAMPLE_FILE = lazy_compile(r"\.(?:example|sample|template|tpl|dist|defaults?)(?:\.|$)", re.I)
 
 Found = tuple[int, str]
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.rules.python._secret_shapes import DETECT_SECRETS_SHAPES, NEWER_SHAPES, Clue
 
-_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+_WORD_SPLIT = lazy_compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
 _SECRET_WORDS = frozenset({"secret", "password", "passwd", "pwd", "passphrase", "pass", "token", "apikey", "credential", "credentials", "privatekey"})
 _NOT_SECRET_LAST = frozenset(
     {"url", "uri", "urls", "endpoint", "path", "file", "dir", "name", "names", "id", "type", "field", "length", "len",
@@ -35,15 +36,15 @@ _SLOT_QUALIFIERS = frozenset({"token", "storage", "cache", "cookie", "header", "
 # Keys their vendors publish to browsers by design: `RECAPTCHA_SITE_KEY`, `ALGOLIA_SEARCH_KEY`, `VAPID_PUBLIC_KEY`.
 _PUBLIC_QUALIFIERS = frozenset({"public", "publishable", "site", "search"})
 # Publishable values: Stripe `pk_live_...` / `pk_test_...`, Mapbox public tokens `pk.eyJ...`.
-_PUBLISHABLE_VALUE = re.compile(r"^(?:pk_(?:live|test)_|pk\.eyJ)")
+_PUBLISHABLE_VALUE = lazy_compile(r"^(?:pk_(?:live|test)_|pk\.eyJ)")
 # Letters and at least two digits, 16 characters or more: `a8f3...`, not `cynicFingerprint/v1`.
-_RANDOM_LOOKING = re.compile(r"(?=(?:.*[0-9]){2})(?=.*[A-Za-z])[A-Za-z0-9+/=_\-]{16,}")
-_PLACEHOLDER = re.compile(
+_RANDOM_LOOKING = lazy_compile(r"(?=(?:.*[0-9]){2})(?=.*[A-Za-z])[A-Za-z0-9+/=_\-]{16,}")
+_PLACEHOLDER = lazy_compile(
     r"^(?:<[^>]*>|\{\{.*\}\}|\$\{.*\}|x{3,}|\*{3,}|\.{3}|change[-_ ]?(?:me|this|it)\w*|replace[-_ ]?me\w*|your[-_ ].*"
     r"|placeholder|example|dummy|todo|tbd|none|null|undefined|true|false|fake\w*|secret|password)$",
     re.I,
 )
-_URL_CREDENTIALS = re.compile(r"\b[a-z][a-z0-9+.-]*://(?P<user>[^\s:/@'\"]+):(?P<secret>[^\s/@'\"]+)@[^\s'\"]+", re.I)
+_URL_CREDENTIALS = lazy_compile(r"\b[a-z][a-z0-9+.-]*://(?P<user>[^\s:/@'\"]+):(?P<secret>[^\s/@'\"]+)@[^\s'\"]+", re.I)
 
 
 def words(name: str) -> list[str]:
@@ -138,5 +139,5 @@ def _shapes() -> tuple[tuple[Clue, tuple[re.Pattern[str], ...]], ...]:
     under what every match of them contains; shapes that share it are searched after one look."""
     families: dict[Clue, list[re.Pattern[str]]] = {}
     for pattern, clue in (*NEWER_SHAPES, *DETECT_SECRETS_SHAPES):
-        families.setdefault(clue, []).append(re.compile(pattern))
+        families.setdefault(clue, []).append(lazy_compile(pattern))  # compiled if its clue is met
     return tuple((clue, tuple(shapes)) for clue, shapes in families.items())

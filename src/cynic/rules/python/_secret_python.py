@@ -10,11 +10,11 @@ with different messages share a line, the one a top-down visit meets first is re
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.pyast import argument, call_name, child_nodes, const_str, last_name, nodes_of, walk
 from cynic.rules.python._secret_patterns import is_named_secret, is_secret_value, secret_shape, url_with_credentials
 
@@ -28,7 +28,7 @@ _SECRET_WRAPPERS = frozenset({"Field", "SecretStr", "SecretBytes"})
 # its ASCII parts, or in its parts joined (`pass_word`): in the name, in any case, maybe split by
 # what splits parts (not `re.I`, which would not count `K`, the Kelvin sign, as a separator).
 _SECRET_WORDS = (b"key", b"token", b"pass", b"secret", b"pwd", b"credential")  # the commonest first
-_SECRET_NAME_WORDS = re.compile(
+_SECRET_NAME_WORDS = lazy_compile(
     "|".join("[^A-Za-z0-9]*".join(f"[{letter}{letter.upper()}]" for letter in word.decode()) for word in _SECRET_WORDS)
 )
 _NOT_LETTERS = bytes(byte for byte in range(256) if not chr(byte).isascii() or not chr(byte).isalpha())

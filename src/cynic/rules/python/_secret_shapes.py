@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from cynic.lazy_pattern import lazy_compile
+
 Clue = str | re.Pattern[str] | None
 
 NEWER_SHAPES: tuple[tuple[str, Clue], ...] = (
@@ -66,9 +68,9 @@ DETECT_SECRETS_SHAPES: tuple[tuple[str, Clue], ...] = (
     # NpmDetector
     (r"\/\/.+\/:_authToken=\s*((npm_.+)|([A-Fa-f0-9-]{36})).*", "/:_authToken="),
     # TelegramBotTokenDetector
-    (r"\d{8,10}:[0-9A-Za-z_-]{35}", re.compile(r":[0-9A-Za-z_-]{35}")),
+    (r"\d{8,10}:[0-9A-Za-z_-]{35}", lazy_compile(r":[0-9A-Za-z_-]{35}")),
     # DiscordBotTokenDetector
-    (r"[MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}", re.compile(r"\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}")),
+    (r"[MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}", lazy_compile(r"\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}")),
     # MailchimpDetector
     (r"[0-9a-z]{32}-us[0-9]{1,2}", "-us"),
     # AzureStorageKeyDetector

@@ -11,14 +11,15 @@ import ast
 import re
 from dataclasses import dataclass, field
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.pyast import FunctionNode, dotted_name, last_name, nodes_of
 
-_CONFIG_MODULE = re.compile(r"(?:^|\.)(?:config|settings|conf|configuration)(?:$|\.)")
+_CONFIG_MODULE = lazy_compile(r"(?:^|\.)(?:config|settings|conf|configuration)(?:$|\.)")
 _OBJECT_NAMES = frozenset({"settings", "config", "cfg", "conf", "app_settings", "app_config", "SETTINGS", "CONFIG"})
-_SECRET_FIELD = re.compile(r"secret|password|passwd|token|api_?key|private|credential|dsn|database_ur[il]", re.I)
-_NOT_A_SECRET = re.compile(r"(?:expire|expires|expiry|minutes|seconds|hours|days|ttl|length|algorithm|name|header|prefix)$", re.I)
+_SECRET_FIELD = lazy_compile(r"secret|password|passwd|token|api_?key|private|credential|dsn|database_ur[il]", re.I)
+_NOT_A_SECRET = lazy_compile(r"(?:expire|expires|expiry|minutes|seconds|hours|days|ttl|length|algorithm|name|header|prefix)$", re.I)
 _SAFE_TYPES = ("SecretStr", "SecretBytes")
-_GETTER = re.compile(r"get_(?:\w+_)?(?:settings|config)")
+_GETTER = lazy_compile(r"get_(?:\w+_)?(?:settings|config)")
 
 
 def is_secret_field(name: str, annotation: str = "") -> bool:

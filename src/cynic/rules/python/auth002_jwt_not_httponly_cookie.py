@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from operator import attrgetter
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.models import Confidence, Severity
 from cynic.parsing.pyast import argument, const_str, functions, keyword, last_name, nodes_of, scope_nodes
 from cynic.rules.base import FileRule, Hit
@@ -20,7 +21,7 @@ TOKEN_KEYS = frozenset(
      "accessToken", "refreshToken", "idToken", "authToken"}
 )
 _MENTIONS = Mentions("token", "jwt", "set_cookie", "authorization")  # cheap text filter before the tree walk
-_TOKEN_HEADER = re.compile(r"^(?:authorization|.*token.*|.*jwt.*)$", re.I)
+_TOKEN_HEADER = lazy_compile(r"^(?:authorization|.*token.*|.*jwt.*)$", re.I)
 _ARG = attrgetter("arg")
 
 

@@ -6,6 +6,7 @@ import ast
 import re
 from collections.abc import Callable, Iterator
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.models import Severity
 from cynic.parsing.pyast import FunctionNode, argument, call_name, child_nodes, const_value, identifiers, keyword, nodes_of, walk
 from cynic.rules.base import FileRule, Hit
@@ -18,9 +19,9 @@ _HASHLIB = frozenset(
 )
 _MENTIONS = Mentions("hash", "passw", "crypt", "argon", "pwd")  # cheap text filter before the tree walk
 _BCRYPT_SCHEMES = frozenset({"bcrypt", "bcrypt_sha256"})
-_PASSWORD = re.compile(r"password|passwd|passphrase|pwd|(?:^|_)pw(?:$|_)", re.I)
+_PASSWORD = lazy_compile(r"password|passwd|passphrase|pwd|(?:^|_)pw(?:$|_)", re.I)
 _HASH_FIELDS = frozenset({"hashed_password", "password_hash", "pwd_hash", "hashed_pw", "password_digest"})
-_HASHED = re.compile(r"hash|digest|crypt", re.I)
+_HASHED = lazy_compile(r"hash|digest|crypt", re.I)
 _BCRYPT_CALLS = frozenset({"hashpw", "checkpw", "kdf"})
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.models import Confidence, Severity
 from cynic.project import Project
 from cynic.project._symbols import Symbol
 from cynic.project.fastapi import FastAPIModel, fastapi_model
 from cynic.rules.base import Hit, ProjectRule
 
-_USER_CLASS = re.compile(r"^(db|app|base)?_?users?(model|orm|table|db|indb|base|entity|schema)?$", re.I)
+_USER_CLASS = lazy_compile(r"^(db|app|base)?_?users?(model|orm|table|db|indb|base|entity|schema)?$", re.I)
 _PRIVILEGE_FIELDS = frozenset({"role", "roles", "user_role", "is_admin", "is_superuser", "is_staff", "user_type"})
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.models import Confidence, Severity
 from cynic.project import Project
 from cynic.project.fastapi import FastAPIModel, RouteView, fastapi_model
@@ -17,9 +18,9 @@ from cynic.rules.python._access import (
     role_checked_calls,
 )
 
-_ADMIN_WORD = re.compile(r"admin|superuser", re.I)
-_USER_ITEM = re.compile(r"/users?/\{[^}]+\}/?(?:(role|roles|activate|deactivate|ban|unban|promote|demote|disable|enable|permissions)/?)?$", re.I)
-_USER_COLLECTION = re.compile(r"/users/?$", re.I)
+_ADMIN_WORD = lazy_compile(r"admin|superuser", re.I)
+_USER_ITEM = lazy_compile(r"/users?/\{[^}]+\}/?(?:(role|roles|activate|deactivate|ban|unban|promote|demote|disable|enable|permissions)/?)?$", re.I)
+_USER_COLLECTION = lazy_compile(r"/users/?$", re.I)
 
 
 class RoleCheckOutsideDependency(ProjectRule):

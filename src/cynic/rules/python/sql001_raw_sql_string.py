@@ -6,6 +6,7 @@ import ast
 import re
 from collections.abc import Iterator
 
+from cynic.lazy_pattern import lazy_compile
 from cynic.models import Severity
 from cynic.parsing.pyast import argument, call_name, functions, nodes_of, scope_nodes
 from cynic.rules.base import FileRule, Hit
@@ -23,7 +24,7 @@ _SENDS_SQL = _RAW_EXECUTORS | _EXECUTORS
 _SINK_METHODS = _SQL_CONSTRUCTORS | _SENDS_SQL
 _MENTIONS = ("exec", "text(", "literal_column", "fetch", "iterate", "read_sql", "mogrify")  # cheap text filter: a sink's name
 _QUERY_KEYWORDS = ("query", "statement", "sql", "operation", "stmt")
-_LOOKS_LIKE_SQL = re.compile(
+_LOOKS_LIKE_SQL = lazy_compile(
     r"\b(?:select\b[\s\S]*\bfrom|insert\s+into|update\b[\s\S]*\bset|delete\s+from|where|order\s+by|group\s+by"
     r"|create\s+(?:table|index|view)|drop\s+(?:table|index|view)|alter\s+table|truncate|pragma|values)\b",
     re.I,

@@ -9,8 +9,9 @@ looked for among the text's ASCII letters alone, where it is whole too and which
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
+
+from cynic.lazy_pattern import lazy_compile
 
 _AUDIENCE = r"(?:ai|a\.i\.|llm|gpt|chatgpt|claude|copilot|assistant|language model|(?:code |security |ai )?(?:reviewer|auditor|agent|scanner)s?)"
 # An audience that can only be a machine, in prose: "AI code reviewers", "automated reviewer", "LLM agents".
@@ -27,7 +28,7 @@ class Clue:
     every position of the text."""
 
     def __init__(self, pattern: str) -> None:
-        self.expression = re.compile(pattern)
+        self.expression = lazy_compile(pattern)
 
     def search(self, text: str) -> bool:
         return self.expression.search(text) is not None
