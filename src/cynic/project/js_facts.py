@@ -2,7 +2,8 @@
 
 Imports by module specifier, the default export, web-storage writes (`js_storage`), calls that
 pass a token to some function (to find storage wrappers' call sites across files), and the
-request facts (`js_requests`). Every fact is a small frozen dataclass, so facts pickle and cache.
+request facts (`js_requests`). Every fact is a small dataclass, so facts pickle and cache; like the
+Python facts (`python_facts`), they are never changed once extracted, hashed by value, not frozen.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ _SERVER_WORDS = ("use server", "server-only")  # in every `_SERVER_MARKER` match
 _CLIENT_WORDS = ("use client",)
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class ImportedName:
     """`import {imported as local} from "module"`; `imported` is "default" or "*" for those forms."""
 
@@ -40,7 +41,7 @@ class ImportedName:
     module: str
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class TokenCall:
     """A call that passes something token-like: `saveToken(data.access_token)`, `store.set("jwt", t)`."""
 
@@ -49,7 +50,7 @@ class TokenCall:
     token_args: tuple[tuple[int, str], ...]  # (argument index, why it is a token)
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class ScriptFacts:
     """Everything the frontend project rules read about one script."""
 

@@ -32,7 +32,7 @@ _SINK_WORDS = ("dangerouslySetInnerHTML", "innerHTML", "outerHTML", "insertAdjac
 SANITIZED, RAW, UNTRACED = "sanitized", "raw", "untraced"
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class HtmlSink:
     """Markup rendered as HTML. `verdict` is sanitized, raw or untraced (`__html` not found).
 

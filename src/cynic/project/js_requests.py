@@ -33,7 +33,7 @@ _CLIENT_CONFIG_WORDS = ("OpenAPI", "setConfig", "createClient", "createConfig", 
 _AXIOS_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "postForm", "putForm", "patchForm"})
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class FetchCall:
     """A `fetch(...)`: its target and credentials mode ("include", "omitted", "delegated", a literal)."""
 
@@ -43,7 +43,7 @@ class FetchCall:
     init_from_caller: bool
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class FetchClient:
     """`const name = ky.create({...})` (or `ky.extend`, `ofetch.create`): a configured fetch wrapper."""
 
@@ -54,7 +54,7 @@ class FetchClient:
     target: str
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class AxiosInstance:
     """`const name = axios.create({...})`; `with_credentials` is True, False or None (absent)."""
 
@@ -64,7 +64,7 @@ class AxiosInstance:
     target: str
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class AxiosCall:
     """A call on the axios default instance (`axios.get(url)`, `axios({...})`)."""
 
@@ -73,7 +73,7 @@ class AxiosCall:
     with_credentials: bool | None
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class CredentialsSwitch:
     """Something that turns credentials on or off for a client: `kind` names it, `client` its name."""
 

@@ -28,7 +28,7 @@ _STORAGE_WORDS = ("localStorage", "sessionStorage", "LocalStorage", "SessionStor
 _STORAGE_CALL_WORDS = ("setItem", "persist", "LocalStorage", "SessionStorage")  # in the callee of every call read
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class StorageWrite:
     """A write to web storage. `evidence` says why the value is a token (None: nothing says so),
     `confidence` how sure that is ("high", "medium", or "low" for a key like `auth` or `session`).

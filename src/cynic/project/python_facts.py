@@ -3,6 +3,10 @@
 The collector in `_python_extract` fills these from the tree the audit already parsed. Names are
 kept as written (`crud.get_item`, `settings.BACKEND_CORS_ORIGINS`) together with the file's
 imports, so that `project.fastapi` can resolve them across modules once, for the whole project.
+
+Facts are never changed once extracted, yet they are not frozen dataclasses: a frozen dataclass
+sets each field through `object.__setattr__`, which makes building one about three times dearer,
+and a cold audit builds them by the thousand. `unsafe_hash` hashes them by value, as frozen ones.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 from cynic.source import SourceFile
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Value:
     """An expression, summarised: its literal value if it has one, the names it reads, its text."""
 
@@ -23,7 +27,7 @@ class Value:
     reads_env: bool = False  # reads `os.environ` / `os.getenv` somewhere inside
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Dependency:
     """A `Depends(x)` / `Security(x)`: the callable as written and the whole expression's text."""
 
@@ -32,7 +36,7 @@ class Dependency:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Param:
     """A function parameter with its annotation unwrapped from `Annotated[...]`."""
 
@@ -43,7 +47,7 @@ class Param:
     source: str | None  # "query", "path", "body", "form", "header", "cookie", "file" from Query()...
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Call:
     """A call made inside a function, with the names each argument reads."""
 
@@ -53,7 +57,7 @@ class Call:
     kwargs: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Lookup:
     """A database read/update/delete of one model: `session.get(Item, id)`, `select(Item).where(...)`."""
 
@@ -62,7 +66,7 @@ class Lookup:
     keys: tuple[str, ...]  # dotted names the lookup's arguments read
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Compare:
     """An equality test, or a keyword argument that filters: `Item.owner_id == user.id`, `owner_id=uid`."""
 
@@ -71,7 +75,7 @@ class Compare:
     right: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Decorator:
     name: str  # "router.get", "limiter.limit"
     line: int
@@ -79,7 +83,7 @@ class Decorator:
     kwargs: tuple[tuple[str, Value], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Function:
     """A function or method and what its body does that the access-control rules care about."""
 
@@ -95,7 +99,7 @@ class Function:
     returns: tuple[str, ...]  # callees of returned calls: get_settings() -> ("Settings",)
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Field:
     """A class-level attribute: annotated field, plain assignment or enum member."""
 
@@ -106,7 +110,7 @@ class Field:
     default: Value | None
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class ClassInfo:
     """A class: bases as written, pydantic/SQLModel configuration, fields, computed fields."""
 
@@ -122,7 +126,7 @@ class ClassInfo:
     attr_types: tuple[tuple[str, str], ...]  # self.repo -> "ItemRepository" (from __init__)
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Alias:
     """`CurrentUser = Annotated[User, Depends(get_current_user)]` at module level."""
 
@@ -133,14 +137,14 @@ class Alias:
     source: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Assignment:
     name: str
     line: int
     value: Value
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class AppOrRouter:
     """`app = FastAPI(...)` or `router = APIRouter(prefix=..., dependencies=[...])`."""
 
@@ -151,7 +155,7 @@ class AppOrRouter:
     dependencies: tuple[Dependency, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Include:
     """`parent.include_router(child, prefix=..., dependencies=[...])`."""
 
@@ -162,7 +166,7 @@ class Include:
     dependencies: tuple[Dependency, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Middleware:
     """`app.add_middleware(Cls, **kwargs)`, `Middleware(Cls, ...)` or `@app.middleware("http")`."""
 
@@ -172,7 +176,7 @@ class Middleware:
     kwargs: tuple[tuple[str, Value], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class StateAssign:
     """`app.state.limiter = limiter`."""
 
@@ -182,7 +186,7 @@ class StateAssign:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Route:
     """`@router.get("/items/{id}")` on a handler, or `router.add_api_route(...)`."""
 
@@ -194,7 +198,7 @@ class Route:
     dependencies: tuple[Dependency, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class PythonFacts:
     """Everything one Python module contributes to the project model."""
 
