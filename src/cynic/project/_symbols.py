@@ -86,6 +86,9 @@ class SymbolTable:
         # Answers already given: the table never changes, and every rule asks the same questions.
         self._modules_named: dict[tuple[str, str], str | None] = {}
         self._looked_up: dict[tuple[str, str], Symbol | None] = {}
+        self._found_anywhere: dict[str, Symbol | None] = {}  # `find`'s answers that `near` did not choose
+        # Suffixes of several modules, none of them named so exactly: `module_named` picks by nearness.
+        self._ambiguous = {suffix for suffix, named in self._by_suffix.items() if len(named) > 1} - self._modules
 
     def view(self, name: str) -> Iterator[tuple[str, str, Any]]:
         """(module, path, the view of its facts) for every file, in path order (see MODULE_VIEWS)."""
@@ -109,6 +112,8 @@ class SymbolTable:
         candidates = self._by_suffix.get(dotted)
         if not candidates:
             return None
+        if len(candidates) == 1:
+            return candidates[0]
         key = (dotted, near)
         if key not in self._modules_named:
             self._modules_named[key] = min(candidates, key=lambda m: (-_shared_prefix(m, near), len(m)))
@@ -126,6 +131,8 @@ class SymbolTable:
 
     def lookup(self, module: str, dotted: str) -> Symbol | None:
         """The definition a name written in `module` stands for, or None when outside the project."""
+        if "(" in dotted:
+            return None  # `select().where`: no Python name or importable module holds a call
         key = (module, dotted)
         found = self._looked_up.get(key, _UNKNOWN)
         if found is _UNKNOWN:
@@ -139,21 +146,29 @@ class SymbolTable:
 
     def find(self, qualified: str, near: str = "", depth: int = 0) -> Symbol | None:
         """The definition of a fully qualified name, following re-exports a few steps."""
+        if depth == 0 and qualified in self._found_anywhere:
+            return self._found_anywhere[qualified]
         parts = qualified.split(".")
+        prefix, found = "", None
         for cut in range(len(parts) - 1, 0, -1):
-            module = self.module_named(".".join(parts[:cut]), near)
-            if module is None:
-                continue
-            name = ".".join(parts[cut:])
-            definition = self._definition(module, name)
-            if definition is not None:
-                return Symbol(module, self.paths[module], definition)
-            head = parts[cut]
-            imported = self._imported(module, head)
-            if imported is not None and depth < 4:
-                rest = ".".join(parts[cut + 1 :])
-                return self.find(f"{imported}.{rest}" if rest else imported, near=module, depth=depth + 1)
-            return None
+            prefix = ".".join(parts[:cut])
+            module = self.module_named(prefix, near)
+            if module is not None:
+                found = self._find_in(module, parts[cut:], depth)
+                break
+        if depth == 0 and prefix not in self._ambiguous:  # no module chosen by nearness: the answer holds anywhere
+            self._found_anywhere[qualified] = found
+        return found
+
+    def _find_in(self, module: str, names: list[str], depth: int) -> Symbol | None:
+        """`find` once the module is known: its definition of `names`, or what it imports under them."""
+        definition = self._definition(module, ".".join(names))
+        if definition is not None:
+            return Symbol(module, self.paths[module], definition)
+        imported = self._imported(module, names[0])
+        if imported is not None and depth < 4:
+            rest = ".".join(names[1:])
+            return self.find(f"{imported}.{rest}" if rest else imported, near=module, depth=depth + 1)
         return None
 
     def module_of(self, qualified: str, near: str = "") -> str | None:

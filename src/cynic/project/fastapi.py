@@ -43,6 +43,7 @@ _PATH_PARAM = lazy_compile(r"\{(\w+)(?::\w+)?\}")
 _MAX_MOUNT_DEPTH = 6
 _SETTINGS_NAME = lazy_compile(r"settings|config|conf\b", re.I)
 _INSTANCE = lazy_compile(r"^[A-Za-z_][\w.]*(\(\))?$")
+_UNKNOWN = object()  # a question not answered yet
 
 
 @dataclass(frozen=True)
@@ -102,9 +103,10 @@ class FastAPIModel:
     def remember(self, question: Hashable, answer: Callable[[], T]) -> T:
         """`answer()`, computed once per model: project rules ask the same questions of the same
         dependencies and helpers for every route."""
-        if question not in self._answers:
-            self._answers[question] = answer()
-        return self._answers[question]  # type: ignore[no-any-return]
+        known = self._answers.get(question, _UNKNOWN)
+        if known is _UNKNOWN:
+            known = self._answers[question] = answer()
+        return known  # type: ignore[no-any-return]
 
     def _located(self, view: str) -> list[Located]:
         return [Located(module, path, fact) for module, path, facts in self.symbols.view(view) for fact in facts]
