@@ -118,14 +118,18 @@ def _add_function(original: bytes, index: int) -> bytes:
     return f"def {name}() -> int:\n    return {index}\n\n\n".encode() + original
 
 
-def _editor(tree: Path, edit: Callable[[bytes, int], bytes], marker: bytes = b"") -> tuple[Callable[[int], None], Callable[[], None]]:
-    """A (touch, restore) pair that makes `edit` to the first non-empty Python file containing `marker`."""
+def _editor(tree: Path, edit: Callable[[bytes, int], bytes], audit: Callable[[], object], marker: bytes = b"") -> tuple[Callable[[int], None], Callable[[], None]]:
+    """A (touch, restore) pair that makes `edit` to the first non-empty Python file containing
+    `marker`. Before each edit the file is restored and `audit` runs untimed, so that every timed
+    run sees that one edit against an audit of the original tree, not against the last run's edit."""
     target = next((p for p in iter_sources(tree) if p.suffix == ".py" and p.stat().st_size and marker in p.read_bytes()), None)
     if target is None:
         return (lambda _i: None), (lambda: None)
     original = target.read_bytes()
 
     def touch(index: int) -> None:
+        target.write_bytes(original)
+        audit()
         target.write_bytes(edit(original, index))
 
     def restore() -> None:
@@ -145,8 +149,11 @@ def cynic_probes(cynic: Cynic, tree: Path, scratch: Path) -> list[Probe]:
     argv += ["--output", "/dev/null"] if cynic.supports("--output") else []
     caches = (tree / ".cynic-cache", Path(cynic.env["XDG_CACHE_HOME"]))
     cold_argv = argv + (["--no-cache"] if cynic.supports("--no-cache") else [])
-    touch, restore = _editor(tree, _append_comment)
-    add, remove = _editor(tree, _add_function, marker=b"\ndef ")
+    def audit_untimed() -> object:
+        return subprocess.run(argv, env=cynic.env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+
+    touch, restore = _editor(tree, _append_comment, audit_untimed)
+    add, remove = _editor(tree, _add_function, audit_untimed, marker=b"\ndef ")
     report = scratch / "cynic.json"
     summary = _json_summary(report, _count_cynic)
     return [
