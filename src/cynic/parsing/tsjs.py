@@ -84,7 +84,7 @@ class ScriptTree:
         byte range: those that start within it are found by a search of the nodes' starts."""
         found = self.nodes(node_type)
         listed = self._starts.get(node_type)
-        if listed is None or listed[0] is not found:
+        if listed is None or listed[0] is not found:  # `nodes` answers from another list once the whole index is built
             listed = self._starts[node_type] = (found, [n.start_byte for n in found])
         start, end = node.start_byte, node.end_byte
         within = found[bisect_left(listed[1], start) : bisect_right(listed[1], end)]

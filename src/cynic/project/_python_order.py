@@ -59,13 +59,7 @@ def in_visit_order(tree: ast.Module, nodes: list[ast.AST]) -> list[tuple[Step, a
     enter, end_of_body, leave = Step.ENTER_FUNCTION, Step.END_OF_BODY, Step.EXIT_FUNCTION
     for function in [*nodes_of(tree, ast.FunctionDef), *nodes_of(tree, ast.AsyncFunctionDef)]:
         zones.add_function(function)  # type: ignore[arg-type]
-        line, column, end_line, end_column = function.lineno, function.col_offset, function.end_lineno, function.end_col_offset  # type: ignore[attr-defined]
-        start = -((line << 24) + column)  # `_position` and `_after`, written out: there are many functions
-        steps += (
-            ((line, column, -end_line, -end_column), enter, function),
-            ((end_line, end_column, start, 0), end_of_body, function),
-            ((end_line, end_column, start, 2), leave, function),
-        )
+        steps += (_position(function), enter, function), (_after(function, 0), end_of_body, function), (_after(function, 2), leave, function)
     enter, leave = Step.ENTER_CLASS, Step.EXIT_CLASS
     for cls in nodes_of(tree, ast.ClassDef):
         zones.add_class(cls)  # type: ignore[arg-type]
