@@ -12,10 +12,23 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import msgspec
+
 from cynic.project.reads import FactReads
 from cynic.source import FileKind, SourceFile
 
 T = TypeVar("T")
+
+
+class Fact(msgspec.Struct, frozen=True, gc=False):
+    """The base of every fact class: immutable once extracted, compared and hashed by value.
+
+    A struct rather than a dataclass because facts are built by the thousand per audit, sent
+    from worker processes and unpickled from the cache, and a struct class is much cheaper to
+    define, build and unpickle. Facts hold only immutable values (strings, numbers, tuples,
+    other facts), so none can be part of a reference cycle: `gc=False` spares the garbage
+    collector from tracking them.
+    """
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ makes (`session.get(Item, id)`, `select(Item).where(Item.id == id)`, raw SQL).
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+
+import msgspec
 
 from cynic.parsing.pyast import dotted_name, last_name
 from cynic.project._python_sql import SQL_EXECUTORS, sql_lookup
@@ -27,16 +28,15 @@ _FILTER_KEYWORDS = frozenset({"owner", "user", "author", "created_by", "current_
 _RESPONSES = frozenset({"HTTPException", "JSONResponse", "Response"})
 
 
-@dataclass
-class Body:
-    """What a function's body does, collected while its nodes are read."""
+class Body(msgspec.Struct):
+    """What a function's body does, collected while its nodes are read (each default a new one)."""
 
-    calls: list[Call] = field(default_factory=list)
-    lookups: list[Lookup] = field(default_factory=list)
-    compares: list[Compare] = field(default_factory=list)
-    role_checks: list[tuple[int, str]] = field(default_factory=list)
-    status_codes: set[int] = field(default_factory=set)
-    returns: list[str] = field(default_factory=list)
+    calls: list[Call] = []
+    lookups: list[Lookup] = []
+    compares: list[Compare] = []
+    role_checks: list[tuple[int, str]] = []
+    status_codes: set[int] = set()
+    returns: list[str] = []
 
 
 def record_call(body: Body, node: ast.Call, callee: str, last: str, chained: set[int]) -> None:

@@ -2,19 +2,18 @@
 
 Imports by module specifier, the default export, web-storage writes (`js_storage`), calls that
 pass a token to some function (to find storage wrappers' call sites across files), and the
-request facts (`js_requests`). Every fact is a small dataclass, so facts pickle and cache; like the
-Python facts (`python_facts`), they are never changed once extracted, hashed by value, not frozen.
+request facts (`js_requests`). Every fact is a small `Fact` (see `cynic.project`), so facts
+pickle and cache; like the Python facts (`python_facts`), they are frozen and hashed by value.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.tsjs import ScriptTree, arguments, line, string_value, text, unwrap
-from cynic.project import FactExtractor
+from cynic.project import Fact, FactExtractor
 from cynic.project.js_html import SANITIZER_MODULES, HtmlSink, html_sinks, sanitizing_functions
 from cynic.project.js_modules import resolve_module
 from cynic.project.js_requests import AxiosCall, AxiosInstance, CredentialsSwitch, FetchCall, FetchClient, axios_facts, fetch_calls, generated_client_facts
@@ -32,8 +31,7 @@ _SERVER_WORDS = ("use server", "server-only")  # in every `_SERVER_MARKER` match
 _CLIENT_WORDS = ("use client",)
 
 
-@dataclass(unsafe_hash=True)
-class ImportedName:
+class ImportedName(Fact):
     """`import {imported as local} from "module"`; `imported` is "default" or "*" for those forms."""
 
     local: str
@@ -41,8 +39,7 @@ class ImportedName:
     module: str
 
 
-@dataclass(unsafe_hash=True)
-class TokenCall:
+class TokenCall(Fact):
     """A call that passes something token-like: `saveToken(data.access_token)`, `store.set("jwt", t)`."""
 
     line: int
@@ -50,8 +47,7 @@ class TokenCall:
     token_args: tuple[tuple[int, str], ...]  # (argument index, why it is a token)
 
 
-@dataclass(unsafe_hash=True)
-class ScriptFacts:
+class ScriptFacts(Fact):
     """Everything the frontend project rules read about one script."""
 
     imports: tuple[ImportedName, ...]

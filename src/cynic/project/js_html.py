@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.tsjs import (
     Node, ScriptTree, arguments, callee_name, function_name, line, object_property,
     string_value, text, unwrap,
 )
+from cynic.project import Fact
 
 SANITIZER_MODULES = frozenset({"dompurify", "isomorphic-dompurify", "sanitize-html", "xss"})
 _SANITIZER_NAME = lazy_compile(r"saniti[sz]e|purify|(?<!un)escape", re.I)
@@ -32,8 +32,7 @@ _SINK_WORDS = ("dangerouslySetInnerHTML", "innerHTML", "outerHTML", "insertAdjac
 SANITIZED, RAW, UNTRACED = "sanitized", "raw", "untraced"
 
 
-@dataclass(unsafe_hash=True)
-class HtmlSink:
+class HtmlSink(Fact):
     """Markup rendered as HTML. `verdict` is sanitized, raw or untraced (`__html` not found).
 
     `helper` names the imported function whose return value is the markup, when that function

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.tsjs import (
     Node, ScriptTree, arguments, descendants, dotted_name, has_spread,
     line, object_keys, object_property, parameter_names, string_value, template_head, text, unwrap,
 )
+from cynic.project import Fact
 
 OWN, THIRD_PARTY, UNKNOWN = "own", "third-party", "unknown"
 _API_NAME = lazy_compile(r"api|base|backend|server|host|origin|endpoint", re.I)  # `url` alone says nothing
@@ -33,8 +33,7 @@ _CLIENT_CONFIG_WORDS = ("OpenAPI", "setConfig", "createClient", "createConfig", 
 _AXIOS_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "postForm", "putForm", "patchForm"})
 
 
-@dataclass(unsafe_hash=True)
-class FetchCall:
+class FetchCall(Fact):
     """A `fetch(...)`: its target and credentials mode ("include", "omitted", "delegated", a literal)."""
 
     line: int
@@ -43,8 +42,7 @@ class FetchCall:
     init_from_caller: bool
 
 
-@dataclass(unsafe_hash=True)
-class FetchClient:
+class FetchClient(Fact):
     """`const name = ky.create({...})` (or `ky.extend`, `ofetch.create`): a configured fetch wrapper."""
 
     library: str
@@ -54,8 +52,7 @@ class FetchClient:
     target: str
 
 
-@dataclass(unsafe_hash=True)
-class AxiosInstance:
+class AxiosInstance(Fact):
     """`const name = axios.create({...})`; `with_credentials` is True, False or None (absent)."""
 
     name: str
@@ -64,8 +61,7 @@ class AxiosInstance:
     target: str
 
 
-@dataclass(unsafe_hash=True)
-class AxiosCall:
+class AxiosCall(Fact):
     """A call on the axios default instance (`axios.get(url)`, `axios({...})`)."""
 
     line: int
@@ -73,8 +69,7 @@ class AxiosCall:
     with_credentials: bool | None
 
 
-@dataclass(unsafe_hash=True)
-class CredentialsSwitch:
+class CredentialsSwitch(Fact):
     """Something that turns credentials on or off for a client: `kind` names it, `client` its name."""
 
     kind: str  # "axios-defaults", "axios-interceptor", "openapi", "client-config"

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.tsjs import (
     Node, ScriptTree, arguments, callee_name, function_name, identifiers_in,
     line, object_keys, object_property, parameter_names, string_value, text, unwrap,
 )
+from cynic.project import Fact
 from cynic.project.js_tokens import is_constant, key_name, login_response_evidence, names_a_session, names_a_token, value_token_evidence
 
 _WEB_STORAGE = lazy_compile(r"\b(?:localStorage|sessionStorage)\b")
@@ -28,8 +28,7 @@ _STORAGE_WORDS = ("localStorage", "sessionStorage", "LocalStorage", "SessionStor
 _STORAGE_CALL_WORDS = ("setItem", "persist", "LocalStorage", "SessionStorage")  # in the callee of every call read
 
 
-@dataclass(unsafe_hash=True)
-class StorageWrite:
+class StorageWrite(Fact):
     """A write to web storage. `evidence` says why the value is a token (None: nothing says so),
     `confidence` how sure that is ("high", "medium", or "low" for a key like `auth` or `session`).
 

@@ -4,20 +4,16 @@ The collector in `_python_extract` fills these from the tree the audit already p
 kept as written (`crud.get_item`, `settings.BACKEND_CORS_ORIGINS`) together with the file's
 imports, so that `project.fastapi` can resolve them across modules once, for the whole project.
 
-Facts are never changed once extracted, yet they are not frozen dataclasses: a frozen dataclass
-sets each field through `object.__setattr__`, which makes building one about three times dearer,
-and a cold audit builds them by the thousand. `unsafe_hash` hashes them by value, as frozen ones.
+Every fact is a `Fact` (see `cynic.project`): frozen, hashed and compared by value.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from cynic.project import Fact
 from cynic.source import SourceFile
 
 
-@dataclass(unsafe_hash=True)
-class Value:
+class Value(Fact):
     """An expression, summarised: its literal value if it has one, the names it reads, its text."""
 
     text: str
@@ -27,8 +23,7 @@ class Value:
     reads_env: bool = False  # reads `os.environ` / `os.getenv` somewhere inside
 
 
-@dataclass(unsafe_hash=True)
-class Dependency:
+class Dependency(Fact):
     """A `Depends(x)` / `Security(x)`: the callable as written and the whole expression's text."""
 
     target: str  # "get_current_user", "require_role", "RateLimiter"
@@ -36,8 +31,7 @@ class Dependency:
     line: int
 
 
-@dataclass(unsafe_hash=True)
-class Param:
+class Param(Fact):
     """A function parameter with its annotation unwrapped from `Annotated[...]`."""
 
     name: str
@@ -47,8 +41,7 @@ class Param:
     source: str | None  # "query", "path", "body", "form", "header", "cookie", "file" from Query()...
 
 
-@dataclass(unsafe_hash=True)
-class Call:
+class Call(Fact):
     """A call made inside a function, with the names each argument reads."""
 
     callee: str  # as written: "crud.get_item", "self.repo.get", "ItemService().get"
@@ -57,8 +50,7 @@ class Call:
     kwargs: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-@dataclass(unsafe_hash=True)
-class Lookup:
+class Lookup(Fact):
     """A database read/update/delete of one model: `session.get(Item, id)`, `select(Item).where(...)`."""
 
     line: int
@@ -66,8 +58,7 @@ class Lookup:
     keys: tuple[str, ...]  # dotted names the lookup's arguments read
 
 
-@dataclass(unsafe_hash=True)
-class Compare:
+class Compare(Fact):
     """An equality test, or a keyword argument that filters: `Item.owner_id == user.id`, `owner_id=uid`."""
 
     line: int
@@ -75,16 +66,14 @@ class Compare:
     right: str | None
 
 
-@dataclass(unsafe_hash=True)
-class Decorator:
+class Decorator(Fact):
     name: str  # "router.get", "limiter.limit"
     line: int
     args: tuple[Value, ...]
     kwargs: tuple[tuple[str, Value], ...]
 
 
-@dataclass(unsafe_hash=True)
-class Function:
+class Function(Fact):
     """A function or method and what its body does that the access-control rules care about."""
 
     name: str  # qualified within its module: "get_item", "ItemService.get_item", "require_role.checker"
@@ -99,8 +88,7 @@ class Function:
     returns: tuple[str, ...]  # callees of returned calls: get_settings() -> ("Settings",)
 
 
-@dataclass(unsafe_hash=True)
-class Field:
+class Field(Fact):
     """A class-level attribute: annotated field, plain assignment or enum member."""
 
     name: str
@@ -110,8 +98,7 @@ class Field:
     default: Value | None
 
 
-@dataclass(unsafe_hash=True)
-class ClassInfo:
+class ClassInfo(Fact):
     """A class: bases as written, pydantic/SQLModel configuration, fields, computed fields."""
 
     name: str
@@ -126,8 +113,7 @@ class ClassInfo:
     attr_types: tuple[tuple[str, str], ...]  # self.repo -> "ItemRepository" (from __init__)
 
 
-@dataclass(unsafe_hash=True)
-class Alias:
+class Alias(Fact):
     """`CurrentUser = Annotated[User, Depends(get_current_user)]` at module level."""
 
     name: str
@@ -137,15 +123,13 @@ class Alias:
     source: str | None
 
 
-@dataclass(unsafe_hash=True)
-class Assignment:
+class Assignment(Fact):
     name: str
     line: int
     value: Value
 
 
-@dataclass(unsafe_hash=True)
-class AppOrRouter:
+class AppOrRouter(Fact):
     """`app = FastAPI(...)` or `router = APIRouter(prefix=..., dependencies=[...])`."""
 
     name: str
@@ -155,8 +139,7 @@ class AppOrRouter:
     dependencies: tuple[Dependency, ...]
 
 
-@dataclass(unsafe_hash=True)
-class Include:
+class Include(Fact):
     """`parent.include_router(child, prefix=..., dependencies=[...])`."""
 
     parent: str
@@ -166,8 +149,7 @@ class Include:
     dependencies: tuple[Dependency, ...]
 
 
-@dataclass(unsafe_hash=True)
-class Middleware:
+class Middleware(Fact):
     """`app.add_middleware(Cls, **kwargs)`, `Middleware(Cls, ...)` or `@app.middleware("http")`."""
 
     target: str  # the app as written ("app"); "" for `Middleware(...)` in FastAPI(middleware=[...])
@@ -176,8 +158,7 @@ class Middleware:
     kwargs: tuple[tuple[str, Value], ...]
 
 
-@dataclass(unsafe_hash=True)
-class StateAssign:
+class StateAssign(Fact):
     """`app.state.limiter = limiter`."""
 
     target: str
@@ -186,8 +167,7 @@ class StateAssign:
     line: int
 
 
-@dataclass(unsafe_hash=True)
-class Route:
+class Route(Fact):
     """`@router.get("/items/{id}")` on a handler, or `router.add_api_route(...)`."""
 
     router: str
@@ -198,8 +178,7 @@ class Route:
     dependencies: tuple[Dependency, ...]
 
 
-@dataclass(unsafe_hash=True)
-class PythonFacts:
+class PythonFacts(Fact):
     """Everything one Python module contributes to the project model."""
 
     module: str
