@@ -1,9 +1,11 @@
 """Share a list of jobs between this process and forked workers, so that every core works to the end.
 
-Each process claims its next run of consecutive jobs whenever it is free: the workers from the
-front of the list, this process from the back, until the two ends meet. A claim takes a share of
-the weight still unclaimed (guided self-scheduling), so claims start large and shrink towards
-the meeting point: the last ones hold a file or two, and no process waits long for another.
+Each process claims its next run of consecutive jobs from the front of the list whenever it is
+free. A claim takes a share of the weight still unclaimed (guided self-scheduling), so claims
+start large and shrink towards the end: the last ones hold a file or two, and no process waits
+long for another. A milestone (the first n jobs) is never claimed across, so that the work
+waiting for it, which this process runs as soon as those jobs are done, starts early while the
+workers go on with the rest.
 
 The workers are forked, so they see the jobs, the work function and everything loaded so far
 without any of it being pickled. A worker pickles its results into a temporary file of its own
@@ -31,9 +33,10 @@ from typing import Any, BinaryIO, Generic, TypeVar
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
+Milestone = tuple[int, Callable[[list[Any]], None]]  # (n, called with the first n results once they are in)
 
 CLAIM_SHARE = 2  # each claim takes 1/(CLAIM_SHARE * processes) of the unclaimed weight
-_BOUNDS = struct.Struct("qq")  # the unclaimed jobs: [front, back)
+_FRONT = struct.Struct("q")  # the first job not claimed yet
 _MISSING = object()  # a result not received yet
 
 
@@ -53,21 +56,26 @@ def share(
     *,
     workers: int,
     done: Callable[[int], None],
+    milestones: Sequence[Milestone] = (),
 ) -> list[Result]:
     """`work` over runs of consecutive `jobs`, here and in `workers` forked processes; one result
     per job, in the order of `jobs`. `weights` estimate each job's cost; `done` hears how many
-    jobs were finished, claim by claim. A worker's exception is raised here, caused by a
-    `WorkerError` holding the worker's traceback."""
-    claims = _Claims(weights, workers + 1)
+    jobs were finished, claim by claim. Each milestone's callback runs here, once, as soon as the
+    first n results are in. A worker's exception is raised here, caused by a `WorkerError`
+    holding the worker's traceback."""
+    milestones = sorted(milestones, key=lambda milestone: milestone[0])
+    claims = _Claims(weights, workers + 1, stops=[count for count, _ in milestones])
     results: list[Any] = [_MISSING] * len(jobs)
+    reached = _Milestones(results, milestones)
     channels = [_Channel.start(claims, jobs, work) for _ in range(workers)]
     try:
-        while (claim := claims.take(from_front=False)) is not None:
+        while (claim := claims.take()) is not None:
             start, end = claim
             results[start:end] = work(jobs[start:end])
             done(end - start)
             for channel in channels:
                 channel.collect(results, done, block=False)
+            reached.check()
         for channel in channels:
             channel.collect(results, done, block=True)
     finally:
@@ -77,35 +85,53 @@ def share(
     for start, end in _runs(lost):  # claimed by a worker that died before announcing them
         results[start:end] = work(jobs[start:end])
         done(end - start)
+    reached.check()
     return results
 
 
-class _Claims:
-    """The jobs not yet claimed, in memory shared by every process, behind a lock."""
+class _Milestones:
+    """Calls each milestone's callback once the results before it are all in."""
 
-    def __init__(self, weights: Sequence[int], processes: int) -> None:
+    def __init__(self, results: list[Any], milestones: list[Milestone]) -> None:
+        self._results, self._waiting = results, milestones
+        self._finished = 0  # results[:_finished] are all in
+
+    def check(self) -> None:
+        results = self._results
+        while self._waiting:
+            while self._finished < len(results) and results[self._finished] is not _MISSING:
+                self._finished += 1
+            count, callback = self._waiting[0]
+            if count > self._finished:
+                return
+            self._waiting.pop(0)
+            callback(results[:count])
+
+
+class _Claims:
+    """Where the jobs not yet claimed start, in memory shared by every process, behind a lock."""
+
+    def __init__(self, weights: Sequence[int], processes: int, stops: Sequence[int] = ()) -> None:
         self._before = [0, *itertools.accumulate(weights)]  # weight of the jobs before each index
-        self._processes = processes
-        self._bounds = mmap.mmap(-1, _BOUNDS.size)
-        _BOUNDS.pack_into(self._bounds, 0, 0, len(weights))
+        self._count, self._processes = len(weights), processes
+        self._stops = [*sorted(stops), len(weights)]  # no claim runs across one of these indices
+        self._front = mmap.mmap(-1, _FRONT.size)
+        _FRONT.pack_into(self._front, 0, 0)
         self._lock = multiprocessing.get_context("fork").Lock()
 
-    def take(self, *, from_front: bool) -> tuple[int, int] | None:
+    def take(self) -> tuple[int, int] | None:
         """The next run of jobs for this process, as (start, end); None when all are claimed."""
         with self._lock:
-            front, back = _BOUNDS.unpack_from(self._bounds)
-            if front >= back:
+            (front,) = _FRONT.unpack_from(self._front)
+            if front >= self._count:
                 return None
             before = self._before
-            share = (before[back] - before[front]) / (CLAIM_SHARE * self._processes)
-            if from_front:  # up to the first job that brings the claim to its share (at least one job)
-                end = bisect_left(before, before[front] + share, front + 1, back)
-                claim, front = (front, end), end
-            else:  # down to the last job that does (at least one job)
-                start = max(bisect_right(before, before[back] - share, front, back) - 1, front)
-                claim, back = (start, back), start
-            _BOUNDS.pack_into(self._bounds, 0, front, back)
-        return claim
+            share = (before[-1] - before[front]) / (CLAIM_SHARE * self._processes)
+            stop = self._stops[bisect_right(self._stops, front)]
+            # up to the first job that brings the claim to its share (at least one job)
+            end = bisect_left(before, before[front] + share, front + 1, stop)
+            _FRONT.pack_into(self._front, 0, end)
+        return front, end
 
 
 class _Channel(Generic[Job, Result]):
@@ -154,7 +180,7 @@ def _serve(claims: _Claims, jobs: Sequence[Job], work: Callable[[Sequence[Job]],
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the auditing process, which stops the workers
     auditing, offset = os.getppid(), 0
     try:
-        while os.getppid() == auditing and (claim := claims.take(from_front=True)) is not None:
+        while os.getppid() == auditing and (claim := claims.take()) is not None:
             start, end = claim
             pickled = pickle.dumps(work(jobs[start:end]), protocol=pickle.HIGHEST_PROTOCOL)
             os.pwrite(results.fileno(), pickled, offset)
