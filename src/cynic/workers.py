@@ -3,9 +3,10 @@
 Each process claims its next run of consecutive jobs from the front of the list whenever it is
 free. A claim takes a share of the weight still unclaimed (guided self-scheduling), so claims
 start large and shrink towards the end: the last ones hold a file or two, and no process waits
-long for another. A milestone (the first n jobs) is never claimed across, so that the work
-waiting for it, which this process runs as soon as those jobs are done, starts early while the
-workers go on with the rest.
+long for another. A milestone (the first n jobs, and work that needs their results) splits the
+list: claims shrink towards it too and never run across it, and once every job before it is
+claimed this process waits for the workers' last ones, then runs the milestone's work while
+the workers go on past it.
 
 The workers are forked, so they see the jobs, the work function and everything loaded so far
 without any of it being pickled. A worker pickles its results into a temporary file of its own
@@ -20,6 +21,7 @@ import contextlib
 import itertools
 import mmap
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import signal
@@ -69,13 +71,22 @@ def share(
     reached = _Milestones(results, milestones)
     channels = [_Channel.start(claims, jobs, work) for _ in range(workers)]
     try:
-        while (claim := claims.take()) is not None:
+        while True:
+            reached.check()
+            while reached.all_claimed(claims.front()) and any(channel.open for channel in channels):
+                # Only the workers' last claims stand before the next milestone: wait for them
+                # rather than claim past it, so that the milestone's work starts the moment it can.
+                multiprocessing.connection.wait([channel.announcements for channel in channels if channel.open])
+                for channel in channels:
+                    channel.collect(results, done, block=False)
+                reached.check()
+            if (claim := claims.take()) is None:
+                break
             start, end = claim
             results[start:end] = work(jobs[start:end])
             done(end - start)
             for channel in channels:
                 channel.collect(results, done, block=False)
-            reached.check()
         for channel in channels:
             channel.collect(results, done, block=True)
     finally:
@@ -107,6 +118,10 @@ class _Milestones:
             self._waiting.pop(0)
             callback(results[:count])
 
+    def all_claimed(self, front: int) -> bool:
+        """Whether every job before the next milestone waiting is claimed (`front`: the first not)."""
+        return bool(self._waiting) and self._waiting[0][0] <= front
+
 
 class _Claims:
     """Where the jobs not yet claimed start, in memory shared by every process, behind a lock."""
@@ -119,15 +134,19 @@ class _Claims:
         _FRONT.pack_into(self._front, 0, 0)
         self._lock = multiprocessing.get_context("fork").Lock()
 
+    def front(self) -> int:
+        """The first job not claimed yet."""
+        with self._lock:
+            return int(_FRONT.unpack_from(self._front)[0])
+
     def take(self) -> tuple[int, int] | None:
         """The next run of jobs for this process, as (start, end); None when all are claimed."""
         with self._lock:
             (front,) = _FRONT.unpack_from(self._front)
             if front >= self._count:
                 return None
-            before = self._before
-            share = (before[-1] - before[front]) / (CLAIM_SHARE * self._processes)
-            stop = self._stops[bisect_right(self._stops, front)]
+            before, stop = self._before, self._stops[bisect_right(self._stops, front)]
+            share = (before[stop] - before[front]) / (CLAIM_SHARE * self._processes)  # shrinking towards the stop
             # up to the first job that brings the claim to its share (at least one job)
             end = bisect_left(before, before[front] + share, front + 1, stop)
             _FRONT.pack_into(self._front, 0, end)
@@ -138,8 +157,8 @@ class _Channel(Generic[Job, Result]):
     """One forked worker, and the file and pipe its results come back by."""
 
     def __init__(self, process: Any, announcements: Connection, results: BinaryIO) -> None:
-        self._process, self._announcements, self._results = process, announcements, results
-        self._open = True
+        self._process, self.announcements, self._results = process, announcements, results
+        self.open = True  # until the worker's end of the pipe is closed
 
     @classmethod
     def start(cls, claims: _Claims, jobs: Sequence[Job], work: Callable[[Sequence[Job]], list[Result]]) -> _Channel[Job, Result]:
@@ -153,11 +172,11 @@ class _Channel(Generic[Job, Result]):
 
     def collect(self, results: list[Any], done: Callable[[int], None], *, block: bool) -> None:
         """Take in the results announced so far (with `block`: all of them, until the worker exits)."""
-        while self._open and (block or self._announcements.poll()):
+        while self.open and (block or self.announcements.poll()):
             try:
-                message = self._announcements.recv()
+                message = self.announcements.recv()
             except EOFError:
-                self._open = False
+                self.open = False
                 return
             if message[0] == "error":
                 _, error, trace = message
@@ -170,7 +189,7 @@ class _Channel(Generic[Job, Result]):
         if self._process.is_alive():
             self._process.terminate()
         self._process.join()
-        self._announcements.close()
+        self.announcements.close()
         self._results.close()
 
 
