@@ -35,11 +35,11 @@ def test_a_workers_failure_is_raised_here_with_its_traceback() -> None:
     auditing = os.getpid()
 
     def failing(jobs: Sequence[int]) -> list[tuple[int, int]]:
-        if 0 in jobs and os.getpid() != auditing:  # a worker's first claim starts at the front
-            raise ValueError("job 0 cannot be done")
+        if os.getpid() != auditing:
+            raise ValueError(f"job {jobs[0]} cannot be done")
         return squares(jobs)
 
-    with pytest.raises(ValueError, match="job 0 cannot be done") as raised:
+    with pytest.raises(ValueError, match=r"job \d+ cannot be done") as raised:
         share(JOBS, [1] * len(JOBS), failing, workers=1, done=lambda count: None)
 
     assert isinstance(raised.value.__cause__, WorkerError) and "failing" in str(raised.value.__cause__)
@@ -49,11 +49,26 @@ def test_the_jobs_of_a_worker_that_died_are_done_here() -> None:
     auditing = os.getpid()
 
     def dying(jobs: Sequence[int]) -> list[tuple[int, int]]:
-        if 0 in jobs and os.getpid() != auditing:
+        if os.getpid() != auditing:
             os._exit(1)
         return squares(jobs)
 
     results = share(JOBS, [1] * len(JOBS), dying, workers=1, done=lambda count: None)
 
     assert [square for square, _ in results] == [job * job for job in JOBS]
-    assert results[0][1] == auditing
+    assert {pid for _, pid in results} == {auditing}
+
+
+def test_a_milestone_runs_here_as_soon_as_the_jobs_before_it_are_done() -> None:
+    finished: list[int] = []
+    seen: list[tuple[list[int], int, int]] = []
+
+    def waiting(results: list[tuple[int, int]]) -> None:
+        seen.append(([square for square, _ in results], os.getpid(), sum(finished)))
+
+    results = share(JOBS, [1] * len(JOBS), squares, workers=1, done=finished.append, milestones=[(8, waiting)])
+
+    assert [square for square, _ in results] == [job * job for job in JOBS]
+    [(squares_before, pid, done_then)] = seen
+    assert squares_before == [job * job for job in JOBS[:8]] and pid == os.getpid()
+    assert done_then < len(JOBS)  # it did not wait for the rest

@@ -17,7 +17,7 @@ from cynic._version import __version__
 from cynic.analysis import FileAnalysis, Hit, RuleCard
 from cynic.models import AuditResult, Finding, Notice, Skipped
 from cynic.cache import AnalysisCache, cache_file, file_key
-from cynic.examine import Examiner, examine
+from cynic.examine import Examiner, Outcome, Waiting, examine
 from cynic.file_index import FileIndex, SourceChanged
 from cynic.source import SourceFile
 from cynic.suppressions import find_suppressions, suppression_for
@@ -25,6 +25,8 @@ from cynic.walk import Listing, Unread, list_files
 from cynic.fingerprints import Fingerprinter
 
 if TYPE_CHECKING:
+    from cynic.file_index import KnownSource
+    from cynic.project.incremental import GroupsAhead
     from cynic.rules.base import Rule
 
 # The rules, the parsers, the fact extractors, the project model and the worker processes are
@@ -117,29 +119,33 @@ class _Run:
         listing = list_files(self.root, include_tests=self.include_tests, index=index)
         cache = self.cache
         with _rare_collections():
-            files, analyses, skipped = self.analyses(listing)
             cards = self.cards()
             project_codes = [code for code, card in cards.items() if card.is_project_rule]
+            files, analyses, skipped, ran = self.analyses(listing, project_codes)
             project_key = _project_key(analyses, project_codes)
             project_hits = cache.project_hits(project_key)
             if project_hits is None:
                 from cynic.project.incremental import run_project_rules
 
                 project_hits, analyses = run_project_rules(files, analyses, self.rules, project_codes, cache,
-                                                           project_key, lambda lost: _reanalyze(lost, self.rules, cache))
+                                                           project_key, lambda lost: _reanalyze(lost, self.rules, cache),
+                                                           ran)
         cache.save(listing.index, (file_key(source) for source in files))
         return assemble(self.root, files, skipped, analyses, cards, self.started, project_hits,
                         distrusted=distrusted)
 
-    def analyses(self, listing: Listing) -> tuple[list[SourceFile], list[FileAnalysis], list[Skipped]]:
+    def analyses(self, listing: Listing, project_codes: list[str]) -> tuple[list[SourceFile], list[FileAnalysis],
+                                                                            list[Skipped], dict[tuple[str, ...], Any]]:
         """Every listed file with its analysis, in the listing's order, from the cache or made
-        afresh; and the files passed over, with those that turned out unreadable."""
+        afresh; the files passed over, with those that turned out unreadable; and the results of
+        the groups of project rules run ahead (`GroupsAhead`), by their codes."""
         cache, total = self.cache, len(listing.entries)
         served = [None if isinstance(entry, Unread) else cache.get(file_key(entry)) for entry in listing.entries]
         jobs = [entry for entry, analysis in zip(listing.entries, served) if analysis is None]
         self.progress(total - len(jobs), total)
         examiner = Examiner(analyze_file, self.rules, cache)
-        outcomes = iter(examine(jobs, examiner, lambda count: self.progress(count, total)))
+        ahead = _Ahead(self, listing.entries, served, project_codes)
+        outcomes = iter(examine(jobs, examiner, lambda count: self.progress(count, total), ahead.waiting))
         files, analyses, skipped = [], [], list(listing.skipped)
         for entry, analysis in zip(listing.entries, served):
             if analysis is not None:
@@ -160,7 +166,7 @@ class _Run:
             assert analysis is not None
             files.append(source)
             analyses.append(analysis)
-        return files, analyses, skipped
+        return files, analyses, skipped, ahead.results
 
     def cards(self) -> dict[str, RuleCard]:
         """Every active rule's card; the catalog's come from the cache unless its rules were loaded."""
@@ -171,6 +177,29 @@ class _Run:
             cards = {rule.code: rule.card() for rule in self.rules}
             self.cache.put_catalog_cards(cards.values())
         return cards
+
+
+class _Ahead:
+    """The groups of project rules an audit runs while its files are examined (see `GroupsAhead`)."""
+
+    def __init__(self, run: _Run, entries: list[KnownSource | Unread], served: list[FileAnalysis | None],
+                 project_codes: list[str]) -> None:
+        self._run, self._entries, self._served, self._project_codes = run, entries, served, project_codes
+        self.results: dict[tuple[str, ...], Any] = {}  # each group's result, by its codes
+
+    def waiting(self) -> list[Waiting]:
+        """What each group waits for, and runs then."""
+        from cynic.project.incremental import GroupsAhead, kinds_read
+
+        groups = GroupsAhead(self._run.rules, self._project_codes, self._run.cache)
+        self.results = groups.results
+        return [self._waiting_for(groups, names, kinds_read(names)) for names in groups.groups]
+
+    def _waiting_for(self, groups: GroupsAhead, names: frozenset[str], kinds: frozenset[Any]) -> Waiting:
+        def run(outcomes: list[Outcome | None]) -> None:
+            groups.run(names, *_analysed_of_kinds(self._entries, self._served, outcomes, kinds, self._run.cache))
+
+        return Waiting(kinds, run)
 
 
 @contextmanager
@@ -199,6 +228,27 @@ def _project_key(analyses: list[FileAnalysis], project_rules: list[str]) -> str:
     for analysis in analyses:
         digest.update(f"\n{analysis.path}\0{analysis.facts_key}".encode())
     return digest.hexdigest()
+
+
+def _analysed_of_kinds(entries: list[KnownSource | Unread], served: list[FileAnalysis | None],
+                       outcomes: list[Outcome | None], kinds: frozenset[Any],
+                       cache: AnalysisCache) -> tuple[list[SourceFile], list[FileAnalysis]]:
+    """The listed files of `kinds`, with their analyses, in the listing's order: served from the
+    cache, or examined (`outcomes`: one per entry not served, None if not examined yet)."""
+    files, analyses = [], []
+    examined = iter(outcomes)
+    for entry, analysis in zip(entries, served):
+        outcome = next(examined) if analysis is None else None
+        if entry.kind not in kinds or isinstance(outcome, Skipped):
+            continue
+        source: SourceFile = entry  # type: ignore[assignment]  # served: known
+        if outcome is not None:
+            source, _, analysis = outcome
+            analysis = analysis or cache.get(file_key(source))
+        assert analysis is not None
+        files.append(source)
+        analyses.append(analysis)
+    return files, analyses
 
 
 def _reanalyze(files: list[SourceFile], rules: Sequence[Rule], cache: AnalysisCache) -> list[FileAnalysis]:

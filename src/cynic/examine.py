@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from cynic.analysis import FileAnalysis
 from cynic.cache import AnalysisCache, file_key, seal_facts
 from cynic.models import Skipped
-from cynic.source import SourceFile
+from cynic.source import FileKind, SourceFile
 from cynic.walk import Unread, read_unread
 
 if TYPE_CHECKING:
@@ -62,9 +62,22 @@ class Examiner:
         return outcomes
 
 
-def examine(jobs: list[Job], examiner: Examiner, analysed: Callable[[int], None]) -> list[Outcome]:
+@dataclass(frozen=True)
+class Waiting:
+    """Work that needs the outcome of every job of some kinds of file (a group of project rules),
+    run in this process as soon as those are in, while the workers go on with the other files."""
+
+    kinds: frozenset[FileKind]
+    run: Callable[[list[Outcome | None]], None]  # every job's outcome so far (None: not yet examined)
+
+
+def examine(jobs: list[Job], examiner: Examiner, analysed: Callable[[int], None],
+            waiting: Callable[[], Sequence[Waiting]] = tuple) -> list[Outcome]:
     """Every job's outcome, in order: shared with forked workers when there is enough to read and
-    analyse, else in this process; `analysed` hears how many jobs are done, batch by batch."""
+    analyse, else in this process; `analysed` hears how many jobs are done, batch by batch.
+
+    When the work is shared, the jobs of the kinds each of `waiting()` needs are examined first
+    (in turn), and each runs here as soon as they are, while the workers go on with the rest."""
     if not jobs:
         return []
     weights = [job.size if isinstance(job, Unread) else len(job.text) for job in jobs]
@@ -78,13 +91,46 @@ def examine(jobs: list[Job], examiner: Examiner, analysed: Callable[[int], None]
             gc.freeze()  # what was analysed here or received from a worker is kept to the end
             analysed(count)
 
-        return share(jobs, weights, examiner, workers=workers, done=finished)
+        waits = waiting()
+        order, counts = _waiting_first(jobs, waits)
+        milestones = [(count, _given_in_jobs_order(wait.run, order)) for count, wait in zip(counts, waits)]
+        outcomes = share([jobs[index] for index in order], [weights[index] for index in order], examiner,
+                         workers=workers, done=finished, milestones=milestones)
+        return _unshuffled(outcomes, order)  # type: ignore[return-value]  # every job has its outcome
     outcomes: list[Outcome] = []
     for start in range(0, len(jobs), PROGRESS_BATCH):
         batch = jobs[start : start + PROGRESS_BATCH]
         outcomes.extend(examiner(batch))
         analysed(len(batch))
     return outcomes
+
+
+def _waiting_first(jobs: list[Job], waiting: Sequence[Waiting]) -> tuple[list[int], list[int]]:
+    """The jobs' indices, those of each waiting's kinds first (in turn), the rest after in their
+    order; and for each waiting, how many jobs come up to its last."""
+    order: list[int] = []
+    counts: list[int] = []
+    placed: set[FileKind] = set()
+    for wait in waiting:
+        new_kinds = wait.kinds - placed
+        order.extend(index for index, job in enumerate(jobs) if job.kind in new_kinds)
+        placed |= new_kinds
+        counts.append(len(order))
+    order.extend(index for index, job in enumerate(jobs) if job.kind not in placed)
+    return order, counts
+
+
+def _given_in_jobs_order(run: Callable[[list[Outcome | None]], None], order: list[int]) -> Callable[[list[Outcome]], None]:
+    """`run`, to be given the outcomes of the first jobs in `order`: it gets them in the jobs' order."""
+    return lambda outcomes: run(_unshuffled(outcomes, order))
+
+
+def _unshuffled(outcomes: list[Outcome], order: list[int]) -> list[Outcome | None]:
+    """Outcomes of the jobs at `order`'s first indices, put back in the jobs' order (None: not in)."""
+    in_order: list[Outcome | None] = [None] * len(order)
+    for index, outcome in zip(order, outcomes):
+        in_order[index] = outcome
+    return in_order
 
 
 def keep(analysis: FileAnalysis) -> FileAnalysis:

@@ -9,19 +9,23 @@ When some did, each group's last hits still stand if every changed file answers 
 the group asked of the facts exactly as before (adding a function nobody calls, editing a
 TypeScript file for the Python rules): the group would take the same steps to the same hits.
 The other groups run again, and only the facts of the file kinds they read are loaded for them.
+
+When the per-file pass is shared with workers and a group is sure to run again, it runs during
+that pass instead (`GroupsAhead`): as soon as the files of the kinds it reads are analysed, while
+the workers go on with the other files.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cynic.analysis import FileAnalysis, Hit, hits_as_tuples, hits_from_tuples
 from cynic.cache_facts import collector_paused
 from cynic.project.reads import Reads, same_answers
-from cynic.source import SourceFile
+from cynic.source import FileKind, SourceFile
 
 if TYPE_CHECKING:
     from cynic.cache import AnalysisCache
@@ -62,15 +66,18 @@ def run_project_rules(
     cache: AnalysisCache,
     key: str,
     reanalyze: Reanalyze,
+    ran: dict[tuple[str, ...], GroupResult] | None = None,
 ) -> tuple[ProjectHits, list[FileAnalysis]]:
     """The hits of the project rules `project_codes` (of `rules`), kept in `cache` under `key`
-    (a hash of every file's facts), and the analyses (those whose facts the cache lost, redone)."""
+    (a hash of every file's facts), and the analyses (those whose facts the cache lost, redone).
+    A group that has to run again takes its result from `ran` (by its codes) if it ran already."""
     facts_keys = {analysis.path: analysis.facts_key for analysis in analyses if analysis.facts_key}
     facts = _Facts(files, analyses, cache, reanalyze)
     results = _still_valid(cache.project_record(), facts_keys, project_codes, facts)
     stale = [code for code in project_codes if not any(code in result.codes for result in results)]
-    if stale:
-        results.extend(_run(rules, stale, facts))
+    ran = ran or {}
+    for names, group in project_groups(rules, stale).items():
+        results.append(ran.get(tuple(rule.code for rule in group)) or _run_group(names, group, facts))
     order = {code: index for index, code in enumerate(project_codes)}
     hits = sorted((hit for result in results for hit in result.hits), key=lambda hit: order[hit[0]])
     record: Record = (facts_keys, tuple(result.as_plain() for result in results))
@@ -103,9 +110,8 @@ def _still_valid(
     return standing
 
 
-def _run(rules: Sequence[Rule], codes: list[str], facts: _Facts) -> list[GroupResult]:
-    """Run the project rules `codes`, each group over a project of the facts it reads."""
-    from cynic.project import Project
+def project_groups(rules: Sequence[Rule], codes: Collection[str]) -> dict[frozenset[str], list[ProjectRule]]:
+    """The project rules `codes` (of `rules`), grouped by the extractors whose facts they read."""
     from cynic.project.extractors import EXTRACTORS
     from cynic.rules.base import ProjectRule
 
@@ -114,16 +120,68 @@ def _run(rules: Sequence[Rule], codes: list[str], facts: _Facts) -> list[GroupRe
     for rule in rules:
         if isinstance(rule, ProjectRule) and rule.code in codes:
             groups.setdefault(frozenset(rule.extractors or everything), []).append(rule)
-    results = []
-    for names, group in groups.items():
-        kinds = {kind for extractor in EXTRACTORS if extractor.name in names for kind in extractor.kinds}
-        with collector_paused():  # kept to the end of the audit, like the analyses: no collection need scan them
-            loaded = facts.of_kinds(kinds, names)
-            gc.freeze()
-        project = Project(files=facts.sources, facts=loaded)
-        hits = [(rule.code, hit) for rule in group for hit in rule.check_project(project)]
-        results.append(GroupResult(tuple(rule.code for rule in group), names, hits, project.reads.as_plain()))
-    return results
+    return groups
+
+
+def kinds_read(extractors: frozenset[str]) -> frozenset[FileKind]:
+    """The kinds of file the named extractors read."""
+    from cynic.project.extractors import EXTRACTORS
+
+    return frozenset(kind for extractor in EXTRACTORS if extractor.name in extractors for kind in extractor.kinds)
+
+
+def _run_group(names: frozenset[str], group: list[ProjectRule], facts: _Facts) -> GroupResult:
+    """Run one group of project rules over a project of the facts (of `names`) they read."""
+    from cynic.project import Project
+
+    with collector_paused():  # kept to the end of the audit, like the analyses: no collection need scan them
+        loaded = facts.of_kinds(kinds_read(names), names)
+        gc.freeze()
+    project = Project(files=facts.sources, facts=loaded)
+    hits = [(rule.code, hit) for rule in group for hit in rule.check_project(project)]
+    return GroupResult(tuple(rule.code for rule in group), names, hits, project.reads.as_plain())
+
+
+class GroupsAhead:
+    """Groups of project rules run during the per-file pass, each as soon as the files it reads
+    are analysed, while workers go on with the other files; only groups sure to run again: the
+    last run left no record to vouch for them, or too many of their files' facts changed."""
+
+    def __init__(self, rules: Sequence[Rule], project_codes: list[str], cache: AnalysisCache) -> None:
+        from cynic.project.extractors import EXTRACTORS
+
+        # In the extractors' order: the Python group first, the costliest (it builds the FastAPI
+        # model), so that it starts while the most work is left for the workers.
+        first_read = {extractor.name: index for index, extractor in enumerate(EXTRACTORS)}
+        groups = project_groups(rules, project_codes).items()
+        self.groups = dict(sorted(groups, key=lambda group: min(first_read[name] for name in group[0])))
+        self.results: dict[tuple[str, ...], GroupResult] = {}
+        self._cache = cache
+        record = cache.project_record()
+        recorded_codes = None if record is None else sorted(code for values in record[1] for code in values[0])
+        self._last_keys: dict[str, str] | None = record[0] if recorded_codes == sorted(project_codes) else None
+
+    def run(self, names: frozenset[str], files: list[SourceFile], analyses: list[FileAnalysis]) -> None:
+        """Run the group reading `names` over `files` (all of its kinds), unless its last hits
+        may still stand or some file's facts are no longer cached."""
+        last = self._last_keys
+        changed = None if last is None else sum(last.get(item.path) != (item.facts_key or None) for item in analyses)
+        if changed is not None and changed <= MAX_CHANGES_CHECKED:
+            return
+        group = self.groups[names]
+        try:
+            result = _run_group(names, group, _Facts(files, analyses, self._cache, _refuse_reanalysis))
+        except _FactsLost:
+            return  # the project phase analyses those files again, and runs the group then
+        self.results[result.codes] = result
+
+
+class _FactsLost(Exception):
+    """A group run ahead needs the facts of a file whose facts the cache lost."""
+
+
+def _refuse_reanalysis(files: list[SourceFile]) -> Iterable[FileAnalysis]:
+    raise _FactsLost
 
 
 class _Facts:
