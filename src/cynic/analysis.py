@@ -7,7 +7,6 @@ rule's card as plain values (`as_tuple` / `from_tuple`).
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +68,8 @@ class FileAnalysis:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         if self.facts is None:
+            import pickle
+
             self.facts = pickle.loads(self.facts_pickle)
 
     def as_tuple(self) -> tuple[str, tuple[tuple[str, HitValues], ...], str | None, str]:

@@ -22,7 +22,6 @@ import hashlib
 import importlib.util
 import marshal
 import os
-import pickle
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -236,10 +235,14 @@ def seal_facts(analysis: FileAnalysis) -> None:
 def pickle_facts(facts: dict[str, Any]) -> bytes:
     """One file's facts as bytes (none: empty bytes), made once per analysis and reused for its
     key, its trip from a worker process and its place in the cache."""
+    import pickle  # here, as in unpickle_facts: an audit served from the cache pickles nothing
+
     return pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL) if facts else b""
 
 
 def unpickle_facts(pickled: bytes) -> dict[str, Any]:
+    import pickle
+
     return pickle.loads(pickled) if pickled else {}  # type: ignore[no-any-return]
 
 
