@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cynic.file_index import FileIndex, KnownSource
 from cynic.models import Skipped
@@ -37,9 +37,9 @@ class Discovery:
     index: FileIndex = field(default_factory=FileIndex)
 
 
-@dataclass(frozen=True)
-class Unread:
-    """A file still to be read: the last audit did not record it under its present stat."""
+class Unread(NamedTuple):
+    """A file still to be read: the last audit did not record it under its present stat (a named
+    tuple: cheaper to define than a dataclass, on every audit's start)."""
 
     path: str  # relative to the audited root, with `/`
     kind: FileKind
