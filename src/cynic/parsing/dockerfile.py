@@ -14,6 +14,7 @@ import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from cynic.lazy_pattern import lazy_compile
 
@@ -30,8 +31,7 @@ class DockerfileSyntaxError(Exception):
         self.line = line
 
 
-@dataclass(frozen=True)
-class Instruction:
+class Instruction(NamedTuple):
     """One instruction: upper-case keyword, its arguments as written (continuations joined)."""
 
     keyword: str

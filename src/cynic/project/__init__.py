@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from cynic.project.reads import FactReads
 from cynic.source import FileKind, SourceFile
@@ -18,8 +18,7 @@ from cynic.source import FileKind, SourceFile
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class FactExtractor:
+class FactExtractor(NamedTuple):
     """A named function from one parsed file of the given kinds to that file's facts."""
 
     name: str
