@@ -17,7 +17,6 @@ from cynic._version import __version__
 from cynic.analysis import FileAnalysis, Hit, RuleCard
 from cynic.models import AuditResult, Finding, Notice, Skipped
 from cynic.cache import AnalysisCache, cache_file, file_key
-from cynic.examine import Examiner, examine
 from cynic.file_index import FileIndex, SourceChanged
 from cynic.source import SourceFile
 from cynic.suppressions import find_suppressions, suppression_for
@@ -25,6 +24,7 @@ from cynic.walk import Listing, Unread, list_files
 from cynic.fingerprints import Fingerprinter
 
 if TYPE_CHECKING:
+    from cynic.examine import Outcome
     from cynic.rules.base import Rule
 
 # The rules, the parsers, the fact extractors, the project model and the worker processes are
@@ -138,8 +138,11 @@ class _Run:
         served = [None if isinstance(entry, Unread) else cache.get(file_key(entry)) for entry in listing.entries]
         jobs = [entry for entry, analysis in zip(listing.entries, served) if analysis is None]
         self.progress(total - len(jobs), total)
-        examiner = Examiner(analyze_file, self.rules, cache)
-        outcomes = iter(examine(jobs, examiner, lambda count: self.progress(count, total)))
+        outcomes: Iterator[Outcome] = iter(())
+        if jobs:  # an audit served from the cache never imports the reading and the pool
+            from cynic.examine import Examiner, examine
+
+            outcomes = iter(examine(jobs, Examiner(analyze_file, self.rules, cache), lambda count: self.progress(count, total)))
         files, analyses, skipped = [], [], list(listing.skipped)
         for entry, analysis in zip(listing.entries, served):
             if analysis is not None:
@@ -204,6 +207,8 @@ def _project_key(analyses: list[FileAnalysis], project_rules: list[str]) -> str:
 def _reanalyze(files: list[SourceFile], rules: Sequence[Rule], cache: AnalysisCache) -> list[FileAnalysis]:
     """Analyse `files` again, all together (in the pool if there are many: the cache lost their
     facts), and cache them."""
+    from cynic.examine import Examiner, examine
+
     redone = []
     for outcome in examine(files, Examiner(analyze_file, rules, cache, reuse=False), lambda count: None):
         assert not isinstance(outcome, Skipped) and outcome[2] is not None
