@@ -63,7 +63,8 @@ class AnalysisCache:
         self.remembers = remembers
         self.index: FileIndex | None = None
         self.problem: str | None = None  # why the stored cache was ignored, for a notice on `path`
-        self._entries: dict[str, Any] = {}  # FileAnalysis, or its plain values until first asked for
+        self._entries: dict[str, Any] = {}  # every analysis as plain values (`FileAnalysis.as_tuple`), as saved
+        self._analyses: dict[str, FileAnalysis] = {}  # those asked for or put, as objects
         self._project: tuple[str, Any] | None = None
         self._record: tuple[str, Any] | None = None  # (project key, record) once read or replaced
         self._record_dirty = False
@@ -76,17 +77,21 @@ class AnalysisCache:
             self._load(path)
 
     def get(self, key: str) -> FileAnalysis | None:
-        entry = self._entries.get(key)
-        if isinstance(entry, tuple):
-            entry = self._entries[key] = FileAnalysis.from_tuple(entry)
-        return entry
+        analysis = self._analyses.get(key)
+        if analysis is None:
+            values = self._entries.get(key)
+            if values is None:
+                return None
+            analysis = self._analyses[key] = FileAnalysis.from_tuple(values)
+        return analysis
 
     def put(self, key: str, analysis: FileAnalysis) -> None:
         if not self.remembers:
             return
         if analysis.facts_key:
             self._new_facts[analysis.facts_key] = analysis.facts_pickle or pickle_facts(analysis.facts)
-        self._entries[key] = FileAnalysis(analysis.path, analysis.hits, {}, analysis.parse_error, analysis.facts_key)
+        kept = self._analyses[key] = FileAnalysis(analysis.path, analysis.hits, {}, analysis.parse_error, analysis.facts_key)
+        self._entries[key] = kept.as_tuple()  # so that saving writes every entry as it was read or put
         self._dirty = True
 
     def facts(self, facts_key: str) -> Any | None:
@@ -158,7 +163,7 @@ class AnalysisCache:
         assert self.index is not None
         if not self._dirty and live == set(self._entries) and index.entries == self.index.entries:
             return
-        analyses = {key: _plain(self._entries[key]) for key in live if key in self._entries}
+        analyses = {key: self._entries[key] for key in live if key in self._entries}
         facts = self._facts = self._facts or FactsFiles(self.path, frozenset(), frozenset())
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -202,10 +207,6 @@ class AnalysisCache:
         for stale in self.path.parent.glob("-".join(tree) + "-*"):
             if stale not in (self.path, facts.full_path, facts.recent_path, self._record_path()):
                 stale.unlink(missing_ok=True)
-
-
-def _plain(entry: Any) -> Any:
-    return entry.as_tuple() if isinstance(entry, FileAnalysis) else entry
 
 
 def _checksum(payload: bytes) -> bytes:
