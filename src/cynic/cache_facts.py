@@ -104,11 +104,14 @@ def write_atomically(path: Path, data: bytes) -> None:
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """No cycle collection while a cache is loaded: it would rescan the objects being created,
-    many times over (three times the load itself, for the facts)."""
+    many times over (three times the load itself, for the facts); and none of them afterwards
+    either: what is loaded is kept for the whole audit, so it is frozen out of the collector's
+    generations (the audit unfreezes everything when it ends)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
