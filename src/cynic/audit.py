@@ -196,12 +196,9 @@ def _rare_collections() -> Iterator[None]:
 
 def _project_key(analyses: list[FileAnalysis], project_rules: list[str]) -> str:
     """What the project rules' result depends on: the rules (by code) and every file's facts."""
-    digest = hashlib.sha256()
-    for code in project_rules:
-        digest.update(f"{code}\0".encode())
-    for analysis in analyses:
-        digest.update(f"\n{analysis.path}\0{analysis.facts_key}".encode())
-    return digest.hexdigest()
+    rules = "".join(f"{code}\0" for code in project_rules)
+    files = "".join(f"\n{analysis.path}\0{analysis.facts_key}" for analysis in analyses)
+    return hashlib.sha256((rules + files).encode()).hexdigest()
 
 
 def _reanalyze(files: list[SourceFile], rules: Sequence[Rule], cache: AnalysisCache) -> list[FileAnalysis]:
