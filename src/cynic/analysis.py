@@ -2,14 +2,15 @@
 
 These live apart from the rules so that a warm audit, served from the cache, builds its findings
 without importing a single rule module: the cache keeps every file's hits and every active
-rule's card as plain values (`as_tuple` / `from_tuple`).
+rule's card as plain values (`as_tuple` / `from_tuple`). `Hit` and `RuleCard` are named
+tuples: every audit process defines them, and a warm one makes a `Hit` per cached hit; a frozen
+dataclass costs several times more to define and to make.
 """
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from cynic.models import Finding
 from cynic.severity import Confidence, Severity
@@ -19,8 +20,7 @@ EVIDENCE_CHARS = 300
 HitValues = tuple[str, int, str, "int | None", "str | None", "str | None", bool]
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A place where a rule fires. Unset fields take the rule's defaults."""
 
     path: str
@@ -69,6 +69,8 @@ class FileAnalysis:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         if self.facts is None:
+            import pickle
+
             self.facts = pickle.loads(self.facts_pickle)
 
     def as_tuple(self) -> tuple[str, tuple[tuple[str, HitValues], ...], str | None, str]:
@@ -84,8 +86,7 @@ class FileAnalysis:
 CardValues = tuple[str, str, str, str, tuple[str, ...], str, bool]
 
 
-@dataclass(frozen=True)
-class RuleCard:
+class RuleCard(NamedTuple):
     """What a finding carries of its rule: name, severity, default confidence, CWEs and fix."""
 
     code: str

@@ -17,7 +17,6 @@ from cynic._version import __version__
 from cynic.analysis import FileAnalysis, Hit, RuleCard
 from cynic.models import AuditResult, Finding, Notice, Skipped
 from cynic.cache import AnalysisCache, cache_file, file_key
-from cynic.examine import Examiner, Outcome, Waiting, examine
 from cynic.file_index import FileIndex, SourceChanged
 from cynic.source import SourceFile
 from cynic.suppressions import find_suppressions, suppression_for
@@ -25,6 +24,7 @@ from cynic.walk import Listing, Unread, list_files
 from cynic.fingerprints import Fingerprinter
 
 if TYPE_CHECKING:
+    from cynic.examine import Outcome, Waiting
     from cynic.file_index import KnownSource
     from cynic.project.incremental import GroupsAhead
     from cynic.rules.base import Rule
@@ -143,9 +143,13 @@ class _Run:
         served = [None if isinstance(entry, Unread) else cache.get(file_key(entry)) for entry in listing.entries]
         jobs = [entry for entry, analysis in zip(listing.entries, served) if analysis is None]
         self.progress(total - len(jobs), total)
-        examiner = Examiner(analyze_file, self.rules, cache)
         ahead = _Ahead(self, listing.entries, served, project_codes)
-        outcomes = iter(examine(jobs, examiner, lambda count: self.progress(count, total), ahead.waiting))
+        outcomes: Iterator[Outcome] = iter(())
+        if jobs:  # an audit served from the cache never imports the reading and the pool
+            from cynic.examine import Examiner, examine
+
+            outcomes = iter(examine(jobs, Examiner(analyze_file, self.rules, cache),
+                                    lambda count: self.progress(count, total), ahead.waiting))
         files, analyses, skipped = [], [], list(listing.skipped)
         for entry, analysis in zip(listing.entries, served):
             if analysis is not None:
@@ -196,6 +200,8 @@ class _Ahead:
         return [self._waiting_for(groups, names, kinds_read(names)) for names in groups.groups]
 
     def _waiting_for(self, groups: GroupsAhead, names: frozenset[str], kinds: frozenset[Any]) -> Waiting:
+        from cynic.examine import Waiting
+
         def run(outcomes: list[Outcome | None]) -> None:
             groups.run(names, *_analysed_of_kinds(self._entries, self._served, outcomes, kinds, self._run.cache))
 
@@ -222,12 +228,9 @@ def _rare_collections() -> Iterator[None]:
 
 def _project_key(analyses: list[FileAnalysis], project_rules: list[str]) -> str:
     """What the project rules' result depends on: the rules (by code) and every file's facts."""
-    digest = hashlib.sha256()
-    for code in project_rules:
-        digest.update(f"{code}\0".encode())
-    for analysis in analyses:
-        digest.update(f"\n{analysis.path}\0{analysis.facts_key}".encode())
-    return digest.hexdigest()
+    rules = "".join(f"{code}\0" for code in project_rules)
+    files = "".join(f"\n{analysis.path}\0{analysis.facts_key}" for analysis in analyses)
+    return hashlib.sha256((rules + files).encode()).hexdigest()
 
 
 def _analysed_of_kinds(entries: list[KnownSource | Unread], served: list[FileAnalysis | None],
@@ -254,6 +257,8 @@ def _analysed_of_kinds(entries: list[KnownSource | Unread], served: list[FileAna
 def _reanalyze(files: list[SourceFile], rules: Sequence[Rule], cache: AnalysisCache) -> list[FileAnalysis]:
     """Analyse `files` again, all together (in the pool if there are many: the cache lost their
     facts), and cache them."""
+    from cynic.examine import Examiner, examine
+
     redone = []
     for outcome in examine(files, Examiner(analyze_file, rules, cache, reuse=False), lambda count: None):
         assert not isinstance(outcome, Skipped) and outcome[2] is not None

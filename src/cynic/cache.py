@@ -22,8 +22,8 @@ import hashlib
 import importlib.util
 import marshal
 import os
-import pickle
 import sys
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,8 +36,11 @@ from cynic.file_index import FileIndex
 if TYPE_CHECKING:
     from cynic.source import SourceFile
 
-MAGIC = b"cynic-audit-cache\x02"
-CHECKSUM_BYTES = 16
+MAGIC = b"cynic-audit-cache\x03"
+# A CRC-32 tells a damaged or truncated file (zip and PNG use it so), as much as any unkeyed hash
+# could: none tells a file forged on purpose. A warm audit checks the whole cache file (about
+# 1 MB for a 100k-line tree), which CRC-32 does about ten times cheaper than BLAKE2b.
+CHECKSUM_BYTES = 4
 # Libraries whose upgrade can change what a rule sees: the parsers.
 PARSER_LIBRARIES = ("tree_sitter", "tree_sitter_typescript", "tree_sitter_javascript", "libcst")
 
@@ -60,7 +63,8 @@ class AnalysisCache:
         self.remembers = remembers
         self.index: FileIndex | None = None
         self.problem: str | None = None  # why the stored cache was ignored, for a notice on `path`
-        self._entries: dict[str, Any] = {}  # FileAnalysis, or its plain values until first asked for
+        self._entries: dict[str, Any] = {}  # every analysis as plain values (`FileAnalysis.as_tuple`), as saved
+        self._analyses: dict[str, FileAnalysis] = {}  # those asked for or put, as objects
         self._project: tuple[str, Any] | None = None
         self._record: tuple[str, Any] | None = None  # (project key, record) once read or replaced
         self._record_dirty = False
@@ -73,17 +77,21 @@ class AnalysisCache:
             self._load(path)
 
     def get(self, key: str) -> FileAnalysis | None:
-        entry = self._entries.get(key)
-        if isinstance(entry, tuple):
-            entry = self._entries[key] = FileAnalysis.from_tuple(entry)
-        return entry
+        analysis = self._analyses.get(key)
+        if analysis is None:
+            values = self._entries.get(key)
+            if values is None:
+                return None
+            analysis = self._analyses[key] = FileAnalysis.from_tuple(values)
+        return analysis
 
     def put(self, key: str, analysis: FileAnalysis) -> None:
         if not self.remembers:
             return
         if analysis.facts_key:
             self._new_facts[analysis.facts_key] = analysis.facts_pickle or pickle_facts(analysis.facts)
-        self._entries[key] = FileAnalysis(analysis.path, analysis.hits, {}, analysis.parse_error, analysis.facts_key)
+        kept = self._analyses[key] = FileAnalysis(analysis.path, analysis.hits, {}, analysis.parse_error, analysis.facts_key)
+        self._entries[key] = kept.as_tuple()  # so that saving writes every entry as it was read or put
         self._dirty = True
 
     def facts(self, facts_key: str) -> Any | None:
@@ -155,7 +163,7 @@ class AnalysisCache:
         assert self.index is not None
         if not self._dirty and live == set(self._entries) and index.entries == self.index.entries:
             return
-        analyses = {key: _plain(self._entries[key]) for key in live if key in self._entries}
+        analyses = {key: self._entries[key] for key in live if key in self._entries}
         facts = self._facts = self._facts or FactsFiles(self.path, frozenset(), frozenset())
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -201,12 +209,8 @@ class AnalysisCache:
                 stale.unlink(missing_ok=True)
 
 
-def _plain(entry: Any) -> Any:
-    return entry.as_tuple() if isinstance(entry, FileAnalysis) else entry
-
-
 def _checksum(payload: bytes) -> bytes:
-    return hashlib.blake2b(payload, digest_size=CHECKSUM_BYTES).digest()
+    return zlib.crc32(payload).to_bytes(CHECKSUM_BYTES, "big")
 
 
 def _sealed(payload: bytes) -> bytes:
@@ -236,10 +240,14 @@ def seal_facts(analysis: FileAnalysis) -> None:
 def pickle_facts(facts: dict[str, Any]) -> bytes:
     """One file's facts as bytes (none: empty bytes), made once per analysis and reused for its
     key, its trip from a worker process and its place in the cache."""
+    import pickle  # here, as in unpickle_facts: an audit served from the cache pickles nothing
+
     return pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL) if facts else b""
 
 
 def unpickle_facts(pickled: bytes) -> dict[str, Any]:
+    import pickle
+
     return pickle.loads(pickled) if pickled else {}  # type: ignore[no-any-return]
 
 

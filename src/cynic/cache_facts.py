@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -76,6 +74,8 @@ class FactsFiles:
 
 def _read(path: Path) -> dict[str, bytes]:
     """The facts in `path`; none when it is lost or corrupt (their files are then analysed again)."""
+    import pickle  # here and below: an audit served from the cache reads and writes no facts
+
     try:
         with collector_paused():
             facts = pickle.loads(path.read_bytes())
@@ -85,24 +85,33 @@ def _read(path: Path) -> dict[str, bytes]:
 
 
 def _write(path: Path, facts: dict[str, bytes]) -> None:
+    import pickle
+
     write_atomically(path, pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data`: a reader sees the old file or the new one, never half of one."""
-    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
+    """Replace `path` with `data`: a reader sees the old file or the new one, never half of one.
+
+    The file is first written beside it under a name of this process's own (no two running
+    processes share an id), which `tempfile` would give too, at the cost of importing it."""
+    written = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(written, "wb") as handle:
         handle.write(data)
-    os.replace(handle.name, path)
+    os.replace(written, path)
 
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """No cycle collection while a cache is loaded: it would rescan the objects being created,
-    many times over (three times the load itself, for the facts)."""
+    many times over (three times the load itself, for the facts); and none of them afterwards
+    either: what is loaded is kept for the whole audit, so it is frozen out of the collector's
+    generations (the audit unfreezes everything when it ends)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from enum import Enum
+from functools import cache
 from typing import Any, Literal
 
 from cynic.severity import Confidence, Severity
@@ -140,8 +141,11 @@ class AuditResult:
 def to_json(value: Any) -> Any:
     """`value` (one of these dataclasses, or a list or dict holding them) as JSON data: fields in
     declaration order, enums as their value, dates as `YYYY-MM-DD`."""
-    if is_dataclass(value):
-        return {f.name: to_json(getattr(value, f.name)) for f in fields(value)}
+    if type(value) in _JSON_SCALARS or value is None:  # most values: answered before any other test
+        return value
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: to_json(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, date):
@@ -151,3 +155,12 @@ def to_json(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: to_json(item) for key, item in value.items()}
     return value
+
+
+_JSON_SCALARS = frozenset({str, int, float, bool})  # exactly these: an enum of str is not one
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names in declaration order, None for any other class: found once per class."""
+    return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None

@@ -6,7 +6,7 @@ silenced finding always says who silenced it and why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cynic.lazy_pattern import lazy_compile
 
@@ -14,8 +14,9 @@ _MARKER = lazy_compile(r"cynic:\s*ignore\[(?P<rules>[A-Za-z0-9_*,\s-]*)\](?P<rea
 _COMMENT_CLOSERS = lazy_compile(r"(\*/\s*\}?|-->|\*/)\s*$")
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(NamedTuple):
+    """One `cynic: ignore[...]` comment: its line, the rule codes it names, and its reason."""
+
     line: int
     rules: frozenset[str]
     reason: str

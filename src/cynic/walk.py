@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cynic.file_index import FileIndex, KnownSource
 from cynic.models import Skipped
@@ -27,18 +26,17 @@ ALWAYS_SKIPPED_DIRS = frozenset(
 TEST_DIRS = frozenset({"tests", "test", "__tests__", "fixtures", "__fixtures__", "e2e", "examples", "testdata"})
 
 
-@dataclass
-class Discovery:
+class Discovery(NamedTuple):
     """The files an audit reads and those it passed over, each with its reason; and the stat
-    index of what was read (`index`), for the next audit."""
+    index of what was read (`index`), for the next audit. (This and the other records here are
+    named tuples: cheaper to define than dataclasses, on every audit's start.)"""
 
-    files: list[SourceFile] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    index: FileIndex = field(default_factory=FileIndex)
+    files: list[SourceFile]
+    skipped: list[Skipped]
+    index: FileIndex
 
 
-@dataclass(frozen=True)
-class Unread:
+class Unread(NamedTuple):
     """A file still to be read: the last audit did not record it under its present stat."""
 
     path: str  # relative to the audited root, with `/`
@@ -47,15 +45,14 @@ class Unread:
     size: int  # from its stat when listed, to share out the work; 0 when it could not be taken
 
 
-@dataclass
-class Listing:
+class Listing(NamedTuple):
     """The files an audit looks at, in a stable order, before any is read: those unchanged since
     the last audit (`KnownSource`, their records kept in `index`) and those still to read; and
     the symbolic links passed over."""
 
-    entries: list[KnownSource | Unread] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    index: FileIndex = field(default_factory=FileIndex)
+    entries: list[KnownSource | Unread]
+    skipped: list[Skipped]
+    index: FileIndex
 
 
 def is_test_path(rel_path: str) -> bool:
@@ -78,7 +75,7 @@ def _is_test_file(name: str) -> bool:
 def list_files(root: Path, *, include_tests: bool = False, index: FileIndex | None = None) -> Listing:
     """Walk `root` once and take each file's stat without reading it: a file whose stat matches
     `index` (the last audit's) is known, every other one is left for `read_unread`."""
-    listing = Listing()
+    listing = Listing([], [], FileIndex())
     for rel_path, entry in _walk(str(root), include_tests):
         if entry.is_symlink():
             listing.skipped.append(Skipped(path=rel_path, reason="symbolic link, not followed"))
@@ -103,7 +100,7 @@ def discover(root: Path, *, include_tests: bool = False, index: FileIndex | None
     """Walk `root` once and read every file a rule looks at, except those whose stat matches
     `index` (the last audit's): those are read only if something needs their text."""
     listing = list_files(root, include_tests=include_tests, index=index)
-    found = Discovery(skipped=listing.skipped, index=listing.index)
+    found = Discovery([], listing.skipped, listing.index)
     for entry in listing.entries:
         if isinstance(entry, KnownSource):
             found.files.append(entry)

@@ -1,6 +1,6 @@
 """`cynic audit [PATH]`: run every rule over a tree and print the checklist."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typer reads these annotations on every run (see cynic.cli).
 
 from pathlib import Path
 

@@ -1,6 +1,6 @@
 """`cynic baseline [PATH]`: accept today's findings so that audits and reviews list only later ones."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typer reads these annotations on every run (see cynic.cli).
 
 from pathlib import Path
 

@@ -5,7 +5,7 @@ Exit codes: 0 clean; 1 stopped with work left (max_rounds, stalled, oscillating,
 2 usage error; 3 the run stopped on an error; 130 interrupted (resume it with `cynic resume`).
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typer reads these annotations on every run (see cynic.cli).
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -189,7 +189,7 @@ def demo(quiet: bool = QUIET) -> None:
     raise typer.Exit(code)
 
 
-def _start(target: Any, settings: Settings, *, mode: str, request: str | None, llm_review: bool, quiet: bool) -> tuple[Any, dict[str, Any]]:
+def _start(target: Any, settings: "Settings", *, mode: str, request: str | None, llm_review: bool, quiet: bool) -> tuple[Any, dict[str, Any]]:
     """Run the loop to a stop status, reporting each step; (the printer, the final state)."""
     from cynic.cli._loop_output import LoopPrinter
     from cynic.workflows.run import new_run_id, start_run
@@ -210,7 +210,7 @@ def _start(target: Any, settings: Settings, *, mode: str, request: str | None, l
     return printer, state
 
 
-def _check_cost_budget(settings: Settings, agents: tuple[str, ...]) -> None:
+def _check_cost_budget(settings: "Settings", agents: tuple[str, ...]) -> None:
     """--max-cost counts only what has a price: refuse a cost budget that could never be reached."""
     if settings.max_cost is None:
         return
@@ -239,7 +239,7 @@ def _finish(printer: Any, state: dict[str, Any]) -> None:
     raise typer.Exit(code)
 
 
-def _target_and_settings(path: Path, *, reading_runs: bool = False, **flags: Any) -> tuple[Any, Settings]:
+def _target_and_settings(path: Path, *, reading_runs: bool = False, **flags: Any) -> tuple[Any, "Settings"]:
     """The repository at or above `path` and its settings; with `reading_runs` (runs, show,
     resume), a path that is no repository with commits is said to hold no runs."""
     from cynic.config import ConfigError, load_settings
@@ -263,13 +263,13 @@ def _absolute(path: Path | None) -> Path | None:
     return path.resolve() if path is not None else None
 
 
-def _state_dir(target: Any, settings: Settings) -> Path:
+def _state_dir(target: Any, settings: "Settings") -> Path:
     if settings.state_dir is None:
         return target.state_dir
     return settings.state_dir if settings.state_dir.is_absolute() else target.root / settings.state_dir
 
 
-def _load(target: Any, settings: Settings, run_id: str) -> dict[str, Any]:
+def _load(target: Any, settings: "Settings", run_id: str) -> dict[str, Any]:
     from cynic.workflows.run import load_run
 
     state = load_run(_state_dir(target, settings), run_id)
@@ -278,7 +278,7 @@ def _load(target: Any, settings: Settings, run_id: str) -> dict[str, Any]:
     return state
 
 
-def _crew(mode: str, settings: Settings, target: Any, run_id: str, *, test_cmd: str | None, llm_review: bool) -> Crew:
+def _crew(mode: str, settings: "Settings", target: Any, run_id: str, *, test_cmd: str | None, llm_review: bool) -> "Crew":
     """The agents of run `run_id`, their exchanges with a model recorded in the run's folder."""
     from cynic.agents.errors import LLMError
     from cynic.agents.rulebook import RulebookError
@@ -293,7 +293,7 @@ def _crew(mode: str, settings: Settings, target: Any, run_id: str, *, test_cmd: 
         fail(str(error))
 
 
-def _policy(root: Path) -> Policy:
+def _policy(root: Path) -> "Policy":
     """The baseline and waivers of the user's repository (the coder's copy is never read)."""
     from cynic.policy import PolicyError, load_policy
 

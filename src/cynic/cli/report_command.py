@@ -3,7 +3,7 @@
 Exit codes: 0 the report was written, 2 no such run or an unreadable waivers file.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typer reads these annotations on every run (see cynic.cli).
 
 from datetime import date
 from pathlib import Path

@@ -1,6 +1,6 @@
 """`cynic review --base REF [--head REF] [PATH]`: report only the flaws a pull request adds."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typer reads these annotations on every run (see cynic.cli).
 
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,7 +68,7 @@ def review(
     )
 
 
-def _llm_reviewer(path: Path) -> Reviewer:
+def _llm_reviewer(path: Path) -> "Reviewer":
     """The LLM reviewer, or a clear error (exit 2) when it is not installed or no LLM is configured."""
     from cynic.config import ConfigError, load_settings
 

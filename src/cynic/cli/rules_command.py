@@ -1,6 +1,6 @@
 """`cynic rules`: list the catalog; `cynic rules explain CODE`: print one rule's documentation."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typer reads these annotations on every run (see cynic.cli).
 
 import inspect
 

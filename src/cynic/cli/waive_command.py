@@ -1,6 +1,6 @@
 """`cynic waive FINGERPRINT --reason ... --owner ... --expires YYYY-MM-DD [PATH]`: a time-boxed exception."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typer reads these annotations on every run (see cynic.cli).
 
 from datetime import date, datetime
 from pathlib import Path

@@ -13,7 +13,7 @@ import json
 import re
 import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from cynic.lazy_pattern import lazy_compile
 
@@ -30,8 +30,7 @@ class DockerfileSyntaxError(Exception):
         self.line = line
 
 
-@dataclass(frozen=True)
-class Instruction:
+class Instruction(NamedTuple):
     """One instruction: upper-case keyword, its arguments as written (continuations joined)."""
 
     keyword: str
@@ -51,18 +50,16 @@ class Instruction:
         return [str(item) for item in parsed] if isinstance(parsed, list) else None
 
 
-@dataclass
-class Stage:
+class Stage(NamedTuple):
     """A build stage: `FROM base [AS name]` and the instructions up to the next FROM."""
 
     base: str
     name: str | None
     line: int
-    instructions: list[Instruction] = field(default_factory=list)
+    instructions: list[Instruction]
 
 
-@dataclass
-class Dockerfile:
+class Dockerfile(NamedTuple):
     """Every instruction in order, the global ARGs before the first FROM, and the stages."""
 
     instructions: list[Instruction]
@@ -82,7 +79,7 @@ def parse_dockerfile(text: str) -> Dockerfile:
     for instruction in instructions:
         if instruction.keyword == "FROM":
             base, name = _from_parts(instruction.value, global_args)
-            stages.append(Stage(base=base, name=name, line=instruction.line))
+            stages.append(Stage(base=base, name=name, line=instruction.line, instructions=[]))
         elif stages:
             stages[-1].instructions.append(instruction)
         elif instruction.keyword == "ARG":

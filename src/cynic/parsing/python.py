@@ -10,7 +10,7 @@ codemod rewrites each newer construct into an older equivalent *on the same line
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cynic.lazy_pattern import lazy_compile
 
@@ -26,8 +26,7 @@ class PythonSyntaxError(Exception):
         self.line = line
 
 
-@dataclass(frozen=True)
-class ParsedPython:
+class ParsedPython(NamedTuple):
     tree: ast.Module
     downleveled: bool  # True when the file needed the newer grammar
 

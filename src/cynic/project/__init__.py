@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import msgspec
 
@@ -31,8 +31,7 @@ class Fact(msgspec.Struct, frozen=True, gc=False):
     """
 
 
-@dataclass(frozen=True)
-class FactExtractor:
+class FactExtractor(NamedTuple):
     """A named function from one parsed file of the given kinds to that file's facts."""
 
     name: str

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.project import Project
@@ -46,8 +46,7 @@ _INSTANCE = lazy_compile(r"^[A-Za-z_][\w.]*(\(\))?$")
 _UNKNOWN = object()  # a question not answered yet
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(NamedTuple):
     """A fact with the module and file it came from."""
 
     module: str
@@ -55,8 +54,7 @@ class Located:
     fact: object
 
 
-@dataclass(frozen=True)
-class DependencyUse:
+class DependencyUse(NamedTuple):
     """A dependency guarding a route, with the module its name must be resolved in."""
 
     dependency: Dependency

@@ -16,8 +16,7 @@ import inspect
 from abc import ABC, abstractmethod
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from cynic.analysis import Hit, RuleCard
 from cynic.lazy_pattern import lazy_compile
@@ -28,8 +27,7 @@ if TYPE_CHECKING:
     from cynic.project import Project
 
 
-@dataclass(frozen=True)
-class RuleDoc:
+class RuleDoc(NamedTuple):
     """A rule's docstring split into ruff's sections."""
 
     summary: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.models import Confidence, Severity
@@ -16,8 +16,7 @@ _NON_ROOT_BASES = lazy_compile(r"distroless/.*:(?:[\w.-]*-)?nonroot\b|^cgr\.dev/
 _PRIVILEGE_DROP = lazy_compile(r"\b(?:gosu|su-exec|setpriv|runuser|setuidgid|chpst)\b")
 
 
-@dataclass(frozen=True)
-class EffectiveUser:
+class EffectiveUser(NamedTuple):
     """Who the stage's process runs as, and the USER line that decided it (None: inherited)."""
 
     name: str

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.project._symbols import Symbol
@@ -124,8 +124,7 @@ def is_ownership_compare(left: str | None, right: str | None, users: frozenset[s
     return any(side.rsplit(".", 1)[-1].removesuffix("=") in OWNER_FIELDS for side in sides)
 
 
-@dataclass(frozen=True)
-class UncheckedLookup:
+class UncheckedLookup(NamedTuple):
     """A lookup by a request id that no ownership check guards, and where it happens."""
 
     lookup: Lookup

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.models import Confidence
@@ -20,8 +20,7 @@ _AUTH_WORDS = lazy_compile(r"token|session|jwt|auth|access|refresh|bearer|creden
 MISSING = object()
 
 
-@dataclass(frozen=True)
-class CookieCall:
+class CookieCall(NamedTuple):
     """One `set_cookie` call with its keyword flags, spreads resolved where possible."""
 
     call: ast.Call

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cynic.project.fastapi import FastAPIModel, Located
 from cynic.project.python_facts import Assignment, ClassInfo, Middleware, Value
@@ -12,8 +12,7 @@ from cynic.project.python_facts import Assignment, ClassInfo, Middleware, Value
 _PROBE_ORIGINS = ("https://attacker.example", "http://evil.test:8080")
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """A CORS argument traced to where its value comes from."""
 
     kind: str  # "literal" (in source), "env" (read by hand), "settings" (a BaseSettings field), "unknown"

@@ -11,12 +11,12 @@ import ast
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
+from typing import NamedTuple
 
 from cynic.parsing.pyast import const_value, functions, last_name, nodes_of
 
 
-@dataclass(frozen=True)
-class Fragments:
+class Fragments(NamedTuple):
     """The literal text of a string expression and whether any value was spliced into it."""
 
     text: str
