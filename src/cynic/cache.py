@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 MAGIC = b"cynic-audit-cache\x03"
 # A CRC-32 tells a damaged or truncated file (zip and PNG use it so), as much as any unkeyed hash
 # could: none tells a file forged on purpose. A warm audit checks the whole cache file (about
-# 1 MB for a 100k-line tree), which CRC-32 does about ten times cheaper than BLAKE2b.
+# 1 MB for a 100k-line tree), which CRC-32 does about four times cheaper than BLAKE2b.
 CHECKSUM_BYTES = 4
 # Libraries whose upgrade can change what a rule sees: the parsers.
 PARSER_LIBRARIES = ("tree_sitter", "tree_sitter_typescript", "tree_sitter_javascript", "libcst")

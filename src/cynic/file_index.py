@@ -20,7 +20,7 @@ import os
 import time
 from functools import cached_property
 
-from cynic.source import FileKind, SourceFile
+from cynic.source import FileKind, SourceFile, kind_of
 
 SETTLE_NS = 2_000_000_000  # covers the coarsest common timestamp granularity (FAT: 2 s)
 
@@ -48,12 +48,16 @@ class FileIndex:
         self.entries: dict[str, Recorded] = entries or {}
         self.settled_before_ns = time.time_ns() - SETTLE_NS if settled_before_ns is None else settled_before_ns
 
-    def known(self, path: str, kind: FileKind, absolute: str, status: os.stat_result) -> KnownSource | None:
+    def recorded(self, path: str) -> bool:
+        """Whether `path` was read by the audit that made this index (whatever its stat now)."""
+        return path in self.entries
+
+    def known(self, path: str, absolute: str, status: os.stat_result) -> KnownSource | None:
         """The file as recorded, when `status` is the stat it was recorded under; else None."""
         entry = self.entries.get(path)
         if entry is None or entry[:4] != (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino):
             return None
-        return KnownSource(path, kind, absolute, entry)
+        return KnownSource(path, absolute, entry)
 
     def record(self, source: SourceFile, status: os.stat_result) -> None:
         """Remember `source`, read under `status`, unless it changed too recently to trust its stat."""
@@ -73,12 +77,19 @@ class KnownSource(SourceFile):
     """A file whose stat matches the index: digest, line count and encoding note come from the
     record; the text is read on first use and must hash to the recorded digest."""
 
-    def __init__(self, path: str, kind: FileKind, absolute: str, recorded: Recorded) -> None:
-        self.path, self.kind, self.tree = path, kind, None
+    def __init__(self, path: str, absolute: str, recorded: Recorded) -> None:
+        self.path, self.tree = path, None
         self.absolute, self.recorded = absolute, recorded
         self.encoding_note = recorded[6]
         self.digest = recorded[4]  # fills the cached property: the content is not hashed again
         self.line_count = recorded[5]
+
+    @cached_property
+    def kind(self) -> FileKind:  # type: ignore[override]  # a field on SourceFile, told by the path here
+        """What the path says, as when it was recorded (a path's kind depends on nothing else)."""
+        kind = kind_of(self.path)
+        assert kind is not None, "only files of a kind some rule reads are recorded"
+        return kind
 
     @cached_property
     def text(self) -> str:  # type: ignore[override]  # a field on SourceFile, read lazily here

@@ -80,18 +80,23 @@ def list_files(root: Path, *, include_tests: bool = False, index: FileIndex | No
         if entry.is_symlink():
             listing.skipped.append(Skipped(path=rel_path, reason="symbolic link, not followed"))
             continue
-        kind = kind_of(rel_path)
-        if kind is None:
+        # A path the index recorded is of a kind some rule reads (its kind was asked when it was
+        # first listed): only the other paths need `kind_of`, which costs about a stat.
+        recorded = index is not None and index.recorded(rel_path)
+        kind = None if recorded else kind_of(rel_path)
+        if not recorded and kind is None:
             continue
         try:
             status: os.stat_result | None = entry.stat(follow_symlinks=False)
         except OSError:
             status = None  # gone since the folder was listed: reading it says why
-        known = None if index is None or status is None else index.known(rel_path, kind, entry.path, status)
+        known = index.known(rel_path, entry.path, status) if index is not None and status is not None else None
         if known is not None:
             listing.index.keep(known)
             listing.entries.append(known)
         else:
+            kind = kind or kind_of(rel_path)
+            assert kind is not None
             listing.entries.append(Unread(rel_path, kind, entry.path, status.st_size if status else 0))
     return listing
 
