@@ -151,12 +151,11 @@ class _Run:
             outcomes = iter(examine(jobs, Examiner(analyze_file, self.rules, cache),
                                     lambda count: self.progress(count, total), ahead.waiting))
         files, analyses, skipped = [], [], list(listing.skipped)
-        for entry, analysis in zip(listing.entries, served):
-            if analysis is not None:
+        for entry, analysis, outcome in _paired(listing.entries, served, outcomes):
+            if outcome is None:
                 files.append(entry)
                 analyses.append(analysis)
                 continue
-            outcome = next(outcomes)
             if isinstance(outcome, Skipped):
                 skipped.append(outcome)
                 continue
@@ -189,14 +188,18 @@ class _Ahead:
     def __init__(self, run: _Run, entries: list[KnownSource | Unread], served: list[FileAnalysis | None],
                  project_codes: list[str]) -> None:
         self._run, self._entries, self._served, self._project_codes = run, entries, served, project_codes
-        self.results: dict[tuple[str, ...], Any] = {}  # each group's result, by its codes
+        self._groups: GroupsAhead | None = None  # made when the files are shared with workers
+
+    @property
+    def results(self) -> dict[tuple[str, ...], Any]:
+        """Each group's result, by its codes, for the groups that ran."""
+        return {} if self._groups is None else self._groups.results
 
     def waiting(self) -> list[Waiting]:
         """What each group waits for, and runs then."""
         from cynic.project.incremental import GroupsAhead, kinds_read
 
-        groups = GroupsAhead(self._run.rules, self._project_codes, self._run.cache)
-        self.results = groups.results
+        groups = self._groups = GroupsAhead(self._run.rules, self._project_codes, self._run.cache)
         return [self._waiting_for(groups, names, kinds_read(names)) for names in groups.groups]
 
     def _waiting_for(self, groups: GroupsAhead, names: frozenset[str], kinds: frozenset[Any]) -> Waiting:
@@ -233,15 +236,21 @@ def _project_key(analyses: list[FileAnalysis], project_rules: list[str]) -> str:
     return hashlib.sha256((rules + files).encode()).hexdigest()
 
 
+def _paired(entries: list[KnownSource | Unread], served: list[FileAnalysis | None],
+            outcomes: Iterator[Outcome | None]) -> Iterator[tuple[Any, FileAnalysis | None, Outcome | None]]:
+    """Each listed entry with its analysis served from the cache, or else the next of `outcomes`
+    (those of the entries not served, in order)."""
+    for entry, analysis in zip(entries, served):
+        yield entry, analysis, None if analysis is not None else next(outcomes)
+
+
 def _analysed_of_kinds(entries: list[KnownSource | Unread], served: list[FileAnalysis | None],
                        outcomes: list[Outcome | None], kinds: frozenset[Any],
                        cache: AnalysisCache) -> tuple[list[SourceFile], list[FileAnalysis]]:
     """The listed files of `kinds`, with their analyses, in the listing's order: served from the
     cache, or examined (`outcomes`: one per entry not served, None if not examined yet)."""
     files, analyses = [], []
-    examined = iter(outcomes)
-    for entry, analysis in zip(entries, served):
-        outcome = next(examined) if analysis is None else None
+    for entry, analysis, outcome in _paired(entries, served, iter(outcomes)):
         if entry.kind not in kinds or isinstance(outcome, Skipped):
             continue
         source: SourceFile = entry  # type: ignore[assignment]  # served: known
