@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cynic.parsing.tsjs import ScriptTree, parse_script
-from cynic.parsing.tsjs_keywords import KEYWORDS
+from cynic.parsing.tsjs_keywords import KEYWORDS, spans_of
 
 TRICKY = {
     ".tsx": '''
@@ -66,3 +66,14 @@ def test_jsx_attributes_by_name_and_calls_by_callee_name_miss_none() -> None:
     assert sorted(calls.values()) == ["", "HttpLink", "localStorage.setItem", "ofetch.create", "window.fetch"]  # "": `(a ? b : c).setItem`
     assert all(tree.source[start:end].decode().startswith(("(remember", "(localStorage", "new Http", "ofetch", "window")) for start, end in calls)
     assert attributes == ["dangerouslySetInnerHTML="]
+
+
+def test_calls_holding_a_spelling_are_every_call_around_it() -> None:
+    tree = parse_script(TRICKY[".tsx"], ".tsx")
+    spans = spans_of(tree.source, (b"token", b"uri", b"json"))
+    calls = _walked(tree, "call_expression") + _walked(tree, "new_expression")
+
+    around = sorted(n.byte_range for n, _ in tree.calls_holding(spans))
+
+    assert around == sorted(c for c in calls if any(c[0] <= start and end <= c[1] for start, end in spans))
+    assert len(around) == 4  # `.setItem("session", token)`, `window.fetch(url)?.then(r => r.json())`, `r.json()`, `new HttpLink({ uri })`

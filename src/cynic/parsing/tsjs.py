@@ -16,12 +16,12 @@ around the error, so rules audit what could be read and the file is also listed 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from cynic.parsing.tsjs_keywords import KEYWORDS, WRAPPERS, attributes_naming, calls_naming, keyword_nodes, source_order
+from cynic.parsing.tsjs_keywords import KEYWORDS, WRAPPERS, attributes_naming, calls_holding, calls_naming, keyword_nodes, source_order
 
 Node = Any  # tree_sitter.Node; the grammar packages are imported lazily
 
@@ -103,6 +103,17 @@ class ScriptTree:
         if self.root.has_error:
             return self.calls()
         return [(call, callee_name(call)) for call in calls_naming(self.root, self.source, words)]
+
+    def calls_holding(self, spans: list[tuple[int, int]]) -> list[tuple[Node, str]]:
+        """Calls and `new` expressions with their callee's dotted name, at least all those whose
+        byte range holds one of `spans` (the calls around some words' spellings)."""
+        if self.root.has_error:
+            return self.calls()
+        return [(call, callee_name(call)) for call in calls_holding(self.root, spans)]
+
+    def declared_names(self) -> Collection[str]:
+        """The names `resolve` can follow: those of the file's variables and declared functions."""
+        return self._declarators().keys()
 
     def jsx_attributes(self, name: str) -> list[Node]:
         """JSX attributes, at least all those named `name`, in source order."""

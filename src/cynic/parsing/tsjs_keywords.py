@@ -31,6 +31,7 @@ _MODULE_LEVEL = frozenset({"import_statement", "export_statement"})
 _DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration", "using_declaration"})
 _NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
 _NAMES = frozenset({"identifier", "property_identifier", "shorthand_property_identifier", "this"})
+_CALLS = frozenset({"call_expression", "new_expression"})
 WRAPPERS = frozenset(  # nodes that only wrap an expression: `(x)`, `x as T`, `x!`, `await x`...
     {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression", "await_expression", "type_assertion"}
 )
@@ -79,6 +80,25 @@ def calls_naming(root: Node, source: bytes, words: tuple[str, ...]) -> list[Node
             if name.type in _NAMES and (call := _call_named_by(name)) is not None:
                 found.add(call)
     return sorted(found, key=source_order)
+
+
+def calls_holding(root: Node, spans: list[tuple[int, int]]) -> list[Node]:
+    """Every call and `new` expression whose byte range holds one of `spans`, in source order: the
+    calls among the ancestors of the smallest node around each span, each ancestor read once."""
+    found, seen = set(), set()
+    for start, end in spans:
+        node = root.named_descendant_for_byte_range(start, end)
+        while node is not None and node not in seen:  # a node seen before had its ancestors read then
+            seen.add(node)
+            if node.type in _CALLS:
+                found.add(node)
+            node = node.parent
+    return sorted(found, key=source_order)
+
+
+def spans_of(source: bytes, words: tuple[bytes, ...]) -> list[tuple[int, int]]:
+    """The byte range of every place one of `words` is spelt in `source`, also inside longer names."""
+    return [(start, start + len(word)) for word in words for start in _spelt(source, word, whole=False)]
 
 
 def attributes_naming(root: Node, source: bytes, word: str) -> list[Node]:

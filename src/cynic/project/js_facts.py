@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterator
 
 from cynic.lazy_pattern import lazy_compile
-from cynic.parsing.tsjs import ScriptTree, arguments, line, string_value, text, unwrap
+from cynic.parsing.tsjs import Node, ScriptTree, arguments, line, string_value, text, unwrap
+from cynic.parsing.tsjs_keywords import spans_of
 from cynic.project import Fact, FactExtractor
 from cynic.project.js_html import SANITIZER_MODULES, HtmlSink, html_sinks, sanitizing_functions
 from cynic.project.js_modules import resolve_module
@@ -23,6 +24,8 @@ from cynic.source import FileKind, SourceFile
 
 _TOKENISH = lazy_compile(r"token|jwt|bearer", re.I)
 _TOKEN_WORDS = ("token", "jwt", "bearer")
+_TOKEN_WORD_BYTES = tuple(word.encode() for word in _TOKEN_WORDS)
+_KELVIN_SIGN = "\u212a"  # the one letter beyond ASCII that `str.lower` and `_TOKENISH` fold into a token word's (`k`)
 _CONSTANT = lazy_compile(r"^[A-Z][A-Z0-9_]*$")
 _SERVER_PATH = lazy_compile(r"(?:^|/)pages/api/|(?:^|/)app/(?:.*/)?route\.[cm]?[jt]s$|\.server\.[cm]?[jt]sx?$|(?:^|/)middleware\.[jt]s$")
 _SERVER_MARKER = lazy_compile(r"""^\s*["']use server["']|^\s*import\s+["']server-only["']""", re.M)
@@ -145,10 +148,7 @@ def _default_export(tree: ScriptTree) -> str:
 
 
 def _token_calls(tree: ScriptTree) -> Iterator[TokenCall]:
-    lowered = tree.text.lower()  # `_TOKENISH` ignores case, so what it matches is in here
-    if not any(word in lowered for word in _TOKEN_WORDS):
-        return  # every token call has an argument, or a constant's value, that `_TOKENISH` matches
-    for call, name in tree.calls():
+    for call, name in _calls_around_token_words(tree):
         if not name or name.endswith((".setItem", ".getItem", ".removeItem")) or call.type != "call_expression":
             continue
         args = arguments(call)
@@ -163,6 +163,19 @@ def _token_calls(tree: ScriptTree) -> Iterator[TokenCall]:
                 found.append((index, why))
         if found:
             yield TokenCall(line(call), name, tuple(found))
+
+
+def _calls_around_token_words(tree: ScriptTree) -> list[tuple[Node, str]]:
+    """At least every call with an argument that `_TOKENISH` matches, itself or the value it resolves
+    to: the calls around a spelling of a token word, or of a constant the file declares (whose value
+    may spell one). None without a token word in the file: some argument or constant's value spells it."""
+    if _KELVIN_SIGN in tree.text:
+        return tree.calls() if any(word in tree.text.lower() for word in _TOKEN_WORDS) else []
+    token_spans = spans_of(tree.source.lower(), _TOKEN_WORD_BYTES)  # as `_TOKENISH` ignores case
+    if not token_spans:
+        return []
+    constants = tuple(name.encode() for name in tree.declared_names() if _CONSTANT.match(name))
+    return tree.calls_holding(token_spans + spans_of(tree.source, constants))
 
 
 SCRIPT_FACTS = FactExtractor(name="script", kinds=frozenset({FileKind.SCRIPT}), extract=extract_script_facts)
