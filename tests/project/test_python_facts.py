@@ -7,6 +7,10 @@ right, and which calls belong to no function body at all.
 
 from __future__ import annotations
 
+import pickle
+
+import pytest
+
 from cynic.parsing.python import parse_python
 from cynic.project.python_facts import PythonFacts, extract_python_facts
 from cynic.source import FileKind, SourceFile
@@ -46,9 +50,9 @@ def create_app():
 '''
 
 
-def _facts() -> PythonFacts:
-    tree = parse_python(SOURCE, "app/api/items.py").tree
-    return extract_python_facts(SourceFile("app/api/items.py", FileKind.PYTHON, SOURCE, tree=tree))
+def _facts(source: str = SOURCE) -> PythonFacts:
+    tree = parse_python(source, "app/api/items.py").tree
+    return extract_python_facts(SourceFile("app/api/items.py", FileKind.PYTHON, source, tree=tree))
 
 
 def test_calls_come_in_the_order_a_walk_of_the_body_meets_them() -> None:
@@ -82,3 +86,12 @@ def test_routes_apps_and_includes_are_read_wherever_they_are_declared() -> None:
     ]
     assert [cls.name for cls in facts.classes] == ["read_item.Payload"]
     assert ("SessionDep", "app.api.deps.SessionDep") in facts.imports
+
+
+@pytest.mark.parametrize(
+    "literal",
+    ['("a", ("b", 2), [3.5, None, b"x"], {"k": True})', "...", str(2**70), "1j", '"\\ud800"'],
+)
+def test_facts_come_back_unchanged_from_a_worker_process_or_the_cache(literal: str) -> None:
+    facts = _facts(f"ORIGINS = {literal}\n" + SOURCE)
+    assert pickle.loads(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)) == facts

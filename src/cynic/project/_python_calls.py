@@ -44,18 +44,19 @@ def record_call(body: Body, node: ast.Call, callee: str, last: str, chained: set
     `chained` holds the calls already read as inner links of a chain (`select(...)` of
     `select(...).where(...)`), which are not lookups of their own; this call's links are added."""
     line = node.lineno
-    keywords = node.keywords
-    body.calls.append(
-        Call(callee, line, tuple(map(refs_of, node.args)), tuple([(kw.arg, refs_of(kw.value)) for kw in keywords if kw.arg]))
-    )
-    for kw in keywords:
+    kwargs = []
+    for kw in node.keywords:
         name = kw.arg
-        if name and (name.endswith("_id") or name in _FILTER_KEYWORDS):
+        if name is None:  # `**options`
+            continue
+        kwargs.append((name, refs_of(kw.value)))
+        if name.endswith("_id") or name in _FILTER_KEYWORDS:
             body.compares.append(Compare(line, name, compare_side(kw.value)))
-        if name == "status_code":
+        elif name == "status_code":
             code = status_code_of(kw.value)
             if code is not None:
                 body.status_codes.add(code)
+    body.calls.append(Call(callee, line, tuple(map(refs_of, node.args)), tuple(kwargs)))
     if last in _RESPONSES and node.args:
         code = status_code_of(node.args[0])
         if code is not None:

@@ -53,6 +53,11 @@ _BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, as
 _START = attrgetter("lineno", "col_offset")
 _APP_CALLS = frozenset({"add_middleware", "Middleware", "include_router", "add_api_route"})
 _APPS = ("FastAPI", "APIRouter")
+_ASSIGNMENTS = (ast.Assign, ast.AnnAssign)
+# Inside a function or class an assignment counts only when it makes an app (`FastAPI(...)`,
+# `APIRouter(...)`) or sets app state (`app.state.limiter = ...`): an ASCII source spells those
+# names as they are (others may spell them with letters that NFKC normalises).
+_NESTED_ASSIGNMENT_WORDS = (*_APPS, "state")
 
 
 class FactCollector:
@@ -81,7 +86,7 @@ class FactCollector:
         """The facts of `tree`, parsed from `text`."""
         for node in _in_source_order(tree, ast.Import, ast.ImportFrom):
             (self.read_import if node.__class__ is ast.Import else self.read_import_from)(node)  # type: ignore[operator]
-        self._read_assignments(tree)
+        self._read_assignments(tree, text)
         self._read_scoped(tree, text)
         return PythonFacts(
             module=self.module,
@@ -98,11 +103,15 @@ class FactCollector:
             routes=tuple(self.routes),
         )
 
-    def _read_assignments(self, tree: ast.Module) -> None:
+    def _read_assignments(self, tree: ast.Module, text: str) -> None:
         """Every assignment, in source order; apps and app state wherever they are, names only at
         module level."""
         module_level = _module_statements(tree)
-        for node in _in_source_order(tree, ast.Assign, ast.AnnAssign):
+        if text.isascii() and not any(word in text for word in _NESTED_ASSIGNMENT_WORDS):
+            assignments = sorted([node for node in module_level if node.__class__ in _ASSIGNMENTS], key=_START)
+        else:
+            assignments = _in_source_order(tree, *_ASSIGNMENTS)
+        for node in assignments:
             for target in node.targets if node.__class__ is ast.Assign else [node.target]:  # type: ignore[attr-defined]
                 if node.value is not None:  # type: ignore[attr-defined]
                     self._assigned(target, node.value, node.lineno, node in module_level)  # type: ignore[attr-defined]

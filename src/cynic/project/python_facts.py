@@ -4,16 +4,25 @@ The collector in `_python_extract` fills these from the tree the audit already p
 kept as written (`crud.get_item`, `settings.BACKEND_CORS_ORIGINS`) together with the file's
 imports, so that `project.fastapi` can resolve them across modules once, for the whole project.
 
-Every fact is a `Fact` (see `cynic.project`): frozen, hashed and compared by value.
+Every fact is a `Fact` (see `cynic.project`): frozen, hashed and compared by value. A module's
+facts travel (from a worker process, into the cache) as one msgpack message (`PythonFacts.__reduce__`).
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+import msgspec
 
 from cynic.project import Fact
 from cynic.source import SourceFile
 
 
-class Value(Fact):
+class PythonFact(Fact, array_like=True):
+    """The base of the Python facts: encoded as arrays of their fields, without the field names."""
+
+
+class Value(PythonFact):
     """An expression, summarised: its literal value if it has one, the names it reads, its text."""
 
     text: str
@@ -22,8 +31,13 @@ class Value(Fact):
     call: str | None = None  # the callee when the expression is a call: "os.getenv"
     reads_env: bool = False  # reads `os.environ` / `os.getenv` somewhere inside
 
+    def __post_init__(self) -> None:
+        """A literal decoded from msgpack has lists where it had tuples: they are tuples again."""
+        if self.literal.__class__ is list:
+            msgspec.structs.force_setattr(self, "literal", _tuples(self.literal))
 
-class Dependency(Fact):
+
+class Dependency(PythonFact):
     """A `Depends(x)` / `Security(x)`: the callable as written and the whole expression's text."""
 
     target: str  # "get_current_user", "require_role", "RateLimiter"
@@ -31,7 +45,7 @@ class Dependency(Fact):
     line: int
 
 
-class Param(Fact):
+class Param(PythonFact):
     """A function parameter with its annotation unwrapped from `Annotated[...]`."""
 
     name: str
@@ -41,7 +55,7 @@ class Param(Fact):
     source: str | None  # "query", "path", "body", "form", "header", "cookie", "file" from Query()...
 
 
-class Call(Fact):
+class Call(PythonFact):
     """A call made inside a function, with the names each argument reads."""
 
     callee: str  # as written: "crud.get_item", "self.repo.get", "ItemService().get"
@@ -50,7 +64,7 @@ class Call(Fact):
     kwargs: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-class Lookup(Fact):
+class Lookup(PythonFact):
     """A database read/update/delete of one model: `session.get(Item, id)`, `select(Item).where(...)`."""
 
     line: int
@@ -58,7 +72,7 @@ class Lookup(Fact):
     keys: tuple[str, ...]  # dotted names the lookup's arguments read
 
 
-class Compare(Fact):
+class Compare(PythonFact):
     """An equality test, or a keyword argument that filters: `Item.owner_id == user.id`, `owner_id=uid`."""
 
     line: int
@@ -66,14 +80,14 @@ class Compare(Fact):
     right: str | None
 
 
-class Decorator(Fact):
+class Decorator(PythonFact):
     name: str  # "router.get", "limiter.limit"
     line: int
     args: tuple[Value, ...]
     kwargs: tuple[tuple[str, Value], ...]
 
 
-class Function(Fact):
+class Function(PythonFact):
     """A function or method and what its body does that the access-control rules care about."""
 
     name: str  # qualified within its module: "get_item", "ItemService.get_item", "require_role.checker"
@@ -88,7 +102,7 @@ class Function(Fact):
     returns: tuple[str, ...]  # callees of returned calls: get_settings() -> ("Settings",)
 
 
-class Field(Fact):
+class Field(PythonFact):
     """A class-level attribute: annotated field, plain assignment or enum member."""
 
     name: str
@@ -98,7 +112,7 @@ class Field(Fact):
     default: Value | None
 
 
-class ClassInfo(Fact):
+class ClassInfo(PythonFact):
     """A class: bases as written, pydantic/SQLModel configuration, fields, computed fields."""
 
     name: str
@@ -113,7 +127,7 @@ class ClassInfo(Fact):
     attr_types: tuple[tuple[str, str], ...]  # self.repo -> "ItemRepository" (from __init__)
 
 
-class Alias(Fact):
+class Alias(PythonFact):
     """`CurrentUser = Annotated[User, Depends(get_current_user)]` at module level."""
 
     name: str
@@ -123,13 +137,13 @@ class Alias(Fact):
     source: str | None
 
 
-class Assignment(Fact):
+class Assignment(PythonFact):
     name: str
     line: int
     value: Value
 
 
-class AppOrRouter(Fact):
+class AppOrRouter(PythonFact):
     """`app = FastAPI(...)` or `router = APIRouter(prefix=..., dependencies=[...])`."""
 
     name: str
@@ -139,7 +153,7 @@ class AppOrRouter(Fact):
     dependencies: tuple[Dependency, ...]
 
 
-class Include(Fact):
+class Include(PythonFact):
     """`parent.include_router(child, prefix=..., dependencies=[...])`."""
 
     parent: str
@@ -149,7 +163,7 @@ class Include(Fact):
     dependencies: tuple[Dependency, ...]
 
 
-class Middleware(Fact):
+class Middleware(PythonFact):
     """`app.add_middleware(Cls, **kwargs)`, `Middleware(Cls, ...)` or `@app.middleware("http")`."""
 
     target: str  # the app as written ("app"); "" for `Middleware(...)` in FastAPI(middleware=[...])
@@ -158,7 +172,7 @@ class Middleware(Fact):
     kwargs: tuple[tuple[str, Value], ...]
 
 
-class StateAssign(Fact):
+class StateAssign(PythonFact):
     """`app.state.limiter = limiter`."""
 
     target: str
@@ -167,7 +181,7 @@ class StateAssign(Fact):
     line: int
 
 
-class Route(Fact):
+class Route(PythonFact):
     """`@router.get("/items/{id}")` on a handler, or `router.add_api_route(...)`."""
 
     router: str
@@ -178,7 +192,7 @@ class Route(Fact):
     dependencies: tuple[Dependency, ...]
 
 
-class PythonFacts(Fact):
+class PythonFacts(PythonFact):
     """Everything one Python module contributes to the project model."""
 
     module: str
@@ -193,6 +207,39 @@ class PythonFacts(Fact):
     middlewares: tuple[Middleware, ...]
     states: tuple[StateAssign, ...]
     routes: tuple[Route, ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as one msgpack message, which costs a sixth of pickling struct by struct; a
+        module whose literals msgpack cannot hold (`2**70`, `1j`, a lone surrogate) is pickled so."""
+        try:
+            return _from_message, (_ENCODER.encode(self),)
+        except (TypeError, OverflowError, UnicodeEncodeError):
+            return super().__reduce__()
+
+
+_ELLIPSIS = 1  # the msgpack extension code of `...`, the literal of a value that has none
+
+
+def _encode_ellipsis(value: object) -> msgspec.msgpack.Ext:
+    if value is ...:
+        return msgspec.msgpack.Ext(_ELLIPSIS, b"")
+    raise TypeError(f"no msgpack form for {type(value).__name__}")
+
+
+def _decode_extension(code: int, data: memoryview) -> object:
+    return ...
+
+
+_ENCODER = msgspec.msgpack.Encoder(enc_hook=_encode_ellipsis)
+_DECODER = msgspec.msgpack.Decoder(PythonFacts, ext_hook=_decode_extension)
+
+
+def _from_message(message: bytes) -> PythonFacts:
+    return _DECODER.decode(message)
+
+
+def _tuples(value: object) -> object:
+    return tuple(_tuples(item) for item in value) if value.__class__ is list else value  # type: ignore[attr-defined]
 
 
 def module_name(path: str) -> tuple[str, bool]:
