@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections import deque
 from collections.abc import Callable, Iterator
+from functools import cache
 from operator import attrgetter
 from typing import Any
 
@@ -102,39 +103,39 @@ def _index(tree: ast.Module) -> tuple[list[ast.AST], dict[type, list[ast.AST]], 
     by_class: dict[type, list[ast.AST]] = {}
     readers: dict[type, tuple[Callable[[ast.AST], None], int, Callable[[ast.AST], Any] | None]] = {}
     append, extend, add_statement, node_class, list_class = listed.append, listed.extend, statements.append, _AST, list
+    one, many, mixed, statement = _ONE, _MANY, _MIXED, _STATEMENT  # locals: read for every node
     for node in listed:
-        kind = node.__class__
-        reader = readers.get(kind)
-        if reader is None:
-            bucket = by_class[kind] = []
-            reader = readers[kind] = (bucket.append, *_shape(kind))
-        add, shape, read = reader
+        try:
+            add, shape, read = readers[type(node)]
+        except KeyError:
+            kind = type(node)
+            add, shape, read = readers[kind] = (by_class.setdefault(kind, []).append, *_shape(kind))
         add(node)
-        if shape == _LEAF:
+        if not shape:  # a leaf
             continue
-        if shape > _MIXED:  # a statement
+        if shape > mixed:
             add_statement(node)
-            shape -= _STATEMENT
-            if shape == _LEAF:
+            shape -= statement
+            if not shape:
                 continue
         try:
             values = read(node)  # type: ignore[misc]
         except AttributeError:  # a node built by hand without all its fields
-            values, shape = _field_values(node), _MIXED
-        if shape == _MANY:
-            for value in values:
-                if value.__class__ is list_class:
-                    extend(value)
-                elif value is not None:
-                    append(value)
-        elif shape == _ONE:
-            if values.__class__ is list_class:
+            values, shape = _field_values(node), mixed
+        if shape == one:
+            if type(values) is list_class:
                 extend(values)
             elif values is not None:
                 append(values)
+        elif shape == many:
+            for value in values:
+                if type(value) is list_class:
+                    extend(value)
+                elif value is not None:
+                    append(value)
         else:
             for value in values:
-                if value.__class__ is list_class:
+                if type(value) is list_class:
                     extend([item for item in value if isinstance(item, node_class)])
                 elif isinstance(value, node_class):
                     append(value)
@@ -153,9 +154,11 @@ _MIXED_CLASSES = frozenset(
 )
 
 
+@cache
 def _shape(kind: type) -> tuple[int, Callable[[ast.AST], Any] | None]:
     """How the walk reads the children of a node class: the `_LEAF`... constant, and a C-level
-    getter of the class's fields that can hold children (one field's value, or several's tuple)."""
+    getter of the class's fields that can hold children (one field's value, or several's tuple).
+    Made once per class, not once per tree."""
     names = [name for name in kind._fields if name not in _NOT_CHILDREN]  # type: ignore[attr-defined]
     statement = _STATEMENT if issubclass(kind, ast.stmt) else 0
     if kind is ast.Constant or not names:
@@ -174,6 +177,8 @@ def nodes_of(tree: ast.Module, *kinds: type[ast.AST]) -> list[ast.AST]:
     every rule and fact extractor: asking it costs a dictionary lookup instead of a walk.
     """
     listed, by_class, statements = _index(tree)
+    if len(kinds) == 1:  # the commonest request
+        return by_class.get(kinds[0]) or []
     found = [nodes for kind in kinds if (nodes := by_class.get(kind))]
     if len(found) == 1:
         return found[0]

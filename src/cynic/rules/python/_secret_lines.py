@@ -20,7 +20,11 @@ from cynic.rules.python._secret_patterns import (
 _DOTENV = lazy_compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
 _COMPOSE_ENTRY = lazy_compile(r"""^\s*(?:-\s*)?["']?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=|:\s)\s*(.*?)["']?\s*$""")
 _QUOTED_VALUE = lazy_compile(r"""[:=]\s*["'`]""")  # in every _SCRIPT_LITERAL match, a cheap search
-_SCRIPT_LITERAL = lazy_compile(r"""([A-Za-z_$][\w$]*)["']?\s*(?::\s*[\w.<>\[\]| ]+\s*)?[:=]\s*(["'`])((?:(?!\2).)*)\2""")
+# A name is tried from its first letter only, and never gives a character back (`*+`): what may
+# follow it (a quote, a space, `:` or `=`) is no name character, so a shorter name or one that
+# starts later in the same run cannot be followed by a value where the whole one is not; `re`
+# would try them all, which costs most of the search.
+_SCRIPT_LITERAL = lazy_compile(r"""(?<![A-Za-z_$])([A-Za-z_$][\w$]*+)["']?\s*(?::\s*[\w.<>\[\]| ]+\s*)?[:=]\s*(["'`])((?:(?!\2).)*)\2""")
 _DOCKER_VARIABLES = lazy_compile(r"^\s*(?:ENV|ARG)\s+(.+)$", re.I)
 _DOCKER_ASSIGNMENT = lazy_compile(r"""([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)""")
 # `is_named_secret` needs one of these in the name, or a URL in the value: lines without any

@@ -27,11 +27,12 @@ _SECRET_WRAPPERS = frozenset({"Field", "SecretStr", "SecretBytes"})
 # `is_named_secret` holds only for a URL with a password or for a name with one of these words in
 # its ASCII parts, or in its parts joined (`pass_word`): in the name, in any case, maybe split by
 # what splits parts (not `re.I`, which would not count `K`, the Kelvin sign, as a separator).
-_SECRET_WORDS = (b"key", b"token", b"pass", b"secret", b"pwd", b"credential")  # the commonest first
+_SECRET_WORDS = ("key", "token", "pass", "secret", "pwd", "credential")  # the commonest first
 _SECRET_NAME_WORDS = lazy_compile(
-    "|".join("[^A-Za-z0-9]*".join(f"[{letter}{letter.upper()}]" for letter in word.decode()) for word in _SECRET_WORDS)
+    "|".join("[^A-Za-z0-9]*".join(f"[{letter}{letter.upper()}]" for letter in word) for word in _SECRET_WORDS)
 )
 _NOT_LETTERS = bytes(byte for byte in range(256) if not chr(byte).isascii() or not chr(byte).isalpha())
+_LOWERED = bytes(range(256)).lower()  # a `bytes.translate` table: ASCII capitals to small letters
 
 NameTest = Callable[[str], bool]
 
@@ -65,9 +66,9 @@ def python_secrets(tree: ast.Module, text: str) -> list[tuple[int, str]]:
         found += _named_secrets(tree, _any_name)
     elif secret_words:
         found += _named_secrets(tree, _secret_name)
-    if (has_url or secret_words) and (letters is None or _holds_any(letters, (b"environ", b"getenv"))):
+    if (has_url or secret_words) and (letters is None or _holds_any(letters, ("environ", "getenv"))):
         found += _env_defaults(tree)
-    if letters is None or _holds_any(letters, (b"jwt", b"jose", b"hmac")):
+    if letters is None or _holds_any(letters, ("jwt", "jose", "hmac")):
         found += _signing_keys(tree)
     if any(item.named_value is not None for item in found):
         found = _outside_examples(tree, found)
@@ -143,12 +144,13 @@ def _env_defaults(tree: ast.Module) -> list[Found]:
     return [item for item in found if item is not None]
 
 
-def _letters(text: str) -> bytes:
-    """The ASCII letters of the text, lowered."""
-    return text.encode("ascii", "ignore").translate(None, _NOT_LETTERS).lower()
+def _letters(text: str) -> str:
+    """The ASCII letters of the text, lowered. A `str`, not `bytes`: `bytes in bytes` first tries
+    the word as an integer and pays for the TypeError it raises, several times the search."""
+    return text.encode("ascii", "ignore").translate(_LOWERED, _NOT_LETTERS).decode("ascii")
 
 
-def _holds_any(letters: bytes, words: tuple[bytes, ...]) -> bool:
+def _holds_any(letters: str, words: tuple[str, ...]) -> bool:
     return any(word in letters for word in words)
 
 

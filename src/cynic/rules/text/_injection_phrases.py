@@ -47,7 +47,7 @@ class LineStartClue(Clue):
         return self.expression.search("\n" + text) is not None
 
 
-Need = tuple[str | bytes | Clue, ...]
+Need = tuple[str | Clue, ...]
 
 
 class Phrase(NamedTuple):
@@ -125,8 +125,10 @@ PHRASES: tuple[Phrase, ...] = (
 
 def possible_phrases(lowered: str) -> tuple[int, ...]:
     """The indexes of the phrases that lowered text may hold: it has every need of each."""
-    # A word is whole among the text's ASCII letters alone, which are faster to search.
-    letters = lowered.encode("ascii", "ignore").translate(None, _NOT_LETTERS)
+    # A word is whole among the text's ASCII letters alone, which are faster to search. They are
+    # searched as a `str`: `bytes in bytes` first tries the word as an integer and pays for the
+    # TypeError it raises, several times the search itself.
+    letters = lowered.encode("ascii", "ignore").translate(None, _NOT_LETTERS).decode("ascii")
     held: dict[int, bool] = {}  # by need: some phrases share one
     possible = []
     for index, needs in enumerate(_NEEDS):
@@ -140,22 +142,41 @@ def possible_phrases(lowered: str) -> tuple[int, ...]:
     return tuple(possible)
 
 
-def _holds(lowered: str, letters: bytes, need: Need) -> bool:
-    for item in need:
-        if isinstance(item, bytes):
-            if item in letters:
-                return True
-        elif item in lowered if isinstance(item, str) else item.search(lowered):
+class _Sought(NamedTuple):
+    """A need by how each of its items is looked for; it holds when one of them is found."""
+
+    letter_words: tuple[str, ...]  # among the text's letters alone
+    words: tuple[str, ...]  # in the lowered text
+    clues: tuple[Clue, ...]
+
+
+def _holds(lowered: str, letters: str, need: _Sought) -> bool:
+    letter_words, words, clues = need
+    for word in letter_words:  # loops, not any(): this runs for each need of each text
+        if word in letters:
+            return True
+    for word in words:
+        if word in lowered:
+            return True
+    for clue in clues:
+        if clue.search(lowered):
             return True
     return False
 
 
-def _by_letters() -> tuple[tuple[Need, ...], ...]:
-    """Each phrase's needs with their words of letters only as bytes, to be found among the
+def _by_letters() -> tuple[tuple[_Sought, ...], ...]:
+    """Each phrase's needs with their words of letters only apart, to be found among the
     letters; a need shared by phrases stays one object, held or not once per text."""
-    shared: dict[int, Need] = {}
+    shared: dict[int, _Sought] = {}
     for need in (need for phrase in PHRASES for need in phrase.needs):
-        shared.setdefault(id(need), tuple(item.encode() if isinstance(item, str) and item.isalpha() else item for item in need))
+        shared.setdefault(
+            id(need),
+            _Sought(
+                tuple(item for item in need if isinstance(item, str) and item.isalpha()),
+                tuple(item for item in need if isinstance(item, str) and not item.isalpha()),
+                tuple(item for item in need if isinstance(item, Clue)),
+            ),
+        )
     return tuple(tuple(shared[id(need)] for need in phrase.needs) for phrase in PHRASES)
 
 
