@@ -316,3 +316,22 @@ def test_an_edited_python_file_loads_only_the_rules_that_read_python(tmp_path: P
     assert {"cynic.rules.python.sec001_hardcoded_secret", "cynic.rules.text.inj001_reviewer_injection_attempt"} <= set(warm[2])
     assert not {"cynic.rules.catalog", "cynic.rules.frontend.auth001_token_in_web_storage",
                 "cynic.rules.python.idor001_missing_ownership_check"} & set(warm[2])
+
+
+def test_an_edit_is_saved_in_a_journal_beside_the_cache_and_read_back(tmp_path: Path, settle_at_once: None) -> None:
+    for index in range(5):
+        (tmp_path / f"module{index}.py").write_text(f"VALUE = {index}\n", encoding="utf-8")
+    assert reported(tmp_path) == []
+    stored = cache_file(tmp_path.resolve(), None)
+    whole = stored.read_bytes()
+
+    (tmp_path / "module3.py").write_text("VALUE = 3\n" + ADDRESSED, encoding="utf-8")
+    edited = reported(tmp_path)
+    journal = stored.with_name(stored.stem + "-journal.marshal")
+
+    assert edited == [("INJ001", "module3.py", 2)]
+    assert stored.read_bytes() == whole and journal.exists()  # the main file is not written again
+    reread = AnalysisCache(stored)
+    assert reread.index is not None and reread.index.entries["module3.py"][0] == (tmp_path / "module3.py").stat().st_size
+    assert reported(tmp_path, cache=reread) == edited
+
