@@ -56,6 +56,7 @@ def audit(
     distrusted: Collection[tuple[str, int]] = (),
     progress: Progress | None = None,
     cache: AnalysisCache | None = None,
+    retain: list[object] | None = None,
 ) -> AuditResult:
     """Audit the tree at `root` with `rules` (default: the whole catalog).
 
@@ -64,7 +65,11 @@ def audit(
     them to pay for it. The result does not depend on either.
     Suppressions on the (path, line)s in `distrusted` (added by a coding agent) are not honoured.
     `progress` hears how many files were analysed, in batches. `cache` replaces the tree's own
-    (an in-memory one shared by the audits of a review).
+    (an in-memory one shared by the audits of a review). `retain`, when given, receives what the
+    audit built (every file, its analysis, the cache), to be freed when its holder chooses: a
+    process that will leave without tidying up (the CLI) never frees them, and is spared the
+    freeing of every object one by one as the audit returns (60 ms of CPU after a cold audit of
+    100k lines, and it cannot be shared out).
     """
     started = time.perf_counter()
     root = root.resolve() if root.exists() else root
@@ -82,6 +87,8 @@ def audit(
         result = run.audit(cache.index, distrusted)
     except SourceChanged:  # a file changed after its stat said otherwise: read every file this time
         result = run.audit(None, distrusted)
+    if retain is not None:
+        retain.append((run, cache))
     if cache.problem:
         problem = Notice(path=str(cache.path), line=1, message=cache.problem)
         result = dataclasses.replace(result, notices=[problem, *result.notices])
@@ -139,6 +146,7 @@ class _Run:
                  progress: Progress, started: float) -> None:
         self.root, self.include_tests, self.rules = root, include_tests, rules
         self.cache, self.progress, self.started = cache, progress, started
+        self.built: tuple[object, ...] = ()  # the last audit's listing, files and analyses, freed with the run
 
     def audit(self, index: FileIndex | None, distrusted: Collection[tuple[str, int]]) -> AuditResult:
         """The audit, trusting the stat of the files that `index` recorded."""
@@ -157,6 +165,7 @@ class _Run:
                                                            project_key, lambda lost: _reanalyze(lost, self.rules, cache),
                                                            ran)
         cache.save(listing.index, (file_key(source) for source in files))
+        self.built = (listing, files, analyses, skipped, ran)
         return assemble(self.root, files, skipped, analyses, cards, self.started, project_hits,
                         distrusted=distrusted)
 
