@@ -293,3 +293,45 @@ def test_an_audit_served_from_the_cache_imports_no_rule_parser_or_display_librar
     assert warm[0] == cold[0] > 0
     assert "cynic.rules" in cold[2] and warm[2] == []
     assert not {"tree_sitter", "rich", "pathspec", "libcst"} & set(warm[1])
+
+
+def test_an_edited_python_file_loads_only_the_rules_that_read_python(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "python" / "cors001_wildcard_cors_origin" / "svc_ok", tmp_path / "tree")
+    (tmp_path / "tree" / "web").mkdir()
+    (tmp_path / "tree" / "web" / "api.ts").write_text("localStorage.setItem('token', token);\n", encoding="utf-8")
+    src = Path(__file__).resolve().parents[1] / "src"
+    env = {**os.environ, "PYTHONPATH": str(src), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def run() -> list:  # type: ignore[type-arg]
+        done = subprocess.run([sys.executable, "-c", _WARM_PROBE, str(tmp_path / "tree")], capture_output=True,
+                              text=True, env=env, timeout=120, check=True)
+        return json.loads(done.stdout)
+
+    cold = run()
+    edited = next((tmp_path / "tree").rglob("*.py"))
+    edited.write_text(edited.read_text(encoding="utf-8") + ADDRESSED, encoding="utf-8")
+    warm = run()
+
+    assert warm[0] == cold[0] + 1  # the edit's INJ001 finding
+    assert {"cynic.rules.python.sec001_hardcoded_secret", "cynic.rules.text.inj001_reviewer_injection_attempt"} <= set(warm[2])
+    assert not {"cynic.rules.catalog", "cynic.rules.frontend.auth001_token_in_web_storage",
+                "cynic.rules.python.idor001_missing_ownership_check"} & set(warm[2])
+
+
+def test_an_edit_is_saved_in_a_journal_beside_the_cache_and_read_back(tmp_path: Path, settle_at_once: None) -> None:
+    for index in range(5):
+        (tmp_path / f"module{index}.py").write_text(f"VALUE = {index}\n", encoding="utf-8")
+    assert reported(tmp_path) == []
+    stored = cache_file(tmp_path.resolve(), None)
+    whole = stored.read_bytes()
+
+    (tmp_path / "module3.py").write_text("VALUE = 3\n" + ADDRESSED, encoding="utf-8")
+    edited = reported(tmp_path)
+    journal = stored.with_name(stored.stem + "-journal.marshal")
+
+    assert edited == [("INJ001", "module3.py", 2)]
+    assert stored.read_bytes() == whole and journal.exists()  # the main file is not written again
+    reread = AnalysisCache(stored)
+    assert reread.index is not None and reread.index.entries["module3.py"][0] == (tmp_path / "module3.py").stat().st_size
+    assert reported(tmp_path, cache=reread) == edited
+

@@ -83,11 +83,13 @@ class FileAnalysis:
         return cls(path, hits_from_tuples(hits), {}, parse_error, facts_key)
 
 
-CardValues = tuple[str, str, str, str, tuple[str, ...], str, bool]
+CardValues = tuple[str, str, str, str, tuple[str, ...], str, bool, tuple[str, ...], str]
 
 
 class RuleCard(NamedTuple):
-    """What a finding carries of its rule: name, severity, default confidence, CWEs and fix."""
+    """What a finding carries of its rule: name, severity, default confidence, CWEs and fix; and
+    what an audit needs to load the rule alone: the kinds of file it reads (a file rule) and the
+    `module:Class` that defines it."""
 
     code: str
     name: str
@@ -96,6 +98,8 @@ class RuleCard(NamedTuple):
     cwe: tuple[str, ...]
     fix: str
     is_project_rule: bool = False
+    kinds: tuple[str, ...] = ()  # FileKind values; none for a project rule
+    defined_in: str = ""
 
     def to_finding(self, hit: Hit, evidence: str, fingerprint: str) -> Finding:
         """The finding for `hit`, carrying this rule's metadata where the hit sets none."""
@@ -117,9 +121,10 @@ class RuleCard(NamedTuple):
 
     def as_tuple(self) -> CardValues:
         return (self.code, self.name, self.severity.value, self.confidence.value, self.cwe, self.fix,
-                self.is_project_rule)
+                self.is_project_rule, self.kinds, self.defined_in)
 
     @classmethod
     def from_tuple(cls, values: CardValues) -> RuleCard:
-        code, name, severity, confidence, cwe, fix, is_project_rule = values
-        return cls(code, name, Severity(severity), Confidence(confidence), tuple(cwe), fix, is_project_rule)
+        code, name, severity, confidence, cwe, fix, is_project_rule, kinds, defined_in = values
+        return cls(code, name, Severity(severity), Confidence(confidence), tuple(cwe), fix, is_project_rule,
+                   tuple(kinds), defined_in)

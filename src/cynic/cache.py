@@ -10,7 +10,9 @@ hits and the active rules' cards, all plain values (marshal reads them fastest),
 checksum. Each file's facts, by their own hash, are kept beside it (`cache_facts`) and read only
 when some file's facts changed, since only then do the project rules run again. So is, in
 `audit-<tree>-<key>-project.marshal`, what the project rules read of the facts to find their
-last hits (`project.incremental`): with it, an edit they did not read keeps those hits.
+last hits (`project.incremental`): with it, an edit they did not read keeps those hits. And so
+are, in `audit-<tree>-<key>-journal.marshal`, the changes since the main file was last written
+whole (`cache_journal`).
 
 A cache that cannot be read (corrupt, truncated, written by something else) is ignored and
 rebuilt; `problem` then says so, for the audit to pass on as a notice.
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from cynic._version import __version__
 from cynic.analysis import FileAnalysis, Hit, RuleCard, hits_as_tuples, hits_from_tuples
 from cynic.cache_facts import FactsFiles, collector_paused, write_atomically
+from cynic.cache_journal import Base, Journaled, applied, changes
 from cynic.file_index import FileIndex
 
 if TYPE_CHECKING:
@@ -72,6 +75,8 @@ class AnalysisCache:
         self._facts: FactsFiles | None = None  # the facts on disk
         self._new_facts: dict[str, bytes] = {}  # pickled facts by key, not yet on disk
         self._dirty = False
+        self._base: Base | None = None  # what the main file on disk holds, for a journal of the changes
+        self._rewritten: set[str] = set()  # keys put again (the main file may hold them otherwise)
         if path is not None:
             self.index = FileIndex()
             self._load(path)
@@ -92,6 +97,7 @@ class AnalysisCache:
             self._new_facts[analysis.facts_key] = analysis.facts_pickle or pickle_facts(analysis.facts)
         kept = self._analyses[key] = FileAnalysis(analysis.path, analysis.hits, {}, analysis.parse_error, analysis.facts_key)
         self._entries[key] = kept.as_tuple()  # so that saving writes every entry as it was read or put
+        self._rewritten.add(key)
         self._dirty = True
 
     def facts(self, facts_key: str) -> Any | None:
@@ -125,6 +131,10 @@ class AnalysisCache:
             self._record = self._load_record()
         key, record = self._record or (None, None)
         return record if key == self._project[0] else None
+
+    def _journal_path(self) -> Path:
+        assert self.path is not None
+        return self.path.with_name(self.path.stem + "-journal.marshal")
 
     def _record_path(self) -> Path | None:
         return self.path.with_name(self.path.stem + "-project.marshal") if self.path is not None else None
@@ -169,12 +179,18 @@ class AnalysisCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             facts.save({values[3] for values in analyses.values() if values[3]}, self._new_facts)
             stored = (facts.stored, facts.recent)
-            payload = marshal.dumps((index.entries, analyses, self._project, self._cards, stored))
-            write_atomically(self.path, _sealed(payload))
+            journal = None if self._base is None else changes(self._base, index.entries, analyses, self._rewritten,
+                                                                  self._project, self._cards, stored)
+            if journal is not None:
+                write_atomically(self._journal_path(), _sealed(marshal.dumps(journal)))
+            else:
+                payload = marshal.dumps((index.entries, analyses, self._project, self._cards, stored))
+                write_atomically(self.path, _sealed(payload))
+                self._journal_path().unlink(missing_ok=True)
+                self._remove_stale(facts)  # a cache of another key starts with its main file written whole
             record_path = self._record_path()
             if self._record_dirty and record_path is not None:
                 write_atomically(record_path, _sealed(marshal.dumps(self._record)))
-            self._remove_stale(facts)
         except OSError:
             pass  # a read-only checkout audits fine without a cache
 
@@ -192,20 +208,36 @@ class AnalysisCache:
             return
         try:
             with collector_paused():
-                index, self._entries, self._project, self._cards, (stored, recent) = marshal.loads(payload)
+                index, self._entries, self._project, self._cards, stored = marshal.loads(payload)
         except (ValueError, TypeError, EOFError):
             self.problem = "the audit cache was written in another format; it was ignored and rebuilt"
             self._entries, self._project, self._cards = {}, None, None
             return
+        self._base = Base(_checksum(payload), index, frozenset(self._entries), stored)
+        journaled = self._journaled()
+        if journaled is not None:
+            index, self._project, self._cards, stored = journaled
         self.index = FileIndex(index)
-        self._facts = FactsFiles(path, stored, recent)
+        self._facts = FactsFiles(path, *stored)
+
+    def _journaled(self) -> Journaled | None:
+        """The main file's state with the journal's changes, when there is a journal for it."""
+        assert self._base is not None
+        try:
+            payload = _unsealed(self._journal_path().read_bytes())
+        except OSError:
+            return None
+        if payload is None:
+            return None
+        with collector_paused():
+            return applied(payload, self._base, self._entries)
 
     def _remove_stale(self, facts: FactsFiles) -> None:
         """Delete this tree's caches of other cynic versions, rules or formats."""
         assert self.path is not None
         tree = self.path.name.split("-")[:2]
         for stale in self.path.parent.glob("-".join(tree) + "-*"):
-            if stale not in (self.path, facts.full_path, facts.recent_path, self._record_path()):
+            if stale not in (self.path, facts.full_path, facts.recent_path, self._record_path(), self._journal_path()):
                 stale.unlink(missing_ok=True)
 
 

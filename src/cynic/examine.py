@@ -7,13 +7,11 @@ too; the cache is looked up by the content's digest, which only the reader knows
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cynic.analysis import FileAnalysis
 from cynic.cache import AnalysisCache, file_key, seal_facts
@@ -34,9 +32,10 @@ Outcome = tuple[SourceFile, os.stat_result | None, FileAnalysis | None] | Skippe
 Analyze = Callable[[SourceFile, Sequence["Rule"]], FileAnalysis]
 
 
-@dataclass(frozen=True)
-class Examiner:
-    """Reads each job's file if it is unread, then serves it from the cache or analyses it."""
+class Examiner(NamedTuple):
+    """Reads each job's file if it is unread, then serves it from the cache or analyses it.
+    (This and `Waiting` are named tuples: cheaper to define than frozen dataclasses, and every
+    audit that analyses a file defines them.)"""
 
     analyze: Analyze
     rules: Sequence[Rule]
@@ -62,8 +61,7 @@ class Examiner:
         return outcomes
 
 
-@dataclass(frozen=True)
-class Waiting:
+class Waiting(NamedTuple):
     """Work that needs the outcome of every job of some kinds of file (a group of project rules),
     run in this process as soon as those are in, while the workers go on with the other files."""
 
@@ -85,7 +83,7 @@ def examine(jobs: list[Job], examiner: Examiner, analysed: Callable[[int], None]
     if workers:
         from cynic.workers import share
 
-        examiner = dataclasses.replace(examiner, rules=list(examiner.rules))  # loaded once, before the fork
+        examiner = examiner._replace(rules=list(examiner.rules))  # loaded once, before the fork
 
         def finished(count: int) -> None:
             gc.freeze()  # what was analysed here or received from a worker is kept to the end
