@@ -8,6 +8,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -276,7 +277,9 @@ print(json.dumps([len(result.findings), sorted({name.split(".")[0] for name in s
 """
 
 
-def test_an_audit_served_from_the_cache_imports_no_rule_parser_or_display_library(tmp_path: Path) -> None:
+def _probe_in_a_fresh_process(tmp_path: Path) -> Callable[[], list]:  # type: ignore[type-arg]
+    """A Python app with one script beside it under `tmp_path / "tree"`, and a function that audits
+    it in a new process: (findings, top-level modules loaded, rule/fact/parser modules loaded)."""
     shutil.copytree(FIXTURES / "python" / "cors001_wildcard_cors_origin" / "svc_ok", tmp_path / "tree")
     (tmp_path / "tree" / "web").mkdir()
     (tmp_path / "tree" / "web" / "api.ts").write_text("localStorage.setItem('token', token);\n", encoding="utf-8")
@@ -288,6 +291,11 @@ def test_an_audit_served_from_the_cache_imports_no_rule_parser_or_display_librar
                               text=True, env=env, timeout=120, check=True)
         return json.loads(done.stdout)
 
+    return run
+
+
+def test_an_audit_served_from_the_cache_imports_no_rule_parser_or_display_library(tmp_path: Path) -> None:
+    run = _probe_in_a_fresh_process(tmp_path)
     cold, warm = run(), run()
 
     assert warm[0] == cold[0] > 0
@@ -296,17 +304,7 @@ def test_an_audit_served_from_the_cache_imports_no_rule_parser_or_display_librar
 
 
 def test_an_edited_python_file_loads_only_the_rules_that_read_python(tmp_path: Path) -> None:
-    shutil.copytree(FIXTURES / "python" / "cors001_wildcard_cors_origin" / "svc_ok", tmp_path / "tree")
-    (tmp_path / "tree" / "web").mkdir()
-    (tmp_path / "tree" / "web" / "api.ts").write_text("localStorage.setItem('token', token);\n", encoding="utf-8")
-    src = Path(__file__).resolve().parents[1] / "src"
-    env = {**os.environ, "PYTHONPATH": str(src), "XDG_CACHE_HOME": str(tmp_path / "cache")}
-
-    def run() -> list:  # type: ignore[type-arg]
-        done = subprocess.run([sys.executable, "-c", _WARM_PROBE, str(tmp_path / "tree")], capture_output=True,
-                              text=True, env=env, timeout=120, check=True)
-        return json.loads(done.stdout)
-
+    run = _probe_in_a_fresh_process(tmp_path)
     cold = run()
     edited = next((tmp_path / "tree").rglob("*.py"))
     edited.write_text(edited.read_text(encoding="utf-8") + ADDRESSED, encoding="utf-8")
