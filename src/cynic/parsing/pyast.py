@@ -294,9 +294,10 @@ def scope_nodes(scope: ast.AST) -> list[ast.AST]:
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     body = getattr(scope, "body", [])
-    stack: list[ast.AST] = list(reversed(body if isinstance(body, list) else [body]))
-    listed: list[ast.AST] = []
     nested = _NESTED_SCOPES
+    stack: list[ast.AST] = [node for node in reversed(body if isinstance(body, list) else [body])
+                            if not isinstance(node, nested)]
+    listed: list[ast.AST] = []
     while stack:
         node = stack.pop()
         listed.append(node)
