@@ -17,3 +17,15 @@ FOLDED_TO_ASCII = "\u0130\u0131\u017f\u212a"
 def lowers_exactly(text: str) -> bool:
     """Whether searching `text.lower()` case-sensitively answers as `re.IGNORECASE` on `text`."""
     return text.isascii() or not any(character in text for character in FOLDED_TO_ASCII)
+
+
+_NOT_ASCII_LETTERS = bytes(byte for byte in range(256) if not (0x41 <= byte <= 0x5A or 0x61 <= byte <= 0x7A))
+_ASCII_LOWERED = bytes(range(256)).lower()  # a `bytes.translate` table: ASCII capitals to small letters
+
+
+def ascii_letters(text: str) -> str:
+    """The text's ASCII letters alone, lowered: a word of letters is in it if the text holds the
+    word split by anything but letters (`pass_word`, `Pass-Word`). A `str`, not `bytes`, for the
+    searches that follow: `bytes in bytes` first tries the word as an integer and pays for the
+    TypeError it raises, several times the search itself."""
+    return text.encode("ascii", "ignore").translate(_ASCII_LOWERED, _NOT_ASCII_LETTERS).decode("ascii")

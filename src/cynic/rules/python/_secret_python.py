@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.pyast import argument, call_name, child_nodes, const_str, last_name, nodes_of, walk
+from cynic.rules._lowering import ascii_letters
 from cynic.rules.python._secret_patterns import is_named_secret, is_secret_value, secret_shape, url_with_credentials
 
 _CREDENTIAL = "A credential is written into the code."
@@ -31,8 +32,6 @@ _SECRET_WORDS = ("key", "token", "pass", "secret", "pwd", "credential")  # the c
 _SECRET_NAME_WORDS = lazy_compile(
     "|".join("[^A-Za-z0-9]*".join(f"[{letter}{letter.upper()}]" for letter in word) for word in _SECRET_WORDS)
 )
-_NOT_LETTERS = bytes(byte for byte in range(256) if not chr(byte).isascii() or not chr(byte).isalpha())
-_LOWERED = bytes(range(256)).lower()  # a `bytes.translate` table: ASCII capitals to small letters
 
 NameTest = Callable[[str], bool]
 
@@ -60,7 +59,7 @@ def python_secrets(tree: ast.Module, text: str) -> list[tuple[int, str]]:
     # A name is a string (a dict key, a `getenv` name: in `everything`) or an identifier, as
     # written in ASCII source (elsewhere NFKC-normalised). Among the letters alone of both, a
     # word of a name is whole, whatever split it in the name (`pass_word`).
-    letters = _letters(text + "\n" + everything) if text.isascii() else None
+    letters = ascii_letters(text + "\n" + everything) if text.isascii() else None
     secret_words = letters is None or _holds_any(letters, _SECRET_WORDS)
     if has_url:  # a URL with a password is a secret whatever its name
         found += _named_secrets(tree, _any_name)
@@ -142,12 +141,6 @@ def _env_defaults(tree: ast.Module) -> list[Found]:
             if last_name(node.func) in _ENV_READERS and ("environ" in name or "getenv" in name):
                 found.append(_by_name(const_str(node.args[0]) or "", node.args[1], node))
     return [item for item in found if item is not None]
-
-
-def _letters(text: str) -> str:
-    """The ASCII letters of the text, lowered. A `str`, not `bytes`: `bytes in bytes` first tries
-    the word as an integer and pays for the TypeError it raises, several times the search."""
-    return text.encode("ascii", "ignore").translate(_LOWERED, _NOT_LETTERS).decode("ascii")
 
 
 def _holds_any(letters: str, words: tuple[str, ...]) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from cynic.lazy_pattern import lazy_compile
+from cynic.rules._lowering import ascii_letters
 
 _AUDIENCE = r"(?:ai|a\.i\.|llm|gpt|chatgpt|claude|copilot|assistant|language model|(?:code |security |ai )?(?:reviewer|auditor|agent|scanner)s?)"
 # An audience that can only be a machine, in prose: "AI code reviewers", "automated reviewer", "LLM agents".
@@ -125,10 +126,7 @@ PHRASES: tuple[Phrase, ...] = (
 
 def possible_phrases(lowered: str) -> tuple[int, ...]:
     """The indexes of the phrases that lowered text may hold: it has every need of each."""
-    # A word is whole among the text's ASCII letters alone, which are faster to search. They are
-    # searched as a `str`: `bytes in bytes` first tries the word as an integer and pays for the
-    # TypeError it raises, several times the search itself.
-    letters = lowered.encode("ascii", "ignore").translate(None, _NOT_LETTERS).decode("ascii")
+    letters = ascii_letters(lowered)  # a word is whole among them, and they are faster to search
     held: dict[int, bool] = {}  # by need: some phrases share one
     possible = []
     for index, needs in enumerate(_NEEDS):
@@ -180,5 +178,4 @@ def _by_letters() -> tuple[tuple[_Sought, ...], ...]:
     return tuple(tuple(shared[id(need)] for need in phrase.needs) for phrase in PHRASES)
 
 
-_NOT_LETTERS = bytes(byte for byte in range(256) if not 0x61 <= byte <= 0x7A)
 _NEEDS = _by_letters()
