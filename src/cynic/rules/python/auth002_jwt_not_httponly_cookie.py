@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
-from operator import attrgetter
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.models import Confidence, Severity
@@ -22,7 +22,6 @@ TOKEN_KEYS = frozenset(
 )
 _MENTIONS = Mentions("token", "jwt", "set_cookie", "authorization")  # cheap text filter before the tree walk
 _TOKEN_HEADER = lazy_compile(r"^(?:authorization|.*token.*|.*jwt.*)$", re.I)
-_ARG = attrgetter("arg")
 
 
 class JwtNotHttpOnlyCookie(FileRule):
@@ -81,9 +80,12 @@ class JwtNotHttpOnlyCookie(FileRule):
             readable = httponly is MISSING or (httponly is not ... and not httponly)
             if readable and (confidence := cookie.auth_confidence()) is not None:
                 yield self.hit(source.path, cookie.call.lineno, "Auth cookie set without `httponly=True`: page scripts can read the token.", confidence=confidence)
-        if not _names_a_token(source.tree):
+        token_lines = _token_lines(source.tree)
+        if not token_lines:
             return
         for function in functions(source.tree):
+            if not _spans_any(function, token_lines):
+                continue
             route = is_route(function)
             if not route and sets_cookies:
                 continue  # a helper whose tokens this file turns into cookies
@@ -92,13 +94,21 @@ class JwtNotHttpOnlyCookie(FileRule):
                 yield self.hit(source.path, line, message, confidence=confidence)
 
 
-def _names_a_token(tree: ast.Module) -> bool:
-    """Whether the module has a token-named keyword (`access_token=`) or string (`"access_token"`,
-    `"Authorization"`): every exposure `_token_exposures` reports goes through one (each of the
-    `TOKEN_KEYS` also matches `_TOKEN_HEADER`), and most files that mention tokens have none."""
-    if not TOKEN_KEYS.isdisjoint(map(_ARG, nodes_of(tree, ast.keyword))):
-        return True
-    return any(isinstance(node.value, str) and _TOKEN_HEADER.match(node.value) for node in nodes_of(tree, ast.Constant))  # type: ignore[attr-defined]
+def _token_lines(tree: ast.Module) -> list[int]:
+    """The lines, in order, of the module's token-named keywords (`access_token=`) and strings
+    (`"access_token"`, `"Authorization"`). Every exposure `_token_exposures` reports goes through
+    one of them inside the function (each of the `TOKEN_KEYS` also matches `_TOKEN_HEADER`): a
+    function without one has none to report, and most files that mention tokens have none at all."""
+    lines = [node.lineno for node in nodes_of(tree, ast.keyword) if node.arg in TOKEN_KEYS]  # type: ignore[attr-defined]
+    lines.extend(node.lineno for node in nodes_of(tree, ast.Constant)
+                 if isinstance(node.value, str) and _TOKEN_HEADER.match(node.value))  # type: ignore[attr-defined]
+    return sorted(lines)
+
+
+def _spans_any(function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[int]) -> bool:
+    """Whether one of these sorted lines falls within the function's own lines."""
+    at = bisect_left(lines, function.lineno)
+    return at < len(lines) and lines[at] <= function.end_lineno  # type: ignore[operator]
 
 
 def _token_exposures(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[tuple[int, str]]:
