@@ -30,17 +30,19 @@ class Sample:
 
 @dataclass
 class Probe:
-    """A named command to time, with optional per-run preparation (not timed).
+    """A named command to time, with what to do before and after each run (not timed).
 
-    The warm-up may run a variant of the command (`warmup_argv`, e.g. writing its JSON to a
-    real file) so that `summarize` can report what the tool scanned and found.
+    `prepare` sets up a run (an edit, a cleared cache) and `restore` undoes what it left behind,
+    so that the next probe's run sees the tree as it was. The warm-up may run a variant of the
+    command (`warmup_argv`, e.g. writing its JSON to a real file) so that `summarize` can report
+    what the tool scanned and found.
     """
 
     name: str
     argv: list[str]
     env: dict[str, str] | None = None
     prepare: Callable[[int], None] | None = None
-    cleanup: Callable[[], None] | None = None
+    restore: Callable[[], None] | None = None
     unavailable: str | None = None
     warmup_argv: list[str] | None = None
     summarize: Callable[[], str] | None = None
@@ -89,25 +91,35 @@ def run_once(argv: list[str], env: dict[str, str] | None, cwd: Path, timeout: fl
     )
 
 
-def measure(probe: Probe, cwd: Path, repeat: int, timeout: float) -> None:
-    """One untimed warm-up, then `repeat` timed runs; a failing run stops the probe with an error."""
-    if probe.unavailable:
-        return
+def measure_side_by_side(probes: list[Probe], cwd: Path, repeat: int, timeout: float) -> None:
+    """One untimed warm-up of every probe, then `repeat` rounds that each run every probe once.
+
+    Taking turns within a round means that a machine which slows down or speeds up in the middle
+    of a measurement moves every probe alike, so the ratios between them hold. A failing run
+    stops its probe with an error; the other probes go on.
+    """
+    live = [probe for probe in probes if not probe.unavailable]
+    for index in range(repeat + 1):
+        for probe in live:
+            if probe.error is None:
+                _run_probe(probe, index, cwd, timeout)
+
+
+def _run_probe(probe: Probe, index: int, cwd: Path, timeout: float) -> None:
+    """The probe's run number `index` (0: the warm-up), prepared and restored around it."""
+    if probe.prepare:
+        probe.prepare(index)
     try:
-        for index in range(repeat + 1):
-            if probe.prepare:
-                probe.prepare(index)
-            argv = probe.warmup_argv if index == 0 and probe.warmup_argv else probe.argv
-            sample = run_once(argv, probe.env, cwd, timeout)
-            if sample.exit_code not in OK_EXIT_CODES:
-                detail = sample.stderr_tail or (probe.summarize() if probe.summarize else "no stderr")
-                probe.error = f"exit {sample.exit_code}: {detail}"
-                probe.samples.clear()
-                return
-            if index:
-                probe.samples.append(sample)
-            elif probe.summarize:
-                probe.summary = probe.summarize()
+        argv = probe.warmup_argv if index == 0 and probe.warmup_argv else probe.argv
+        sample = run_once(argv, probe.env, cwd, timeout)
     finally:
-        if probe.cleanup:
-            probe.cleanup()
+        if probe.restore:
+            probe.restore()
+    if sample.exit_code not in OK_EXIT_CODES:
+        detail = sample.stderr_tail or (probe.summarize() if probe.summarize else "no stderr")
+        probe.error = f"exit {sample.exit_code}: {detail}"
+        probe.samples.clear()
+    elif index:
+        probe.samples.append(sample)
+    elif probe.summarize:
+        probe.summary = probe.summarize()

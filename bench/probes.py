@@ -147,7 +147,9 @@ def cynic_probes(cynic: Cynic, tree: Path, scratch: Path) -> list[Probe]:
     argv = [*cynic.argv, "audit", str(tree)]
     argv += ["--format", "json"] if cynic.supports("--format") else []
     argv += ["--output", "/dev/null"] if cynic.supports("--output") else []
-    caches = (tree / ".cynic-cache", Path(cynic.env["XDG_CACHE_HOME"]))
+    # The cold row has a cache home of its own: clearing it never cools the other rows' cache.
+    cold_cache = scratch / "xdg-cache-cold"
+    cold_env = {**cynic.env, "XDG_CACHE_HOME": str(cold_cache)}
     cold_argv = argv + (["--no-cache"] if cynic.supports("--no-cache") else [])
     def audit_untimed() -> object:
         return subprocess.run(argv, env=cynic.env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
@@ -157,10 +159,11 @@ def cynic_probes(cynic: Cynic, tree: Path, scratch: Path) -> list[Probe]:
     report = scratch / "cynic.json"
     summary = _json_summary(report, _count_cynic)
     return [
-        Probe(names[0], argv, cynic.env, warmup_argv=_with_output(argv, report), summarize=summary),
-        Probe(names[1], cold_argv, cynic.env, prepare=lambda _i: _clear(*caches)),
-        Probe(names[2], argv, cynic.env, prepare=touch, cleanup=restore),
-        Probe(names[3], argv, cynic.env, prepare=add, cleanup=remove),
+        # Audited untimed before each run: the rows before it in the round may have edited the tree.
+        Probe(names[0], argv, cynic.env, prepare=lambda _i: audit_untimed(), warmup_argv=_with_output(argv, report), summarize=summary),
+        Probe(names[1], cold_argv, cold_env, prepare=lambda _i: _clear(tree / ".cynic-cache", cold_cache)),
+        Probe(names[2], argv, cynic.env, prepare=touch, restore=restore),
+        Probe(names[3], argv, cynic.env, prepare=add, restore=remove),
     ]
 
 

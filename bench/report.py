@@ -106,7 +106,7 @@ def tree_section(result: TreeResult, repeat: int) -> list[str]:
     return [
         f"### {result.label}: {result.lines:,} lines in {result.files:,} source files",
         "",
-        f"`{result.path}`, median of {repeat} runs after one warm-up each.",
+        f"`{result.path}`, median of {repeat} runs after one warm-up each, the rows taking turns in each round.",
         "",
         *probe_table(result.probes, cynic),
         "",

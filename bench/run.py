@@ -18,7 +18,7 @@ sys.path.insert(0, str(BENCH))
 
 from corpusgen import generate  # noqa: E402
 from floor import iter_sources  # noqa: E402
-from measure import Probe, measure  # noqa: E402
+from measure import Probe, measure_side_by_side  # noqa: E402
 from peers import ensure_peers  # noqa: E402
 from probes import REPO, cynic_probes, main_checkout, detect_cynic, floor_probe, peer_probes, startup_probes  # noqa: E402
 from report import TreeResult, render  # noqa: E402
@@ -61,11 +61,11 @@ def _source_size(tree: Path) -> tuple[int, int]:
 
 
 def _measure_all(probes: list[Probe], repeat: int, timeout: float) -> None:
+    print(f"  {len(probes)} rows, a warm-up and {repeat} rounds ...", file=sys.stderr)
+    measure_side_by_side(probes, REPO, repeat, timeout)
     for probe in probes:
-        print(f"  {probe.name} ...", end="", flush=True, file=sys.stderr)
-        measure(probe, REPO, repeat, timeout)
         done = f"{probe.median('wall'):.3f}s" if probe.samples else (probe.unavailable or probe.error)
-        print(f" {done}", file=sys.stderr)
+        print(f"  {probe.name}: {done}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
