@@ -127,7 +127,7 @@ class FactCollector:
             Step.EXIT_FUNCTION: self.exit_function, Step.ENTER_CLASS: self.enter_class, Step.EXIT_CLASS: self.exit_class,
         }
         node_step = Step.NODE
-        for step, node in in_visit_order(tree, _scoped_nodes(tree, text)):
+        for _, step, node in in_visit_order(tree, _scoped_nodes(tree, text)):
             if step is node_step:
                 read[node.__class__](node)  # type: ignore[operator]
             else:
