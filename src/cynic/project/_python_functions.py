@@ -74,10 +74,15 @@ def params_of(args: ast.arguments) -> tuple[Param, ...]:
     pairs = [*zip(positional, defaults, strict=True), *zip(args.kwonlyargs, args.kw_defaults, strict=True)]
     params = []
     for arg, default in pairs:
-        if arg.annotation is None and default is None:  # `self`, `cls`, `x`
-            params.append(Param(arg.arg, None, (), None, None))
-            continue
-        base, type_refs, dependency, source = read_annotated(arg.annotation)
+        annotation = arg.annotation
+        if default.__class__ is not ast.Call:  # only a call declares a dependency or a source
+            if annotation is None:  # `self`, `x`, `x=0`
+                params.append(Param(arg.arg, None, (), None, None))
+                continue
+            if annotation.__class__ is ast.Name:  # `x: int`, `db: Session`: nothing to unwrap
+                params.append(Param(arg.arg, annotation.id, (annotation.id,), None, None))
+                continue
+        base, type_refs, dependency, source = read_annotated(annotation)
         if default.__class__ is ast.Call:  # only a call declares a dependency or a source
             dependency = dependency_of(default) or dependency
             source = param_source(default) or source
