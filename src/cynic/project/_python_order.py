@@ -173,6 +173,8 @@ def _read_late(zone: _Zone, start: tuple[int, int]) -> _Key | None:
     if zone.part == _KEYWORD:
         return (*_end(owner.bases[-1]), 0, 0)  # type: ignore[attr-defined]
     if zone.part == _HEADER:
+        if start < _start(owner):
+            return None  # in a decorator: a function starts at its `def`
         defaults = [*owner.args.defaults, *owner.args.kw_defaults]  # type: ignore[attr-defined]
         if not any(default is not None and _start(default) <= start < _end(default) for default in defaults):
             return None
