@@ -29,7 +29,7 @@ def class_info(node: ast.ClassDef, name: str) -> ClassInfo:
             has_tablename = True
         elif target and target not in _CONFIG_ATTRS:
             fields.append(_field(target, statement.lineno, annotation, value))
-        kind = statement.__class__
+        kind = type(statement)
         if kind is ast.ClassDef and statement.name == "Config":  # type: ignore[attr-defined]
             config = {t: v for t, _, v in map(_assignment_parts, statement.body) if t and v is not None}  # type: ignore[attr-defined]
             extra = _extra_value(config.get("extra")) or extra
@@ -58,14 +58,14 @@ def keyword_value(node: ast.ClassDef, name: str) -> ast.expr | None:
 
 
 def _assignment_parts(statement: ast.stmt) -> tuple[str | None, ast.expr | None, ast.expr | None]:
-    kind = statement.__class__
+    kind = type(statement)
     if kind is ast.AnnAssign:
         target = statement.target  # type: ignore[attr-defined]
-        if target.__class__ is ast.Name:
+        if type(target) is ast.Name:
             return target.id, statement.annotation, statement.value  # type: ignore[attr-defined]
     elif kind is ast.Assign:
         targets = statement.targets  # type: ignore[attr-defined]
-        if len(targets) == 1 and targets[0].__class__ is ast.Name:
+        if len(targets) == 1 and type(targets[0]) is ast.Name:
             return targets[0].id, None, statement.value  # type: ignore[attr-defined]
     return None, None, None
 

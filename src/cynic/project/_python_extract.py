@@ -85,7 +85,7 @@ class FactCollector:
     def run(self, tree: ast.Module, text: str) -> PythonFacts:
         """The facts of `tree`, parsed from `text`."""
         for node in _in_source_order(tree, ast.Import, ast.ImportFrom):
-            (self.read_import if node.__class__ is ast.Import else self.read_import_from)(node)  # type: ignore[operator]
+            (self.read_import if type(node) is ast.Import else self.read_import_from)(node)  # type: ignore[operator]
         self._read_assignments(tree, text)
         self._read_scoped(tree, text)
         return PythonFacts(
@@ -108,11 +108,11 @@ class FactCollector:
         module level."""
         module_level = _module_statements(tree)
         if text.isascii() and not any(word in text for word in _NESTED_ASSIGNMENT_WORDS):
-            assignments = sorted([node for node in module_level if node.__class__ in _ASSIGNMENTS], key=_START)
+            assignments = sorted([node for node in module_level if type(node) in _ASSIGNMENTS], key=_START)
         else:
             assignments = _in_source_order(tree, *_ASSIGNMENTS)
         for node in assignments:
-            for target in node.targets if node.__class__ is ast.Assign else [node.target]:  # type: ignore[attr-defined]
+            for target in node.targets if type(node) is ast.Assign else [node.target]:  # type: ignore[attr-defined]
                 if node.value is not None:  # type: ignore[attr-defined]
                     self._assigned(target, node.value, node.lineno, node in module_level)  # type: ignore[attr-defined]
 
@@ -129,7 +129,7 @@ class FactCollector:
         node_step = Step.NODE
         for _, step, node in in_visit_order(tree, _scoped_nodes(tree, text)):
             if step is node_step:
-                read[node.__class__](node)  # type: ignore[operator]
+                read[type(node)](node)  # type: ignore[operator]
             else:
                 steps[step](node)  # type: ignore[operator]
 
@@ -197,7 +197,7 @@ class FactCollector:
 
     # statements ----------------------------------------------------------------------------
     def _assigned(self, target: ast.expr, value: ast.expr, line: int, module_level: bool) -> None:
-        if not module_level and target.__class__ is not ast.Attribute and (value.__class__ is not ast.Call or last_name(value.func) not in _APPS):  # type: ignore[attr-defined]
+        if not module_level and type(target) is not ast.Attribute and (type(value) is not ast.Call or last_name(value.func) not in _APPS):  # type: ignore[attr-defined]
             return  # neither an app, nor app state (`app.state.x`), nor a module name
         target_name = dotted_name(target)
         if target_name is None:
@@ -255,7 +255,7 @@ class FactCollector:
         if not self.bodies and not _may_declare_app_parts(func):
             return  # a call outside functions only counts as one of the app methods below
         callee = dotted_name(func)
-        if func.__class__ is ast.Attribute:
+        if type(func) is ast.Attribute:
             attr: str | None = func.attr  # type: ignore[attr-defined]
             owner = callee[: -len(func.attr) - 1] if callee else None  # type: ignore[attr-defined]
             last = attr if callee else None
@@ -289,9 +289,9 @@ class FactCollector:
 def _may_declare_app_parts(func: ast.expr) -> bool:
     """Whether a call of `func` can be `app.add_middleware`, `Middleware(...)`, `include_router` or
     `add_api_route` (read below by the last name of what is called)."""
-    if func.__class__ is ast.Attribute:
+    if type(func) is ast.Attribute:
         return func.attr in _APP_CALLS  # type: ignore[attr-defined]
-    return func.__class__ is ast.Name and func.id == "Middleware"  # type: ignore[attr-defined]
+    return type(func) is ast.Name and func.id == "Middleware"  # type: ignore[attr-defined]
 
 
 def _scoped_nodes(tree: ast.Module, text: str) -> list[ast.AST]:
@@ -302,7 +302,7 @@ def _scoped_nodes(tree: ast.Module, text: str) -> list[ast.AST]:
     raises = sorted((node.lineno, node.col_offset) for node in nodes_of(tree, ast.Raise))
     nodes = [*nodes_of(tree, ast.Call), *nodes_of(tree, ast.Compare)]
     nodes.extend(node for node in nodes_of(tree, ast.If) if _raises_in(node.body, raises))  # type: ignore[attr-defined]
-    nodes.extend(node for node in nodes_of(tree, ast.Return) if node.value.__class__ is ast.Call)  # type: ignore[attr-defined]
+    nodes.extend(node for node in nodes_of(tree, ast.Return) if type(node.value) is ast.Call)  # type: ignore[attr-defined]
     # An ASCII source spells its attribute names as they are; others may be normalised (NFKC).
     if any(name in text for name in _STATUS_NAMES) or not text.isascii():
         nodes.extend(node for node in nodes_of(tree, ast.Attribute) if node.attr.startswith(_STATUS_NAMES))  # type: ignore[attr-defined]

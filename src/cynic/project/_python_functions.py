@@ -75,15 +75,15 @@ def params_of(args: ast.arguments) -> tuple[Param, ...]:
     params = []
     for arg, default in pairs:
         annotation = arg.annotation
-        if default.__class__ is not ast.Call:  # only a call declares a dependency or a source
+        if type(default) is not ast.Call:  # only a call declares a dependency or a source
             if annotation is None:  # `self`, `x`, `x=0`
                 params.append(Param(arg.arg, None, (), None, None))
                 continue
-            if annotation.__class__ is ast.Name:  # `x: int`, `db: Session`: nothing to unwrap
+            if type(annotation) is ast.Name:  # `x: int`, `db: Session`: nothing to unwrap
                 params.append(Param(arg.arg, annotation.id, (annotation.id,), None, None))
                 continue
         base, type_refs, dependency, source = read_annotated(annotation)
-        if default.__class__ is ast.Call:  # only a call declares a dependency or a source
+        if type(default) is ast.Call:  # only a call declares a dependency or a source
             dependency = dependency_of(default) or dependency
             source = param_source(default) or source
         params.append(Param(arg.arg, expression_text(base) if base is not None else None, type_refs, dependency, source))

@@ -22,7 +22,7 @@ _Name, _Attribute, _Call, _Constant = ast.Name, ast.Attribute, ast.Call, ast.Con
 
 def freeze(value: object) -> object:
     """Literal values made hashable: lists and sets become tuples, dicts tuples of pairs."""
-    if value.__class__ in _PLAIN_LITERALS:
+    if type(value) in _PLAIN_LITERALS:
         return value
     if isinstance(value, (list, tuple, set, frozenset)):
         return tuple(freeze(item) for item in value)
@@ -37,7 +37,7 @@ _LATER_FIRST = {ast.Subscript: attrgetter("slice", "value"), ast.BinOp: attrgett
 
 def refs_of(node: ast.AST | None) -> tuple[str, ...]:
     """Every maximal dotted name an expression reads, in source order, without repeats."""
-    kind = node.__class__
+    kind = type(node)
     if kind is _Name:
         return (node.id,)  # type: ignore[union-attr]
     if node is None or kind is _Constant:
@@ -50,7 +50,7 @@ def refs_of(node: ast.AST | None) -> tuple[str, ...]:
     stack = [node]
     while stack:  # a walk in `child_nodes` order, the common classes' children read directly
         child = stack.pop()
-        kind = child.__class__
+        kind = type(child)
         if kind is _Name:
             found.append(child.id)  # type: ignore[attr-defined]
         elif kind is _Constant:
@@ -85,7 +85,7 @@ def reads_env(node: ast.AST) -> bool:
 
 def literal_of(node: ast.AST) -> object:
     """`const_value(node)`, without trying the expressions that cannot be literals."""
-    kind = node.__class__
+    kind = type(node)
     if kind is ast.Constant:
         return node.value  # type: ignore[attr-defined]
     if kind not in _LITERAL_SHAPES or (kind is ast.Call and not _is_empty_set(node)):  # type: ignore[arg-type]
@@ -104,7 +104,7 @@ def summarize(node: ast.AST) -> Value:
         text if len(text) <= 160 else text[:157] + "...",
         freeze(literal_of(node)),
         refs_of(node),
-        dotted_name(node.func) if node.__class__ is _Call else None,  # type: ignore[attr-defined]
+        dotted_name(node.func) if type(node) is _Call else None,  # type: ignore[attr-defined]
         # every environment reader's name is in the expression's text
         ("environ" in text or "getenv" in text) and reads_env(node),
     )
@@ -147,7 +147,7 @@ def param_source(node: ast.AST | None) -> str | None:
 
 def unwrap_annotation(node: ast.AST | None) -> tuple[ast.AST | None, list[ast.AST]]:
     """(base type, metadata) of `Annotated[T, m1, m2]`; (node, []) for anything else."""
-    if node.__class__ is ast.Subscript and last_name(node.value) == "Annotated":  # type: ignore[union-attr]
+    if type(node) is ast.Subscript and last_name(node.value) == "Annotated":  # type: ignore[union-attr]
         items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         if items:
             return items[0], list(items[1:])
