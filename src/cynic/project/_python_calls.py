@@ -85,7 +85,7 @@ def _lookup(node: ast.Call, last: str, chained: set[int]) -> Lookup | None:
     if root_name not in _LOOKUP_ROOTS:
         return None
     links = chain[:-1]
-    receiver = dotted_name(root.func.value) if isinstance(root.func, ast.Attribute) else None
+    receiver = dotted_name(root.func.value) if type(root.func) is ast.Attribute else None
     model_arg = dotted_name(root.args[0]) if root.args else None
     if root_name in _QUERY_ROOTS and _is_class_name(model_arg) and {last_name(call.func) for call in links} & _KEYED_QUERY_STEPS:
         keys = _chain_refs(links)

@@ -44,12 +44,12 @@ from cynic.project.python_facts import (
 _ROLE_WORDS = lazy_compile(r"is_superuser|is_admin|is_staff|\.roles?\b|has_role|has_permission|\.user_type\b|\.scopes\b")
 _OWNERSHIP_WORDS = lazy_compile(r"owner|author|created_by|user_id|\.id\b")
 _DENIAL = lazy_compile(r"\bnot\b|!=")
-_EQUALITIES = (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)
+_EQUALITIES = frozenset({ast.Eq, ast.NotEq, ast.Is, ast.IsNot})
 _STATUS_NAMES = ("HTTP_", "TOO_MANY_REQUESTS")  # what `status_code_of` reads in an attribute's name
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 _BLOCK_PARTS = (ast.stmt, ast.excepthandler, ast.match_case)  # what holds statements in a block
-_BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar, ast.Match,
-           ast.excepthandler, ast.match_case)  # the nodes that hold statements, functions and classes aside
+_BLOCKS = frozenset({ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar, ast.Match,
+                     ast.ExceptHandler, ast.match_case})  # the nodes that hold statements, functions and classes aside
 _START = attrgetter("lineno", "col_offset")
 _APP_CALLS = frozenset({"add_middleware", "Middleware", "include_router", "add_api_route"})
 _APPS = ("FastAPI", "APIRouter")
@@ -202,7 +202,7 @@ class FactCollector:
         target_name = dotted_name(target)
         if target_name is None:
             return
-        if isinstance(value, ast.Call) and last_name(value.func) in _APPS:
+        if type(value) is ast.Call and last_name(value.func) in _APPS:
             prefix = keyword(value, "prefix")
             self.apps.append(
                 AppOrRouter(
@@ -216,7 +216,7 @@ class FactCollector:
         parts = target_name.split(".")
         if len(parts) == 3 and parts[1] == "state":
             self.states.append(StateAssign(parts[0], parts[2], summarize(value), line))
-        if not (module_level and isinstance(target, ast.Name)):
+        if not (module_level and type(target) is ast.Name):
             return
         _, metadata = unwrap_annotation(value)
         if metadata:
@@ -240,7 +240,7 @@ class FactCollector:
         if self.bodies:
             left = node.left
             for op, right in zip(node.ops, node.comparators, strict=True):
-                if isinstance(op, _EQUALITIES):
+                if type(op) in _EQUALITIES:
                     self.bodies[-1].compares.append(Compare(node.lineno, compare_side(left), compare_side(right)))
                 left = right
 
@@ -279,7 +279,7 @@ class FactCollector:
     def _api_route(self, node: ast.Call, owner: str) -> None:
         path, endpoint = const_str(node.args[0]), dotted_name(node.args[1])
         methods = keyword(node, "methods")
-        names = [const_str(m) for m in methods.elts] if isinstance(methods, (ast.List, ast.Tuple)) else ["GET"]
+        names = [const_str(m) for m in methods.elts] if type(methods) in (ast.List, ast.Tuple) else ["GET"]
         deps = dependencies_in(keyword(node, "dependencies"))
         for method in names:
             if path is not None and endpoint and method:
@@ -327,8 +327,8 @@ def _module_statements(tree: ast.Module) -> set[ast.AST]:
     todo: list[ast.AST] = list(tree.body)
     while todo:
         node = todo.pop()
-        if not isinstance(node, _SCOPES):
+        if type(node) not in _SCOPES:
             found.add(node)
-            if isinstance(node, _BLOCKS):
+            if type(node) in _BLOCKS:
                 todo.extend(child for child in child_nodes(node) if isinstance(child, _BLOCK_PARTS))
     return found

@@ -27,7 +27,7 @@ def decorators_of(function: FunctionNode) -> tuple[Decorator, ...]:
 
 
 def _decorator(node: ast.expr) -> Decorator:
-    if isinstance(node, ast.Call):
+    if type(node) is ast.Call:
         return Decorator(
             name=dotted_name(node.func) or "",
             line=node.lineno,
@@ -43,7 +43,7 @@ def declared_by_decorators(function: FunctionNode, name: str) -> tuple[list[Midd
     middlewares: list[Middleware] = []
     routes: list[Route] = []
     for decorator in function.decorator_list:
-        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
+        if not (type(decorator) is ast.Call and type(decorator.func) is ast.Attribute):
             continue
         owner, attr = dotted_name(decorator.func.value) or "", decorator.func.attr
         if attr == "middleware" and const_str(argument(decorator, 0, "middleware_type")) == "http":
@@ -61,7 +61,7 @@ def _route_methods(decorator: ast.Call, attr: str) -> list[str]:
         return [attr.upper()]
     if attr == "api_route":
         methods = keyword(decorator, "methods")
-        if isinstance(methods, (ast.List, ast.Tuple)):
+        if type(methods) in (ast.List, ast.Tuple):
             return [m.upper() for m in (const_str(e) for e in methods.elts) if m]
         return ["GET"]
     return []

@@ -78,7 +78,7 @@ def refs_of(node: ast.AST | None) -> tuple[str, ...]:
 def reads_env(node: ast.AST) -> bool:
     """True when the expression reads the process environment by hand."""
     for child in walk(node):
-        if isinstance(child, (ast.Name, ast.Attribute)) and dotted_name(child) in _ENV_READERS:
+        if type(child) in (ast.Name, ast.Attribute) and dotted_name(child) in _ENV_READERS:
             return True
     return False
 
@@ -94,7 +94,7 @@ def literal_of(node: ast.AST) -> object:
 
 
 def _is_empty_set(call: ast.Call) -> bool:
-    return isinstance(call.func, ast.Name) and call.func.id == "set" and not call.args and not call.keywords
+    return type(call.func) is ast.Name and call.func.id == "set" and not call.args and not call.keywords
 
 
 def summarize(node: ast.AST) -> Value:
@@ -117,12 +117,12 @@ def keyword_values(call: ast.Call) -> tuple[tuple[str, Value], ...]:
 
 def dependency_of(node: ast.AST | None) -> Dependency | None:
     """The dependency of `Depends(x)` / `Security(x, scopes=[...])`, else None."""
-    if not (isinstance(node, ast.Call) and last_name(node.func) in DEPENDS):
+    if not (type(node) is ast.Call and last_name(node.func) in DEPENDS):
         return None
     inner = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "dependency"), None)
     if inner is None:
         return Dependency(target="", text=expression_text(node), line=node.lineno)
-    target = call_name(inner) if isinstance(inner, ast.Call) else dotted_name(inner)
+    target = call_name(inner) if type(inner) is ast.Call else dotted_name(inner)
     text = expression_text(inner)
     scopes = next((k.value for k in node.keywords if k.arg == "scopes"), None)
     if scopes is not None:
@@ -140,7 +140,7 @@ def dependencies_in(node: ast.AST | None) -> tuple[Dependency, ...]:
 
 def param_source(node: ast.AST | None) -> str | None:
     """"query" for `Query(...)`, "body" for `Body(...)`... else None."""
-    if isinstance(node, ast.Call):
+    if type(node) is ast.Call:
         return PARAM_SOURCES.get(last_name(node.func) or "")
     return None
 
@@ -148,7 +148,7 @@ def param_source(node: ast.AST | None) -> str | None:
 def unwrap_annotation(node: ast.AST | None) -> tuple[ast.AST | None, list[ast.AST]]:
     """(base type, metadata) of `Annotated[T, m1, m2]`; (node, []) for anything else."""
     if type(node) is ast.Subscript and last_name(node.value) == "Annotated":  # type: ignore[union-attr]
-        items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        items = node.slice.elts if type(node.slice) is ast.Tuple else [node.slice]
         if items:
             return items[0], list(items[1:])
     return node, []
@@ -166,18 +166,18 @@ def read_annotated(node: ast.AST | None) -> tuple[ast.AST | None, tuple[str, ...
 
 def compare_side(node: ast.AST) -> str | None:
     """A comparison operand as the facts keep it: a dotted name, "<const>", or None."""
-    if isinstance(node, ast.Constant):
+    if type(node) is ast.Constant:
         return "<const>"
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("str", "int", "UUID") and node.args:
+    if type(node) is ast.Call and type(node.func) is ast.Name and node.func.id in ("str", "int", "UUID") and node.args:
         return compare_side(node.args[0])
     return dotted_name(node)
 
 
 def status_code_of(node: ast.AST) -> int | None:
     """429 for `429` passed as a status, `status.HTTP_429_TOO_MANY_REQUESTS`, `HTTPStatus.TOO_MANY_REQUESTS`."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, int) and 400 <= node.value < 600:
+    if type(node) is ast.Constant and isinstance(node.value, int) and 400 <= node.value < 600:
         return node.value
-    name = last_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+    name = last_name(node) if type(node) in (ast.Name, ast.Attribute) else None
     if name and name.startswith("HTTP_") and name[5:8].isdigit():
         return int(name[5:8])
     if name == "TOO_MANY_REQUESTS":
