@@ -145,8 +145,9 @@ class FactCollector:
     def read_import_from(self, node: ast.ImportFrom) -> None:
         base = self._absolute(node.module, node.level)
         for alias in node.names:
-            if alias.name != "*":
-                self.imports.append((alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name))
+            name = alias.name
+            if name != "*":
+                self.imports.append((alias.asname or name, f"{base}.{name}" if base else name))
 
     def _absolute(self, module: str | None, level: int) -> str:
         if not level:
