@@ -63,7 +63,7 @@ def record_call(body: Body, node: ast.Call, callee: str, last: str, chained: set
             body.status_codes.add(code)
     func = node.func
     # A lookup is rooted at a call of one of its roots, this one or the innermost of a chain.
-    if id(node) not in chained and (last in _LOOKUP_ROOTS or (func.__class__ is ast.Attribute and func.value.__class__ is ast.Call)):  # type: ignore[attr-defined]
+    if id(node) not in chained and (last in _LOOKUP_ROOTS or (type(func) is ast.Attribute and type(func.value) is ast.Call)):  # type: ignore[attr-defined]
         lookup = _lookup(node, last, chained)
         if lookup is not None:
             body.lookups.append(lookup)
@@ -77,7 +77,7 @@ def record_call(body: Body, node: ast.Call, callee: str, last: str, chained: set
 def _lookup(node: ast.Call, last: str, chained: set[int]) -> Lookup | None:
     """A keyed database access rooted at this call chain, if it is one (`last` as above)."""
     chain = [node]
-    while chain[-1].func.__class__ is ast.Attribute and chain[-1].func.value.__class__ is ast.Call:  # type: ignore[attr-defined]
+    while type(chain[-1].func) is ast.Attribute and type(chain[-1].func.value) is ast.Call:  # type: ignore[attr-defined]
         chain.append(chain[-1].func.value)  # type: ignore[attr-defined]
         chained.add(id(chain[-1]))
     root = chain[-1]
@@ -85,7 +85,7 @@ def _lookup(node: ast.Call, last: str, chained: set[int]) -> Lookup | None:
     if root_name not in _LOOKUP_ROOTS:
         return None
     links = chain[:-1]
-    receiver = dotted_name(root.func.value) if isinstance(root.func, ast.Attribute) else None
+    receiver = dotted_name(root.func.value) if type(root.func) is ast.Attribute else None
     model_arg = dotted_name(root.args[0]) if root.args else None
     if root_name in _QUERY_ROOTS and _is_class_name(model_arg) and {last_name(call.func) for call in links} & _KEYED_QUERY_STEPS:
         keys = _chain_refs(links)

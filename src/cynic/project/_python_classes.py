@@ -29,7 +29,7 @@ def class_info(node: ast.ClassDef, name: str) -> ClassInfo:
             has_tablename = True
         elif target and target not in _CONFIG_ATTRS:
             fields.append(_field(target, statement.lineno, annotation, value))
-        kind = statement.__class__
+        kind = type(statement)
         if kind is ast.ClassDef and statement.name == "Config":  # type: ignore[attr-defined]
             config = {t: v for t, _, v in map(_assignment_parts, statement.body) if t and v is not None}  # type: ignore[attr-defined]
             extra = _extra_value(config.get("extra")) or extra
@@ -58,14 +58,14 @@ def keyword_value(node: ast.ClassDef, name: str) -> ast.expr | None:
 
 
 def _assignment_parts(statement: ast.stmt) -> tuple[str | None, ast.expr | None, ast.expr | None]:
-    kind = statement.__class__
+    kind = type(statement)
     if kind is ast.AnnAssign:
         target = statement.target  # type: ignore[attr-defined]
-        if target.__class__ is ast.Name:
+        if type(target) is ast.Name:
             return target.id, statement.annotation, statement.value  # type: ignore[attr-defined]
     elif kind is ast.Assign:
         targets = statement.targets  # type: ignore[attr-defined]
-        if len(targets) == 1 and targets[0].__class__ is ast.Name:
+        if len(targets) == 1 and type(targets[0]) is ast.Name:
             return targets[0].id, None, statement.value  # type: ignore[attr-defined]
     return None, None, None
 
@@ -78,9 +78,9 @@ def _field(name: str, line: int, annotation: ast.expr | None, value: ast.expr | 
 
 def _config_extra(value: ast.expr) -> str | None:
     """`extra` of `ConfigDict(extra=...)`, `SettingsConfigDict(...)` or `{"extra": ...}`."""
-    if isinstance(value, ast.Call):
+    if type(value) is ast.Call:
         return _extra_value(keyword(value, "extra"))
-    if isinstance(value, ast.Dict):
+    if type(value) is ast.Dict:
         for key, item in zip(value.keys, value.values, strict=True):
             if const_str(key) == "extra":
                 return _extra_value(item)
@@ -88,9 +88,9 @@ def _config_extra(value: ast.expr) -> str | None:
 
 
 def _config_has(value: ast.expr, name: str) -> bool:
-    if isinstance(value, ast.Call):
+    if type(value) is ast.Call:
         return keyword(value, name) is not None
-    if isinstance(value, ast.Dict):
+    if type(value) is ast.Dict:
         return any(const_str(key) == name for key in value.keys)
     return False
 
@@ -109,17 +109,17 @@ def _init_attribute_types(init: ast.FunctionDef | ast.AsyncFunctionDef) -> list[
     found: list[tuple[str, str]] = []
     for statement in walk(init):
         target, annotation, value = None, None, None
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        if type(statement) is ast.Assign and len(statement.targets) == 1:
             target, value = statement.targets[0], statement.value
-        elif isinstance(statement, ast.AnnAssign):
+        elif type(statement) is ast.AnnAssign:
             target, annotation, value = statement.target, statement.annotation, statement.value
         name = dotted_name(target) if target is not None else None
         if not (name and name.startswith("self.") and name.count(".") == 1):
             continue
         if annotation is not None:
             found.append((name[5:], expression_text(annotation)))
-        elif isinstance(value, ast.Call) and call_name(value):
+        elif type(value) is ast.Call and call_name(value):
             found.append((name[5:], call_name(value) or ""))
-        elif isinstance(value, ast.Name) and value.id in annotations:
+        elif type(value) is ast.Name and value.id in annotations:
             found.append((name[5:], annotations[value.id]))
     return found

@@ -44,12 +44,12 @@ from cynic.project.python_facts import (
 _ROLE_WORDS = lazy_compile(r"is_superuser|is_admin|is_staff|\.roles?\b|has_role|has_permission|\.user_type\b|\.scopes\b")
 _OWNERSHIP_WORDS = lazy_compile(r"owner|author|created_by|user_id|\.id\b")
 _DENIAL = lazy_compile(r"\bnot\b|!=")
-_EQUALITIES = (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)
+_EQUALITIES = frozenset({ast.Eq, ast.NotEq, ast.Is, ast.IsNot})
 _STATUS_NAMES = ("HTTP_", "TOO_MANY_REQUESTS")  # what `status_code_of` reads in an attribute's name
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 _BLOCK_PARTS = (ast.stmt, ast.excepthandler, ast.match_case)  # what holds statements in a block
-_BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar, ast.Match,
-           ast.excepthandler, ast.match_case)  # the nodes that hold statements, functions and classes aside
+_BLOCKS = frozenset({ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar, ast.Match,
+                     ast.ExceptHandler, ast.match_case})  # the nodes that hold statements, functions and classes aside
 _START = attrgetter("lineno", "col_offset")
 _APP_CALLS = frozenset({"add_middleware", "Middleware", "include_router", "add_api_route"})
 _APPS = ("FastAPI", "APIRouter")
@@ -85,7 +85,7 @@ class FactCollector:
     def run(self, tree: ast.Module, text: str) -> PythonFacts:
         """The facts of `tree`, parsed from `text`."""
         for node in _in_source_order(tree, ast.Import, ast.ImportFrom):
-            (self.read_import if node.__class__ is ast.Import else self.read_import_from)(node)  # type: ignore[operator]
+            (self.read_import if type(node) is ast.Import else self.read_import_from)(node)  # type: ignore[operator]
         self._read_assignments(tree, text)
         self._read_scoped(tree, text)
         return PythonFacts(
@@ -108,11 +108,11 @@ class FactCollector:
         module level."""
         module_level = _module_statements(tree)
         if text.isascii() and not any(word in text for word in _NESTED_ASSIGNMENT_WORDS):
-            assignments = sorted([node for node in module_level if node.__class__ in _ASSIGNMENTS], key=_START)
+            assignments = sorted([node for node in module_level if type(node) in _ASSIGNMENTS], key=_START)
         else:
             assignments = _in_source_order(tree, *_ASSIGNMENTS)
         for node in assignments:
-            for target in node.targets if node.__class__ is ast.Assign else [node.target]:  # type: ignore[attr-defined]
+            for target in node.targets if type(node) is ast.Assign else [node.target]:  # type: ignore[attr-defined]
                 if node.value is not None:  # type: ignore[attr-defined]
                     self._assigned(target, node.value, node.lineno, node in module_level)  # type: ignore[attr-defined]
 
@@ -127,9 +127,9 @@ class FactCollector:
             Step.EXIT_FUNCTION: self.exit_function, Step.ENTER_CLASS: self.enter_class, Step.EXIT_CLASS: self.exit_class,
         }
         node_step = Step.NODE
-        for step, node in in_visit_order(tree, _scoped_nodes(tree, text)):
+        for _, step, node in in_visit_order(tree, _scoped_nodes(tree, text)):
             if step is node_step:
-                read[node.__class__](node)  # type: ignore[operator]
+                read[type(node)](node)  # type: ignore[operator]
             else:
                 steps[step](node)  # type: ignore[operator]
 
@@ -145,8 +145,9 @@ class FactCollector:
     def read_import_from(self, node: ast.ImportFrom) -> None:
         base = self._absolute(node.module, node.level)
         for alias in node.names:
-            if alias.name != "*":
-                self.imports.append((alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name))
+            name = alias.name
+            if name != "*":
+                self.imports.append((alias.asname or name, f"{base}.{name}" if base else name))
 
     def _absolute(self, module: str | None, level: int) -> str:
         if not level:
@@ -197,12 +198,12 @@ class FactCollector:
 
     # statements ----------------------------------------------------------------------------
     def _assigned(self, target: ast.expr, value: ast.expr, line: int, module_level: bool) -> None:
-        if not module_level and target.__class__ is not ast.Attribute and (value.__class__ is not ast.Call or last_name(value.func) not in _APPS):  # type: ignore[attr-defined]
+        if not module_level and type(target) is not ast.Attribute and (type(value) is not ast.Call or last_name(value.func) not in _APPS):  # type: ignore[attr-defined]
             return  # neither an app, nor app state (`app.state.x`), nor a module name
         target_name = dotted_name(target)
         if target_name is None:
             return
-        if isinstance(value, ast.Call) and last_name(value.func) in _APPS:
+        if type(value) is ast.Call and last_name(value.func) in _APPS:
             prefix = keyword(value, "prefix")
             self.apps.append(
                 AppOrRouter(
@@ -216,7 +217,7 @@ class FactCollector:
         parts = target_name.split(".")
         if len(parts) == 3 and parts[1] == "state":
             self.states.append(StateAssign(parts[0], parts[2], summarize(value), line))
-        if not (module_level and isinstance(target, ast.Name)):
+        if not (module_level and type(target) is ast.Name):
             return
         _, metadata = unwrap_annotation(value)
         if metadata:
@@ -240,7 +241,7 @@ class FactCollector:
         if self.bodies:
             left = node.left
             for op, right in zip(node.ops, node.comparators, strict=True):
-                if isinstance(op, _EQUALITIES):
+                if type(op) in _EQUALITIES:
                     self.bodies[-1].compares.append(Compare(node.lineno, compare_side(left), compare_side(right)))
                 left = right
 
@@ -255,7 +256,7 @@ class FactCollector:
         if not self.bodies and not _may_declare_app_parts(func):
             return  # a call outside functions only counts as one of the app methods below
         callee = dotted_name(func)
-        if func.__class__ is ast.Attribute:
+        if type(func) is ast.Attribute:
             attr: str | None = func.attr  # type: ignore[attr-defined]
             owner = callee[: -len(func.attr) - 1] if callee else None  # type: ignore[attr-defined]
             last = attr if callee else None
@@ -279,7 +280,7 @@ class FactCollector:
     def _api_route(self, node: ast.Call, owner: str) -> None:
         path, endpoint = const_str(node.args[0]), dotted_name(node.args[1])
         methods = keyword(node, "methods")
-        names = [const_str(m) for m in methods.elts] if isinstance(methods, (ast.List, ast.Tuple)) else ["GET"]
+        names = [const_str(m) for m in methods.elts] if type(methods) in (ast.List, ast.Tuple) else ["GET"]
         deps = dependencies_in(keyword(node, "dependencies"))
         for method in names:
             if path is not None and endpoint and method:
@@ -289,9 +290,9 @@ class FactCollector:
 def _may_declare_app_parts(func: ast.expr) -> bool:
     """Whether a call of `func` can be `app.add_middleware`, `Middleware(...)`, `include_router` or
     `add_api_route` (read below by the last name of what is called)."""
-    if func.__class__ is ast.Attribute:
+    if type(func) is ast.Attribute:
         return func.attr in _APP_CALLS  # type: ignore[attr-defined]
-    return func.__class__ is ast.Name and func.id == "Middleware"  # type: ignore[attr-defined]
+    return type(func) is ast.Name and func.id == "Middleware"  # type: ignore[attr-defined]
 
 
 def _scoped_nodes(tree: ast.Module, text: str) -> list[ast.AST]:
@@ -302,7 +303,7 @@ def _scoped_nodes(tree: ast.Module, text: str) -> list[ast.AST]:
     raises = sorted((node.lineno, node.col_offset) for node in nodes_of(tree, ast.Raise))
     nodes = [*nodes_of(tree, ast.Call), *nodes_of(tree, ast.Compare)]
     nodes.extend(node for node in nodes_of(tree, ast.If) if _raises_in(node.body, raises))  # type: ignore[attr-defined]
-    nodes.extend(node for node in nodes_of(tree, ast.Return) if node.value.__class__ is ast.Call)  # type: ignore[attr-defined]
+    nodes.extend(node for node in nodes_of(tree, ast.Return) if type(node.value) is ast.Call)  # type: ignore[attr-defined]
     # An ASCII source spells its attribute names as they are; others may be normalised (NFKC).
     if any(name in text for name in _STATUS_NAMES) or not text.isascii():
         nodes.extend(node for node in nodes_of(tree, ast.Attribute) if node.attr.startswith(_STATUS_NAMES))  # type: ignore[attr-defined]
@@ -327,8 +328,8 @@ def _module_statements(tree: ast.Module) -> set[ast.AST]:
     todo: list[ast.AST] = list(tree.body)
     while todo:
         node = todo.pop()
-        if not isinstance(node, _SCOPES):
+        if type(node) not in _SCOPES:
             found.add(node)
-            if isinstance(node, _BLOCKS):
+            if type(node) in _BLOCKS:
                 todo.extend(child for child in child_nodes(node) if isinstance(child, _BLOCK_PARTS))
     return found

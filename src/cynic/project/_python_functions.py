@@ -27,7 +27,7 @@ def decorators_of(function: FunctionNode) -> tuple[Decorator, ...]:
 
 
 def _decorator(node: ast.expr) -> Decorator:
-    if isinstance(node, ast.Call):
+    if type(node) is ast.Call:
         return Decorator(
             name=dotted_name(node.func) or "",
             line=node.lineno,
@@ -43,7 +43,7 @@ def declared_by_decorators(function: FunctionNode, name: str) -> tuple[list[Midd
     middlewares: list[Middleware] = []
     routes: list[Route] = []
     for decorator in function.decorator_list:
-        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
+        if not (type(decorator) is ast.Call and type(decorator.func) is ast.Attribute):
             continue
         owner, attr = dotted_name(decorator.func.value) or "", decorator.func.attr
         if attr == "middleware" and const_str(argument(decorator, 0, "middleware_type")) == "http":
@@ -61,7 +61,7 @@ def _route_methods(decorator: ast.Call, attr: str) -> list[str]:
         return [attr.upper()]
     if attr == "api_route":
         methods = keyword(decorator, "methods")
-        if isinstance(methods, (ast.List, ast.Tuple)):
+        if type(methods) in (ast.List, ast.Tuple):
             return [m.upper() for m in (const_str(e) for e in methods.elts) if m]
         return ["GET"]
     return []
@@ -74,11 +74,16 @@ def params_of(args: ast.arguments) -> tuple[Param, ...]:
     pairs = [*zip(positional, defaults, strict=True), *zip(args.kwonlyargs, args.kw_defaults, strict=True)]
     params = []
     for arg, default in pairs:
-        if arg.annotation is None and default is None:  # `self`, `cls`, `x`
-            params.append(Param(arg.arg, None, (), None, None))
-            continue
-        base, type_refs, dependency, source = read_annotated(arg.annotation)
-        if default.__class__ is ast.Call:  # only a call declares a dependency or a source
+        annotation = arg.annotation
+        if type(default) is not ast.Call:  # only a call declares a dependency or a source
+            if annotation is None:  # `self`, `x`, `x=0`
+                params.append(Param(arg.arg, None, (), None, None))
+                continue
+            if type(annotation) is ast.Name:  # `x: int`, `db: Session`: nothing to unwrap
+                params.append(Param(arg.arg, annotation.id, (annotation.id,), None, None))
+                continue
+        base, type_refs, dependency, source = read_annotated(annotation)
+        if type(default) is ast.Call:  # only a call declares a dependency or a source
             dependency = dependency_of(default) or dependency
             source = param_source(default) or source
         params.append(Param(arg.arg, expression_text(base) if base is not None else None, type_refs, dependency, source))

@@ -15,8 +15,8 @@ source order, and those are walked for real (they are small):
 - `f(k=v, *rest)` reads `*rest` before `k=v`, and `lambda a=x, *, b=y: ...` reads `y` first;
 - a class's decorators are read after its body, and so are a function's defaults (above).
 
-`in_visit_order` returns (step, node) pairs: the nodes asked for, and the entry to, end of
-body of, and exit from every function and class, which tell a reader its scopes.
+`in_visit_order` returns (key, step, node): the nodes asked for, and the entry to, end of body
+of, and exit from every function and class, which tell a reader its scopes.
 """
 
 from __future__ import annotations
@@ -44,36 +44,35 @@ class Step(IntEnum):
     EXIT_CLASS = 5  # the class's body and decorators are read
 
 
-def in_visit_order(tree: ast.Module, nodes: list[ast.AST]) -> list[tuple[Step, ast.AST]]:
+_READ = Step.NODE
+
+
+def in_visit_order(tree: ast.Module, nodes: list[ast.AST]) -> list[tuple[_Key, Step, ast.AST]]:
     """`nodes` (statements and expressions of `tree`) with the scope steps of every function and
-    class, in the order of the walk; nodes the walk never reads (in a function's decorators or
-    annotations) are left out.
+    class, in the order of the walk, as (key, step, node); nodes the walk never reads (in a
+    function's decorators or annotations) are left out.
 
     Each is sorted by a key: its start and end (`_position`), and, for a node inside a construct
-    walked for real, the construct's instead and the node's rank in that walk. The nodes are
-    sorted first, so that the few in a zone (`_Zones`) are found by a search per zone; a node the
-    walk reads late is keyed by the point where it does (`_after`) first.
+    walked for real, the construct's instead and the node's rank in that walk. Nodes and steps
+    are sorted at once, so that the few nodes in a zone (`_Zones`) are found by a search per
+    zone; a node the walk reads late is keyed by the point where it does (`_after`).
     """
-    steps: list[tuple[_Key, Step, ast.AST]] = []
+    walked = _walk_out_of_order(tree, nodes)
+    if walked:
+        keyed = [(_walk_key(*walked.get(node, (node, 0))), _READ, node) for node in nodes]
+    else:
+        keyed = [((node.lineno, node.col_offset, -node.end_lineno, -node.end_col_offset, 0), _READ, node) for node in nodes]  # type: ignore[attr-defined]
     zones = _Zones()
     enter, end_of_body, leave = Step.ENTER_FUNCTION, Step.END_OF_BODY, Step.EXIT_FUNCTION
     for function in [*nodes_of(tree, ast.FunctionDef), *nodes_of(tree, ast.AsyncFunctionDef)]:
         zones.add_function(function)  # type: ignore[arg-type]
-        steps += (_position(function), enter, function), (_after(function, 0), end_of_body, function), (_after(function, 2), leave, function)
+        keyed += (_position(function), enter, function), (_after(function, 0), end_of_body, function), (_after(function, 2), leave, function)
     enter, leave = Step.ENTER_CLASS, Step.EXIT_CLASS
     for cls in nodes_of(tree, ast.ClassDef):
         zones.add_class(cls)  # type: ignore[arg-type]
-        steps += (_position(cls), enter, cls), (_after(cls, 2), leave, cls)
-    read = Step.NODE
-    walked = _walk_out_of_order(tree, nodes)
-    if walked:
-        keyed = [(_walk_key(*walked.get(node, (node, 0))), read, node) for node in nodes]
-    else:
-        keyed = [((node.lineno, node.col_offset, -node.end_lineno, -node.end_col_offset, 0), read, node) for node in nodes]  # type: ignore[attr-defined]
+        keyed += (_position(cls), enter, cls), (_after(cls, 2), leave, cls)
     keyed.sort(key=_KEY)
-    keyed = _read_in_place(keyed, zones.indexed()) + steps
-    keyed.sort(key=_KEY)
-    return [(step, node) for _, step, node in keyed]
+    return _read_in_place(keyed, zones.indexed())
 
 
 _KEY = itemgetter(0)
@@ -85,8 +84,9 @@ def _walk_key(base: ast.AST, rank: int) -> _Key:
 
 
 def _read_in_place(keyed: list[tuple[_Key, Step, ast.AST]], zones: list[_Zone]) -> list[tuple[_Key, Step, ast.AST]]:
-    """The keyed nodes (sorted) without those in a zone, and with those that the walk reads late
-    again, keyed by where it does. A zone holds the nodes that start in it and before the next."""
+    """The keyed nodes and steps (sorted) without the nodes in a zone, and with those that the
+    walk reads late again, keyed by where it does, sorted again. A zone holds the nodes that start
+    in it and before the next; the steps in it (a function's entry, in its header) stay."""
     kept: list[tuple[_Key, Step, ast.AST]] = []
     late: list[tuple[_Key, Step, ast.AST]] = []
     done = 0
@@ -95,13 +95,20 @@ def _read_in_place(keyed: list[tuple[_Key, Step, ast.AST]], zones: list[_Zone]) 
         first = bisect_left(keyed, zone.start, done, key=_KEY)
         last = max(first, bisect_left(keyed, end, first, key=_KEY))
         kept += keyed[done:first]
-        for key, step, node in keyed[first:last]:
+        for entry in keyed[first:last]:
+            key, step, node = entry
+            if step is not _READ:
+                kept.append(entry)
+                continue
             at = _read_late(zone, key[:2])  # type: ignore[arg-type]
             if at is not None:
                 late.append((at + key, step, node))
         done = last
     kept += keyed[done:]
-    return kept + late
+    if late:
+        kept += late
+        kept.sort(key=_KEY)
+    return kept
 
 
 def _position(node: ast.AST) -> _Key:
@@ -166,6 +173,8 @@ def _read_late(zone: _Zone, start: tuple[int, int]) -> _Key | None:
     if zone.part == _KEYWORD:
         return (*_end(owner.bases[-1]), 0, 0)  # type: ignore[attr-defined]
     if zone.part == _HEADER:
+        if start < _start(owner):
+            return None  # in a decorator: a function starts at its `def`
         defaults = [*owner.args.defaults, *owner.args.kw_defaults]  # type: ignore[attr-defined]
         if not any(default is not None and _start(default) <= start < _end(default) for default in defaults):
             return None

@@ -44,7 +44,7 @@ def sql_lookup(call: ast.Call) -> tuple[Lookup, list[Compare]] | None:
 
 def _sql_text(node: ast.expr) -> str | None:
     """A literal SQL string, also wrapped in `text("...")` or psycopg's `sql.SQL("...")`."""
-    if isinstance(node, ast.Call) and last_name(node.func) in _SQL_WRAPPERS and node.args:
+    if type(node) is ast.Call and last_name(node.func) in _SQL_WRAPPERS and node.args:
         return const_str(node.args[0])
     return const_str(node)
 
@@ -56,9 +56,9 @@ def _bound_name(sql: str, match: re.Match[str], params: ast.expr) -> str | None:
     if placeholder is None:
         return None
     named = placeholder[2] or placeholder[3]
-    if named and isinstance(params, ast.Dict):
+    if named and type(params) is ast.Dict:
         value = next((v for k, v in zip(params.keys, params.values, strict=True) if const_str(k) == named), None)
-    elif isinstance(params, (ast.Tuple, ast.List)):
+    elif type(params) in (ast.Tuple, ast.List):
         index = int(placeholder[1]) - 1 if placeholder[1] else len(_PLACEHOLDER.findall(sql, 0, match.start(2)))
         value = params.elts[index] if 0 <= index < len(params.elts) else None
     if value is None:

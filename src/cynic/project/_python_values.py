@@ -22,7 +22,7 @@ _Name, _Attribute, _Call, _Constant = ast.Name, ast.Attribute, ast.Call, ast.Con
 
 def freeze(value: object) -> object:
     """Literal values made hashable: lists and sets become tuples, dicts tuples of pairs."""
-    if value.__class__ in _PLAIN_LITERALS:
+    if type(value) in _PLAIN_LITERALS:
         return value
     if isinstance(value, (list, tuple, set, frozenset)):
         return tuple(freeze(item) for item in value)
@@ -37,7 +37,7 @@ _LATER_FIRST = {ast.Subscript: attrgetter("slice", "value"), ast.BinOp: attrgett
 
 def refs_of(node: ast.AST | None) -> tuple[str, ...]:
     """Every maximal dotted name an expression reads, in source order, without repeats."""
-    kind = node.__class__
+    kind = type(node)
     if kind is _Name:
         return (node.id,)  # type: ignore[union-attr]
     if node is None or kind is _Constant:
@@ -50,7 +50,7 @@ def refs_of(node: ast.AST | None) -> tuple[str, ...]:
     stack = [node]
     while stack:  # a walk in `child_nodes` order, the common classes' children read directly
         child = stack.pop()
-        kind = child.__class__
+        kind = type(child)
         if kind is _Name:
             found.append(child.id)  # type: ignore[attr-defined]
         elif kind is _Constant:
@@ -78,14 +78,14 @@ def refs_of(node: ast.AST | None) -> tuple[str, ...]:
 def reads_env(node: ast.AST) -> bool:
     """True when the expression reads the process environment by hand."""
     for child in walk(node):
-        if isinstance(child, (ast.Name, ast.Attribute)) and dotted_name(child) in _ENV_READERS:
+        if type(child) in (ast.Name, ast.Attribute) and dotted_name(child) in _ENV_READERS:
             return True
     return False
 
 
 def literal_of(node: ast.AST) -> object:
     """`const_value(node)`, without trying the expressions that cannot be literals."""
-    kind = node.__class__
+    kind = type(node)
     if kind is ast.Constant:
         return node.value  # type: ignore[attr-defined]
     if kind not in _LITERAL_SHAPES or (kind is ast.Call and not _is_empty_set(node)):  # type: ignore[arg-type]
@@ -94,7 +94,7 @@ def literal_of(node: ast.AST) -> object:
 
 
 def _is_empty_set(call: ast.Call) -> bool:
-    return isinstance(call.func, ast.Name) and call.func.id == "set" and not call.args and not call.keywords
+    return type(call.func) is ast.Name and call.func.id == "set" and not call.args and not call.keywords
 
 
 def summarize(node: ast.AST) -> Value:
@@ -104,7 +104,7 @@ def summarize(node: ast.AST) -> Value:
         text if len(text) <= 160 else text[:157] + "...",
         freeze(literal_of(node)),
         refs_of(node),
-        dotted_name(node.func) if node.__class__ is _Call else None,  # type: ignore[attr-defined]
+        dotted_name(node.func) if type(node) is _Call else None,  # type: ignore[attr-defined]
         # every environment reader's name is in the expression's text
         ("environ" in text or "getenv" in text) and reads_env(node),
     )
@@ -117,12 +117,12 @@ def keyword_values(call: ast.Call) -> tuple[tuple[str, Value], ...]:
 
 def dependency_of(node: ast.AST | None) -> Dependency | None:
     """The dependency of `Depends(x)` / `Security(x, scopes=[...])`, else None."""
-    if not (isinstance(node, ast.Call) and last_name(node.func) in DEPENDS):
+    if not (type(node) is ast.Call and last_name(node.func) in DEPENDS):
         return None
     inner = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "dependency"), None)
     if inner is None:
         return Dependency(target="", text=expression_text(node), line=node.lineno)
-    target = call_name(inner) if isinstance(inner, ast.Call) else dotted_name(inner)
+    target = call_name(inner) if type(inner) is ast.Call else dotted_name(inner)
     text = expression_text(inner)
     scopes = next((k.value for k in node.keywords if k.arg == "scopes"), None)
     if scopes is not None:
@@ -140,15 +140,15 @@ def dependencies_in(node: ast.AST | None) -> tuple[Dependency, ...]:
 
 def param_source(node: ast.AST | None) -> str | None:
     """"query" for `Query(...)`, "body" for `Body(...)`... else None."""
-    if isinstance(node, ast.Call):
+    if type(node) is ast.Call:
         return PARAM_SOURCES.get(last_name(node.func) or "")
     return None
 
 
 def unwrap_annotation(node: ast.AST | None) -> tuple[ast.AST | None, list[ast.AST]]:
     """(base type, metadata) of `Annotated[T, m1, m2]`; (node, []) for anything else."""
-    if node.__class__ is ast.Subscript and last_name(node.value) == "Annotated":  # type: ignore[union-attr]
-        items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    if type(node) is ast.Subscript and last_name(node.value) == "Annotated":  # type: ignore[union-attr]
+        items = node.slice.elts if type(node.slice) is ast.Tuple else [node.slice]
         if items:
             return items[0], list(items[1:])
     return node, []
@@ -166,18 +166,18 @@ def read_annotated(node: ast.AST | None) -> tuple[ast.AST | None, tuple[str, ...
 
 def compare_side(node: ast.AST) -> str | None:
     """A comparison operand as the facts keep it: a dotted name, "<const>", or None."""
-    if isinstance(node, ast.Constant):
+    if type(node) is ast.Constant:
         return "<const>"
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("str", "int", "UUID") and node.args:
+    if type(node) is ast.Call and type(node.func) is ast.Name and node.func.id in ("str", "int", "UUID") and node.args:
         return compare_side(node.args[0])
     return dotted_name(node)
 
 
 def status_code_of(node: ast.AST) -> int | None:
     """429 for `429` passed as a status, `status.HTTP_429_TOO_MANY_REQUESTS`, `HTTPStatus.TOO_MANY_REQUESTS`."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, int) and 400 <= node.value < 600:
+    if type(node) is ast.Constant and isinstance(node.value, int) and 400 <= node.value < 600:
         return node.value
-    name = last_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+    name = last_name(node) if type(node) in (ast.Name, ast.Attribute) else None
     if name and name.startswith("HTTP_") and name[5:8].isdigit():
         return int(name[5:8])
     if name == "TOO_MANY_REQUESTS":
