@@ -156,15 +156,19 @@ class ScriptTree:
             node, depth = value, depth - 1
         return node
 
-    def returned_expressions(self, function: Node) -> list[Node]:
-        """What a function returns: an arrow's expression body, or its own `return` statements' values."""
+    def returned_expressions(self, function: Node) -> Iterator[Node]:
+        """What a function returns, in source order: an arrow's expression body, or its own `return`
+        statements' values, each found when it is asked for (a judge of the first may stop there)."""
         body = function.child_by_field_name("body")
         if body is None:
-            return []
+            return
         if body.type != "statement_block":
-            return [body]
-        inside = self.nodes_in("return_statement", body)
-        return [s.named_children[0] for s in inside if s.named_children and not _function_between(body, s)]
+            yield body
+            return
+        for statement in self.nodes_in("return_statement", body):
+            values = statement.named_children
+            if values and not _function_between(body, statement):
+                yield values[0]
 
     def _declarators(self) -> dict[str, list[Node]]:
         if self._by_name is None:
