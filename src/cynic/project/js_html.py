@@ -26,7 +26,7 @@ SANITIZER_MODULES = frozenset({"dompurify", "isomorphic-dompurify", "sanitize-ht
 _SANITIZER_NAME = lazy_compile(r"saniti[sz]e|purify|(?<!un)escape", re.I)
 _NUMERIC_PROPERTIES = frozenset({"length", "size"})
 _NUMERIC_CALLS = lazy_compile(r"^(?:Number|parseInt|parseFloat|Math\.\w+)$|\.(?:toFixed|toPrecision|toLocale\w*String|toISOString)$")
-_DOM_SINKS = frozenset({"innerHTML", "outerHTML"})
+_DOM_SINKS = ("innerHTML", "outerHTML")
 # Every sink is an attribute, property or method name spelt out in the file's text.
 _SINK_WORDS = ("dangerouslySetInnerHTML", "innerHTML", "outerHTML", "insertAdjacentHTML")
 SANITIZED, RAW, UNTRACED = "sanitized", "raw", "untraced"
@@ -61,7 +61,7 @@ def html_sinks(tree: ScriptTree, sanitizer_imports: set[str], imported: set[str]
             yield HtmlSink(line(attribute), text(expression)[:60], UNTRACED, True)
         else:
             yield _judged(line(attribute), html, tree, sanitizer_imports, imported, react=True)
-    for assignment in tree.nodes("assignment_expression"):
+    for assignment in tree.assignments_to(_DOM_SINKS):
         left = unwrap(assignment.child_by_field_name("left"))
         prop = left.child_by_field_name("property") if left is not None and left.type == "member_expression" else None
         if prop is not None and text(prop) in _DOM_SINKS and assignment.children[1].type == "=":
