@@ -24,7 +24,7 @@ export default function Page() {
   (remember ? localStorage : sessionStorage).setItem("session", token);
   (localStorage as Storage).setItem("a", b);
   window.fetch(url)?.then(r => r.json()); ofetch.create({ baseURL }); new HttpLink({ uri });
-  obj.x=1; obj.y = obj.z == 2; a.b!.c = 3;
+  obj.x=1; obj.y = obj.z == 2; a.b!.c = 3; (el as HTMLElement).innerHTML = html; el.innerHTML += more;
   return <div dangerouslySetInnerHTML={{ __html: html }} data-x="=" />;
 }
 ''',
@@ -77,3 +77,11 @@ def test_calls_holding_a_spelling_are_every_call_around_it() -> None:
 
     assert around == sorted(c for c in calls if any(c[0] <= start and end <= c[1] for start, end in spans))
     assert len(around) == 4  # `.setItem("session", token)`, `window.fetch(url)?.then(r => r.json())`, `r.json()`, `new HttpLink({ uri })`
+
+
+def test_assignments_to_a_property_are_every_assignment_whose_target_names_it() -> None:
+    tree = parse_script(TRICKY[".tsx"], ".tsx")
+
+    found = [tree.source[slice(*n.byte_range)].decode() for n in tree.assignments_to(("innerHTML", "y", "c"))]
+
+    assert found == ["obj.y = obj.z == 2", "a.b!.c = 3", "(el as HTMLElement).innerHTML = html"]  # not `+=`, not `obj.x`

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from cynic.parsing.tsjs_keywords import KEYWORDS, WRAPPERS, attributes_naming, calls_holding, calls_naming, keyword_nodes, source_order
+from cynic.parsing.tsjs_keywords import (
+    KEYWORDS, WRAPPERS, assignments_to, attributes_naming, calls_holding, calls_naming, keyword_nodes, source_order,
+)
 
 Node = Any  # tree_sitter.Node; the grammar packages are imported lazily
 
@@ -51,7 +53,7 @@ class ScriptTree:
     source: bytes  # `text` as parsed, UTF-8
     root: Node
     dialect: str
-    error_line: int | None
+    error_line: int | None  # set exactly when the tree has errors (`root.has_error`, asked once)
     _by_keyword: dict[str, list[Node]] = field(default_factory=dict, repr=False)
     _by_type: dict[str, list[Node]] | None = field(default=None, repr=False)
     _by_name: dict[str, list[Node]] | None = field(default=None, repr=False)
@@ -68,7 +70,7 @@ class ScriptTree:
     def nodes(self, node_type: str) -> list[Node]:
         """Every node of an indexed type, in source order: from its keywords when it has some and
         the tree has no error, else from the index of the whole tree, built on first use."""
-        if self._by_type is None and node_type in KEYWORDS and not self.root.has_error:
+        if self._by_type is None and node_type in KEYWORDS and self.error_line is None:
             if node_type not in self._by_keyword:
                 self._by_keyword[node_type] = keyword_nodes(self.root, self.source, node_type)
             return self._by_keyword[node_type]
@@ -100,16 +102,23 @@ class ScriptTree:
     def calls_naming(self, words: tuple[str, ...]) -> list[tuple[Node, str]]:
         """Calls and `new` expressions with their callee's dotted name, at least all those whose
         callee's names (`a.b.c`) hold one of `words` (`"fetch"` finds `fetch`, `window.fetch`, `ofetch`)."""
-        if self.root.has_error:
+        if self.error_line is not None:
             return self.calls()
         return [(call, callee_name(call)) for call in calls_naming(self.root, self.source, words)]
 
     def calls_holding(self, spans: list[tuple[int, int]]) -> list[tuple[Node, str]]:
         """Calls and `new` expressions with their callee's dotted name, at least all those whose
         byte range holds one of `spans` (the calls around some words' spellings)."""
-        if self.root.has_error:
+        if self.error_line is not None:
             return self.calls()
         return [(call, callee_name(call)) for call in calls_holding(self.root, spans)]
+
+    def assignments_to(self, words: tuple[str, ...]) -> list[Node]:
+        """Assignments, at least all those whose target (through parentheses and casts) is a
+        property with one of `words` in its name (`el.innerHTML = x`), in source order."""
+        if self.error_line is not None:
+            return self.nodes("assignment_expression")
+        return assignments_to(self.root, self.source, words)
 
     def declared_names(self) -> Collection[str]:
         """The names `resolve` can follow: those of the file's variables and declared functions."""
@@ -117,7 +126,7 @@ class ScriptTree:
 
     def jsx_attributes(self, name: str) -> list[Node]:
         """JSX attributes, at least all those named `name`, in source order."""
-        if self.root.has_error:
+        if self.error_line is not None:
             return self.nodes("jsx_attribute")
         return attributes_naming(self.root, self.source, name)
 
@@ -156,15 +165,19 @@ class ScriptTree:
             node, depth = value, depth - 1
         return node
 
-    def returned_expressions(self, function: Node) -> list[Node]:
-        """What a function returns: an arrow's expression body, or its own `return` statements' values."""
+    def returned_expressions(self, function: Node) -> Iterator[Node]:
+        """What a function returns, in source order: an arrow's expression body, or its own `return`
+        statements' values, each found when it is asked for (a judge of the first may stop there)."""
         body = function.child_by_field_name("body")
         if body is None:
-            return []
+            return
         if body.type != "statement_block":
-            return [body]
-        inside = self.nodes_in("return_statement", body)
-        return [s.named_children[0] for s in inside if s.named_children and not _function_between(body, s)]
+            yield body
+            return
+        for statement in self.nodes_in("return_statement", body):
+            values = statement.named_children
+            if values and not _function_between(body, statement):
+                yield values[0]
 
     def _declarators(self) -> dict[str, list[Node]]:
         if self._by_name is None:
@@ -212,6 +225,11 @@ def parse_script(text: str, suffix: str) -> ScriptTree:
     source = text.encode("utf-8", "surrogatepass")
     root = _parser(dialect).parse(source).root_node
     return ScriptTree(text, source, root, dialect, error_line=first_error_line(root) if root.has_error else None)
+
+
+def inside(node: Node, outer: Node) -> bool:
+    """Is `node` within `outer`'s byte range?"""
+    return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
 
 
 def _function_between(outer: Node, inner: Node) -> bool:

@@ -7,7 +7,8 @@ Every `import_statement` holds an `import` token, every `export_statement` an `e
 smallest named nodes around the places a keyword is spelt in the text include every node of its
 type; where the spelling is something else (a string, a comment, a property, a longer name, `==`)
 that node is of another type and is dropped. Likewise every call whose callee names `fetch` is
-found from the places `fetch` is spelt. That is one lookup per spelling instead
+found from the places `fetch` is spelt, and every assignment to an `innerHTML` from the places
+`innerHTML` is. That is one lookup per spelling instead
 of a visit of every node: most of a file's nodes are never touched. Imports and exports are
 cheaper still: each spells its keyword once, so when the root's own children account for every
 spelling there is nothing left to look up.
@@ -93,6 +94,25 @@ def calls_holding(root: Node, spans: list[tuple[int, int]]) -> list[Node]:
             if node.type in _CALLS:
                 found.add(node)
             node = node.parent
+    return sorted(found, key=source_order)
+
+
+def assignments_to(root: Node, source: bytes, words: tuple[str, ...]) -> list[Node]:
+    """Every assignment whose target, through parentheses and casts, is a property with one of
+    `words` in its name (`el.innerHTML = x`, `(init as any).credentials = y`), in source order:
+    found from the places the words are spelt, like `calls_naming`."""
+    found = set()
+    for word in words:
+        for start in _spelt(source, word.encode(), whole=False):
+            name = root.named_descendant_for_byte_range(start, start + len(word))
+            member = name.parent if name.type == "property_identifier" else None
+            if member is None or member.type != "member_expression":
+                continue
+            part, holder = member, member.parent
+            while holder is not None and holder.type in WRAPPERS:
+                part, holder = holder, holder.parent
+            if holder is not None and holder.type == "assignment_expression" and holder.child_by_field_name("left") == part:
+                found.add(holder)
     return sorted(found, key=source_order)
 
 

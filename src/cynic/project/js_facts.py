@@ -121,11 +121,12 @@ def imports(tree: ScriptTree) -> Iterator[ImportedName]:
         module = string_value(statement.child_by_field_name("source")) or ""
         clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
         for part in clause.named_children if clause is not None else ():
-            if part.type == "identifier":
+            kind = part.type
+            if kind == "identifier":
                 yield ImportedName(text(part), "default", module)
-            elif part.type == "namespace_import":
+            elif kind == "namespace_import":
                 yield ImportedName(text(part.named_children[0]), "*", module)
-            elif part.type == "named_imports":
+            elif kind == "named_imports":
                 for spec in part.named_children:
                     name = text(spec.child_by_field_name("name"))
                     alias = spec.child_by_field_name("alias")

@@ -26,7 +26,7 @@ SANITIZER_MODULES = frozenset({"dompurify", "isomorphic-dompurify", "sanitize-ht
 _SANITIZER_NAME = lazy_compile(r"saniti[sz]e|purify|(?<!un)escape", re.I)
 _NUMERIC_PROPERTIES = frozenset({"length", "size"})
 _NUMERIC_CALLS = lazy_compile(r"^(?:Number|parseInt|parseFloat|Math\.\w+)$|\.(?:toFixed|toPrecision|toLocale\w*String|toISOString)$")
-_DOM_SINKS = frozenset({"innerHTML", "outerHTML"})
+_DOM_SINKS = ("innerHTML", "outerHTML")
 # Every sink is an attribute, property or method name spelt out in the file's text.
 _SINK_WORDS = ("dangerouslySetInnerHTML", "innerHTML", "outerHTML", "insertAdjacentHTML")
 SANITIZED, RAW, UNTRACED = "sanitized", "raw", "untraced"
@@ -61,7 +61,7 @@ def html_sinks(tree: ScriptTree, sanitizer_imports: set[str], imported: set[str]
             yield HtmlSink(line(attribute), text(expression)[:60], UNTRACED, True)
         else:
             yield _judged(line(attribute), html, tree, sanitizer_imports, imported, react=True)
-    for assignment in tree.nodes("assignment_expression"):
+    for assignment in tree.assignments_to(_DOM_SINKS):
         left = unwrap(assignment.child_by_field_name("left"))
         prop = left.child_by_field_name("property") if left is not None and left.type == "member_expression" else None
         if prop is not None and text(prop) in _DOM_SINKS and assignment.children[1].type == "=":
@@ -75,9 +75,19 @@ def html_sinks(tree: ScriptTree, sanitizer_imports: set[str], imported: set[str]
 def sanitizing_functions(tree: ScriptTree, sanitizer_imports: set[str]) -> Iterator[str]:
     """Names of the file's named functions whose every return is sanitized markup."""
     for function in [*tree.nodes("function_declaration"), *_function_values(tree)]:
-        returned = tree.returned_expressions(function)
-        if returned and all(is_sanitized(r, tree, sanitizer_imports) for r in returned):
+        if _returns_sanitized(function, tree, sanitizer_imports, depth=4):
             yield function_name(function)
+
+
+def _returns_sanitized(function: Node, tree: ScriptTree, sanitizers: set[str], depth: int) -> bool:
+    """Does `function` return something, and nothing but sanitized markup? Its returns are judged
+    in source order, up to the first one that is not."""
+    returned = False
+    for value in tree.returned_expressions(function):
+        if not is_sanitized(value, tree, sanitizers, depth):
+            return False
+        returned = True
+    return returned
 
 
 def _function_values(tree: ScriptTree) -> Iterator[Node]:
@@ -106,7 +116,7 @@ def _html_of(expression: Node | None, tree: ScriptTree) -> Node | None:
     resolved = tree.resolve(expression)
     if resolved is not None and resolved.type == "call_expression":
         function = tree.resolve(resolved.child_by_field_name("function"))
-        returned = tree.returned_expressions(function) if function is not None and "function" in function.type else []
+        returned = list(tree.returned_expressions(function)) if function is not None and "function" in function.type else []
         resolved = tree.resolve(returned[0]) if len(returned) == 1 else None
     value = object_property(resolved, "__html")
     return unwrap(value) if value is not None else None
@@ -118,8 +128,10 @@ def is_sanitized(node: Node | None, tree: ScriptTree, sanitizers: set[str], dept
     if node is None or depth == 0:
         return False
     kind = node.type
-    if kind in ("null", "undefined", "number", "true", "false") or string_value(node) is not None:
+    if kind in ("null", "undefined", "number", "true", "false"):
         return True
+    if kind in ("string", "template_string") and string_value(node) is not None:
+        return True  # a template without substitutions
     if kind in ("identifier", "shorthand_property_identifier"):
         resolved = tree.resolve(node)
         return resolved is not None and resolved.type != kind and is_sanitized(resolved, tree, sanitizers, depth - 1)
@@ -145,7 +157,4 @@ def _call_is_sanitized(node: Node, tree: ScriptTree, sanitizers: set[str], depth
     if args:
         return "function" in args[0].type and all(is_sanitized(r, tree, sanitizers, depth - 1) for r in tree.returned_expressions(args[0]))
     function = tree.resolve(node.child_by_field_name("function"))
-    if function is not None and "function" in function.type:
-        returned = tree.returned_expressions(function)
-        return bool(returned) and all(is_sanitized(r, tree, sanitizers, depth - 1) for r in returned)
-    return False
+    return function is not None and "function" in function.type and _returns_sanitized(function, tree, sanitizers, depth - 1)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.tsjs import (
-    Node, ScriptTree, arguments, descendants, dotted_name, has_spread,
+    Node, ScriptTree, arguments, descendants, dotted_name, has_spread, inside,
     line, object_keys, object_property, parameter_names, string_value, template_head, text, unwrap,
 )
 from cynic.project import Fact
@@ -146,7 +146,7 @@ def _fetch_credentials(call: Node, init: Node | None, tree: ScriptTree) -> tuple
     function = tree.enclosing_function(call)
     name = text(unwrap(init))
     if function is not None and any(
-        dotted_name(a.child_by_field_name("left")) == f"{name}.credentials" for a in tree.nodes_in("assignment_expression", function)
+        inside(a, function) and dotted_name(a.child_by_field_name("left")) == f"{name}.credentials" for a in tree.assignments_to(("credentials",))
     ):
         return "delegated", False  # `request.credentials = config.CREDENTIALS`
     resolved = tree.resolve(init)
@@ -199,7 +199,7 @@ def axios_facts(tree: ScriptTree) -> Iterator[AxiosInstance | AxiosCall | Creden
             handler = tree.resolve(args[0])
             if handler is not None and _sets_with_credentials(handler, tree):
                 yield CredentialsSwitch("axios-interceptor", name.removesuffix(".interceptors.request.use"), True, line(call))
-    for assignment in tree.nodes("assignment_expression"):
+    for assignment in tree.assignments_to(("withCredentials", "WITH_CREDENTIALS")):
         left = dotted_name(assignment.child_by_field_name("left"))
         right = unwrap(assignment.child_by_field_name("right"))
         enabled = None if right is None else {"true": True, "false": False}.get(right.type, string_value(right) == "include" or None)

@@ -24,7 +24,8 @@ _WEB_STORAGE = lazy_compile(r"\b(?:localStorage|sessionStorage)\b")
 _STORAGE_HOOK = lazy_compile(r"^use(?:Local|Session)Storage(?:State|Value)?$")
 # Every write below names web storage in the file's text: a receiver or the value it resolves to
 # matching `_WEB_STORAGE`, a `use(Local|Session)Storage...` hook, or `persist` / `persistReducer`.
-_STORAGE_WORDS = ("localStorage", "sessionStorage", "LocalStorage", "SessionStorage", "persist")
+# All but the last spell `Storage`: two searches of the text instead of five.
+_STORAGE_WORDS = ("Storage", "persist")
 _STORAGE_CALL_WORDS = ("setItem", "persist", "LocalStorage", "SessionStorage")  # in the callee of every call read
 
 
