@@ -38,3 +38,12 @@ def ascii_letters(text: str) -> str:
     searches that follow: `bytes in bytes` first tries the word as an integer and pays for the
     TypeError it raises, several times the search itself."""
     return text.encode("ascii", "ignore").translate(_ASCII_LOWERED, _NOT_ASCII_LETTERS).decode("ascii")
+
+
+@lru_cache(maxsize=1)
+def text_letters(text: str) -> str:
+    """`ascii_letters(text)` of a file's whole text, kept until another text's: SEC001 and INJ001
+    read it one after the other. For a text that lowers exactly it is also the letters of
+    `text.lower()`: only the two characters `str.lower` turns into ASCII differ, and those texts
+    do not lower exactly."""
+    return ascii_letters(text)
