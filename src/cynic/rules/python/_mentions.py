@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from cynic.lazy_pattern import lazy_compile
-from cynic.rules._lowering import lowers_exactly
+from cynic.rules._lowering import lowered, lowers_exactly
 
 
 
@@ -28,5 +28,5 @@ class Mentions:
     def found_in(self, text: str) -> bool:
         if not lowers_exactly(text):
             return self._any_case.search(text) is not None
-        lowered = text.lower()
-        return any(word in lowered if isinstance(word, str) else word.search(lowered) for word in self._lowercase)
+        lowercase = lowered(text)
+        return any(word in lowercase if isinstance(word, str) else word.search(lowercase) for word in self._lowercase)

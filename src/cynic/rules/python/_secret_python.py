@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.pyast import argument, call_name, child_nodes, const_str, last_name, nodes_of, walk
-from cynic.rules._lowering import ascii_letters
+from cynic.rules._lowering import ascii_letters, text_letters
 from cynic.rules.python._secret_patterns import is_named_secret, is_secret_value, secret_shape, url_with_credentials
 
 _CREDENTIAL = "A credential is written into the code."
@@ -59,7 +59,7 @@ def python_secrets(tree: ast.Module, text: str) -> list[tuple[int, str]]:
     # A name is a string (a dict key, a `getenv` name: in `everything`) or an identifier, as
     # written in ASCII source (elsewhere NFKC-normalised). Among the letters alone of both, a
     # word of a name is whole, whatever split it in the name (`pass_word`).
-    letters = ascii_letters(text + "\n" + everything) if text.isascii() else None
+    letters = text_letters(text) + ascii_letters(everything) if text.isascii() else None
     secret_words = letters is None or _holds_any(letters, _SECRET_WORDS)
     if has_url:  # a URL with a password is a secret whatever its name
         found += _named_secrets(tree, _any_name)

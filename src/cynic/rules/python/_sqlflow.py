@@ -11,9 +11,12 @@ import ast
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
+from operator import attrgetter
 from typing import NamedTuple
 
 from cynic.parsing.pyast import const_value, functions, last_name, nodes_of
+
+_ATTRIBUTE_NAME = attrgetter("attr")
 
 
 class Fragments(NamedTuple):
@@ -121,6 +124,15 @@ class BuildableShapes:
 
     def __init__(self, tree: ast.Module) -> None:
         self.tree = tree
+
+    def any_in_module(self) -> bool:
+        """Whether the module holds a shape that builds a string at all: an f-string, a `+` or `%`,
+        a `+=` or a `.format()` call. Names and helpers only pass on what one of those built, so
+        without one no expression of the module is built; most modules have one."""
+        tree = self.tree
+        if nodes_of(tree, ast.JoinedStr) or nodes_of(tree, ast.BinOp) or nodes_of(tree, ast.AugAssign):
+            return True
+        return "format" in map(_ATTRIBUTE_NAME, nodes_of(tree, ast.Attribute))
 
     def may_build(self, node: ast.AST | None) -> bool:
         """False when no scope's `fragments(node)` can be built; True when one might."""

@@ -139,6 +139,8 @@ def _may_receive_built_sql(tree: ast.Module) -> bool:
     fire, and that is nearly every sink in a code base.
     """
     shapes = BuildableShapes(tree)
+    if not shapes.any_in_module():
+        return False
     for call in nodes_of(tree, ast.Call):
         sink = _sql_sink(call)  # type: ignore[arg-type]
         if sink is None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from cynic.lazy_pattern import lazy_compile
-from cynic.rules._lowering import ascii_letters
 
 _AUDIENCE = r"(?:ai|a\.i\.|llm|gpt|chatgpt|claude|copilot|assistant|language model|(?:code |security |ai )?(?:reviewer|auditor|agent|scanner)s?)"
 # An audience that can only be a machine, in prose: "AI code reviewers", "automated reviewer", "LLM agents".
@@ -124,9 +123,10 @@ PHRASES: tuple[Phrase, ...] = (
 )
 
 
-def possible_phrases(lowered: str) -> tuple[int, ...]:
-    """The indexes of the phrases that lowered text may hold: it has every need of each."""
-    letters = ascii_letters(lowered)  # a word is whole among them, and they are faster to search
+def possible_phrases(lowered: str, letters: str) -> tuple[int, ...]:
+    """The indexes of the phrases that lowered text may hold: it has every need of each. A word
+    is looked for among the text's `letters` (`ascii_letters`), where it is whole too, and which
+    are faster to search."""
     held: dict[int, bool] = {}  # by need: some phrases share one
     possible = []
     for index, needs in enumerate(_NEEDS):

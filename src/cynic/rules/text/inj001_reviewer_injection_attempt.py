@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from cynic.models import Confidence, Severity
-from cynic.rules._lowering import lowers_exactly
+from cynic.rules._lowering import lowered, lowers_exactly, text_letters
 from cynic.rules.base import FileRule, Hit
 from cynic.rules.text._injection_phrases import PHRASES, possible_phrases
 from cynic.source import FileKind, SourceFile
@@ -75,9 +75,9 @@ class ReviewerInjectionAttempt(FileRule):
 def _phrases_in(text: str) -> Iterator[re.Match[str]]:
     if not (_LOWERCASE_PATTERN and lowers_exactly(text)):
         return _case_insensitive_alternation().finditer(text)
-    lowered = text.lower()
-    possible = possible_phrases(lowered)
-    return _lowered_alternation(possible).finditer(lowered) if possible else iter(())
+    lowercase = lowered(text)
+    possible = possible_phrases(lowercase, text_letters(text))  # the letters of `lowercase` too
+    return _lowered_alternation(possible).finditer(lowercase) if possible else iter(())
 
 
 @cache
