@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections import deque
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -91,9 +90,10 @@ def _index(tree: ast.Module) -> tuple[list[ast.AST], dict[type, list[ast.AST]], 
 
     This is the one full walk of a tree, so it is written for speed: a list that grows while it
     is read instead of a queue, and per node class one lookup that gives what to add the node
-    to and the function that adds its children (`_children_adder`). Nothing is stored on the
-    nodes, and the module itself is not listed: nothing kept on a tree refers back to its root,
-    so a tree is freed as soon as the audit drops it, without the cycle collector.
+    to and a C-level getter of the fields that can hold children, with what they hold
+    (`_shape`), so that a list of nodes is added at once. Nothing is stored on the nodes, and the
+    module itself is not listed: nothing kept on a tree refers back to its root, so a tree is
+    freed as soon as the audit drops it, without the cycle collector.
     """
     cached = tree.__dict__.get("_cynic_index")
     if cached is not None:
@@ -101,86 +101,71 @@ def _index(tree: ast.Module) -> tuple[list[ast.AST], dict[type, list[ast.AST]], 
     listed: list[ast.AST] = list(child_nodes(tree))
     statements: list[ast.AST] = []
     by_class: dict[type, list[ast.AST]] = {}
-    readers: dict[type, tuple[Callable[[ast.AST], None], _ChildrenAdder | None]] = {}
-    append, extend, add_statement = listed.append, listed.extend, statements.append
+    readers: dict[type, tuple[Callable[[ast.AST], None], int, Callable[[ast.AST], Any] | None]] = {}
+    append, extend, add_statement, node_class, list_class = listed.append, listed.extend, statements.append, _AST, list
+    one, many, mixed, statement = _ONE, _MANY, _MIXED, _STATEMENT  # locals: read for every node
     for node in listed:
         try:
-            add, add_children = readers[type(node)]
+            add, shape, read = readers[type(node)]
         except KeyError:
             kind = type(node)
-            add, add_children = readers[kind] = (by_class.setdefault(kind, []).append, _children_adder(kind))
+            add, shape, read = readers[kind] = (by_class.setdefault(kind, []).append, *_shape(kind))
         add(node)
-        if add_children is not None:
-            try:
-                add_children(node, append, extend, add_statement)
-            except AttributeError:  # a node built by hand without all its fields
-                _add_any_children(node, append, extend, add_statement)
+        if not shape:  # a leaf
+            continue
+        if shape > mixed:
+            add_statement(node)
+            shape -= statement
+            if not shape:
+                continue
+        try:
+            values = read(node)  # type: ignore[misc]
+        except AttributeError:  # a node built by hand without all its fields
+            values, shape = _field_values(node), mixed
+        if shape == one:
+            if type(values) is list_class:
+                extend(values)
+            elif values is not None:
+                append(values)
+        elif shape == many:
+            for value in values:
+                if type(value) is list_class:
+                    extend(value)
+                elif value is not None:
+                    append(value)
+        else:
+            for value in values:
+                if type(value) is list_class:
+                    extend([item for item in value if isinstance(item, node_class)])
+                elif isinstance(value, node_class):
+                    append(value)
     index = listed, by_class, statements
     tree._cynic_index = index  # type: ignore[attr-defined]
     return index
 
 
-_ChildrenAdder = Callable[[ast.AST, Callable[[ast.AST], None], Callable[[list[ast.AST]], None], Callable[[ast.AST], None]], None]
-# The ASDL signature every node class has as its docstring: `Call(expr func, expr* args, keyword* keywords)`.
-_SIGNATURE = re.compile(r"\w+\((\w+[*?]? \w+(?:, \w+[*?]? \w+)*)\)")
-_PLAIN_VALUES = frozenset({"identifier", "string", "int", "constant"})  # field types that hold no node
-_MAY_HOLD_NONE = frozenset({(ast.Dict, "keys"), (ast.arguments, "kw_defaults")})  # `{**x}`, `def f(*, a, b=1)`
+# What the fields of a node class that can hold children hold, for the walk above: nothing (a
+# leaf); one field, a node, None or a list of nodes; several such fields; or fields that may
+# also hold something else (a string, a number, None in a list: `{**x}` has a key None). A
+# statement's shape is raised by `_STATEMENT`: statements are listed apart too.
+_LEAF, _ONE, _MANY, _MIXED, _STATEMENT = 0, 1, 2, 3, 4
+_MIXED_CLASSES = frozenset(
+    {ast.AnnAssign, ast.Dict, ast.arguments, ast.Global, ast.Nonlocal, ast.MatchClass, ast.MatchMapping, ast.MatchSingleton, ast.TypeIgnore}
+)
 
 
 @cache
-def _children_adder(kind: type) -> _ChildrenAdder | None:
-    """A function `add(node, append, extend, add_statement)` that adds the children of a node of
-    class `kind` to a walk in field order (and the node to the statements, for a statement), or
-    None for a leaf. Written and compiled once per class from its ASDL signature, as `dataclasses`
-    writes an `__init__`: each list of nodes is extended, each other node appended when set, with
-    plain attribute reads, which the interpreter specialises; a generic getter followed by a test
-    of what each field holds costs a fifth more for the whole walk. A class without a readable
-    signature gets the generic `child_nodes`."""
-    fields = _child_fields(kind)
-    statement = issubclass(kind, ast.stmt)
-    if fields is None:
-        return _add_any_children
-    if not fields and not statement:
-        return None
-    lines = ["def add_children(node, append, extend, add_statement):"]
-    lines += [f"    {name}_ = node.{name}" for name, _ in fields]  # all read before any is added
-    for name, is_list in fields:
-        if is_list and (kind, name) in _MAY_HOLD_NONE:
-            lines.append(f"    extend([item for item in {name}_ if item is not None])")
-        elif is_list:
-            lines.append(f"    extend({name}_)")
-        else:
-            lines.append(f"    if {name}_ is not None:\n        append({name}_)")
-    if statement:
-        lines.append("    add_statement(node)")
-    namespace: dict[str, Any] = {}
-    exec(compile("\n".join(lines), f"<children of {kind.__name__}>", "exec"), namespace)  # noqa: S102 - our own text
-    return namespace["add_children"]  # type: ignore[no-any-return]
-
-
-def _child_fields(kind: type) -> list[tuple[str, bool]] | None:
-    """The fields of a node class that can hold child nodes, in field order, each with whether
-    it holds a list; None when the class's docstring is not an ASDL signature of its fields."""
-    if not kind._fields:  # type: ignore[attr-defined]
-        return []
-    signature = _SIGNATURE.fullmatch(kind.__doc__ or "")
-    if signature is None:
-        return None
-    declared = [part.split(" ") for part in signature.group(1).split(", ")]
-    if [name for _, name in declared] != list(kind._fields):  # type: ignore[attr-defined]
-        return None
-    return [
-        (name, type_name.endswith("*"))
-        for type_name, name in declared
-        if name not in _NOT_CHILDREN and type_name.rstrip("*?") not in _PLAIN_VALUES
-    ]
-
-
-def _add_any_children(node: ast.AST, append: Callable[[ast.AST], None], extend: Callable[[list[ast.AST]], None],
-                      add_statement: Callable[[ast.AST], None]) -> None:
-    extend(child_nodes(node))
-    if isinstance(node, ast.stmt):
-        add_statement(node)
+def _shape(kind: type) -> tuple[int, Callable[[ast.AST], Any] | None]:
+    """How the walk reads the children of a node class: the `_LEAF`... constant, and a C-level
+    getter of the class's fields that can hold children (one field's value, or several's tuple).
+    Made once per class, not once per tree."""
+    names = [name for name in kind._fields if name not in _NOT_CHILDREN]  # type: ignore[attr-defined]
+    statement = _STATEMENT if issubclass(kind, ast.stmt) else 0
+    if kind is ast.Constant or not names:
+        return _LEAF + statement, None
+    if kind in _MIXED_CLASSES:
+        return _MIXED + statement, _READERS.get(kind) or _reader(kind)
+    return (_ONE if len(names) == 1 else _MANY) + statement, attrgetter(*names)
 
 
 def nodes_of(tree: ast.Module, *kinds: type[ast.AST]) -> list[ast.AST]:
