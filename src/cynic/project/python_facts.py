@@ -10,6 +10,7 @@ facts travel (from a worker process, into the cache) as one msgpack message (`Py
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import msgspec
@@ -231,11 +232,17 @@ def _decode_extension(code: int, data: memoryview) -> object:
 
 
 _ENCODER = msgspec.msgpack.Encoder(enc_hook=_encode_ellipsis)
-_DECODER = msgspec.msgpack.Decoder(PythonFacts, ext_hook=_decode_extension)
+
+
+@cache
+def _decoder() -> msgspec.msgpack.Decoder[PythonFacts]:
+    """Made on first use: it reads every fact's type hints, and a process that only writes facts
+    (a warm audit whose edit leaves them as they were) never needs it."""
+    return msgspec.msgpack.Decoder(PythonFacts, ext_hook=_decode_extension)
 
 
 def _from_message(message: bytes) -> PythonFacts:
-    return _DECODER.decode(message)
+    return _decoder().decode(message)
 
 
 def _tuples(value: object) -> object:
