@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import import_module
 from typing import Any, NamedTuple, TypeVar
 
 import msgspec
@@ -32,11 +34,22 @@ class Fact(msgspec.Struct, frozen=True, gc=False):
 
 
 class FactExtractor(NamedTuple):
-    """A named function from one parsed file of the given kinds to that file's facts."""
+    """A named function from one parsed file of the given kinds to that file's facts, imported on
+    first use: an audit that re-reads one Python file never loads the script extractor."""
 
     name: str
     kinds: frozenset[FileKind]
-    extract: Callable[[SourceFile], Any]
+    defined_in: str  # "module:function"
+
+    def extract(self, source: SourceFile) -> Any:
+        """The facts of one parsed file."""
+        return _function(self.defined_in)(source)
+
+
+@cache
+def _function(defined_in: str) -> Callable[[SourceFile], Any]:
+    module, _, name = defined_in.partition(":")
+    return getattr(import_module(module), name)  # type: ignore[no-any-return]
 
 
 @dataclass

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from cynic.project import FactExtractor
-from cynic.project.js_facts import SCRIPT_FACTS
-from cynic.project.python_facts import extract_python_facts
 from cynic.source import FileKind
 
 EXTRACTORS: list[FactExtractor] = [
-    FactExtractor("python", frozenset({FileKind.PYTHON}), extract_python_facts),
-    SCRIPT_FACTS,
+    FactExtractor("python", frozenset({FileKind.PYTHON}), "cynic.project.python_facts:extract_python_facts"),
+    FactExtractor("script", frozenset({FileKind.SCRIPT}), "cynic.project.js_facts:extract_script_facts"),
 ]

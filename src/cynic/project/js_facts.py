@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.tsjs import Node, ScriptTree, arguments, line, string_value, text, unwrap
 from cynic.parsing.tsjs_keywords import spans_of
-from cynic.project import Fact, FactExtractor
+from cynic.project import Fact
 from cynic.project.js_html import SANITIZER_MODULES, HtmlSink, html_sinks, sanitizing_functions
 from cynic.project.js_modules import resolve_module
 from cynic.project.js_requests import AxiosCall, AxiosInstance, CredentialsSwitch, FetchCall, FetchClient, axios_facts, fetch_calls, generated_client_facts
 from cynic.project.js_storage import StorageWrite, storage_writes
 from cynic.project.js_tokens import key_name, names_a_token, value_token_evidence
-from cynic.source import FileKind, SourceFile
+from cynic.source import SourceFile
 
 _TOKENISH = lazy_compile(r"token|jwt|bearer", re.I)
 _TOKEN_WORDS = ("token", "jwt", "bearer")
@@ -178,5 +178,3 @@ def _calls_around_token_words(tree: ScriptTree) -> list[tuple[Node, str]]:
     constants = tuple(name.encode() for name in tree.declared_names() if _CONSTANT.match(name))
     return tree.calls_holding(token_spans + spans_of(tree.source, constants))
 
-
-SCRIPT_FACTS = FactExtractor(name="script", kinds=frozenset({FileKind.SCRIPT}), extract=extract_script_facts)
