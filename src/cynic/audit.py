@@ -10,7 +10,6 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
-from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -235,8 +234,9 @@ def _catalog_card(rule: Rule) -> RuleCard:
 
 def _rule_defined_in(defined_in: str) -> Rule:
     """The rule whose class is defined at `module:Class` (the catalog's rules take no arguments)."""
-    module, name = defined_in.split(":")
-    rule: Rule = getattr(import_module(module), name)()
+    import pkgutil
+
+    rule: Rule = pkgutil.resolve_name(defined_in)()
     return rule
 
 

@@ -8,10 +8,10 @@ never parse trees.
 
 from __future__ import annotations
 
+import pkgutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import import_module
 from typing import Any, NamedTuple, TypeVar
 
 import msgspec
@@ -43,13 +43,10 @@ class FactExtractor(NamedTuple):
 
     def extract(self, source: SourceFile) -> Any:
         """The facts of one parsed file."""
-        return _function(self.defined_in)(source)
+        return _resolved(self.defined_in)(source)
 
 
-@cache
-def _function(defined_in: str) -> Callable[[SourceFile], Any]:
-    module, _, name = defined_in.partition(":")
-    return getattr(import_module(module), name)  # type: ignore[no-any-return]
+_resolved = cache(pkgutil.resolve_name)  # "module:name" -> the object, imported once
 
 
 @dataclass
