@@ -83,7 +83,7 @@ def params_of(args: ast.arguments) -> tuple[Param, ...]:
                 params.append(Param(arg.arg, annotation.id, (annotation.id,), None, None))
                 continue
         base, type_refs, dependency, source = read_annotated(annotation)
-        if type(default) is ast.Call:  # only a call declares a dependency or a source
+        if type(default) is ast.Call:
             dependency = dependency_of(default) or dependency
             source = param_source(default) or source
         params.append(Param(arg.arg, expression_text(base) if base is not None else None, type_refs, dependency, source))
