@@ -10,6 +10,7 @@ import contextlib
 import gc
 import os
 import sys
+from collections.abc import Iterable
 from typing import NoReturn
 
 # A command is a short-lived process that first imports a few hundred modules, whose classes and
@@ -31,14 +32,15 @@ from cynic.cli import (  # noqa: E402
     waive_command,
 )
 
-app = typer.Typer(
-    name="cynic",
-    help="A coding agent and a deeply cynical security agent take turns until the flaw checklist is empty.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+COMMANDS = {
+    "audit": audit_command.audit,
+    "review": review_command.review,
+    "baseline": baseline_command.baseline,
+    "waive": waive_command.waive,
+    "rules": rules_command.app,
+    "report": report_command.report,
+    **{name: getattr(loop_command, name) for name in ("fix", "implement", "runs", "show", "resume", "demo")},
+}
 
 
 def _version(value: bool) -> None:
@@ -47,21 +49,33 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
 ) -> None:
     """Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error or incomplete audit."""
 
 
-app.command("audit")(audit_command.audit)
-app.command("review")(review_command.review)
-app.command("baseline")(baseline_command.baseline)
-app.command("waive")(waive_command.waive)
-app.add_typer(rules_command.app, name="rules")
-app.command("report")(report_command.report)
-for _name in ("fix", "implement", "runs", "show", "resume", "demo"):
-    app.command(_name)(getattr(loop_command, _name))
+def build_app(names: Iterable[str] = COMMANDS) -> typer.Typer:
+    """The `cynic` command with the named subcommands (by default all of them)."""
+    built = typer.Typer(
+        name="cynic",
+        help="A coding agent and a deeply cynical security agent take turns until the flaw checklist is empty.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    built.callback()(_root)
+    for name in names:
+        command = COMMANDS[name]
+        if isinstance(command, typer.Typer):
+            built.add_typer(command, name=name)
+        else:
+            built.command(name)(command)
+    return built
+
+
+app = build_app()
 
 
 def main() -> NoReturn:
@@ -71,8 +85,11 @@ def main() -> NoReturn:
     about a tenth of its time. By the time a command returns it has closed its files and waited
     for its processes, so there is nothing left to tidy (mypy leaves the same way).
     """
+    # Typer reads the signature of every subcommand it is given on every run (a twentieth of
+    # `cynic --version`): a run that names its subcommand gets that one alone.
+    named = sys.argv[1:2]
     try:
-        app()
+        build_app(named if named and named[0] in COMMANDS else COMMANDS)()
         code = 0
     except SystemExit as done:
         if not isinstance(done.code, int | None):
