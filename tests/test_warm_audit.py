@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cynic import file_index
+from cynic import file_index, walk
 from cynic.audit import audit
 from cynic.cache import AnalysisCache, cache_file
 from cynic.cache_facts import FactsFiles
@@ -91,18 +91,22 @@ def test_a_deleted_file_leaves_the_report(tmp_path: Path, settle_at_once: None) 
     assert [(f.rule, f.path) for f in result.findings] == [("INJ001", "other.py")] and result.stats["files"] == 1
 
 
-def test_a_file_whose_content_no_longer_matches_its_record_is_audited_afresh(tmp_path: Path, settle_at_once: None) -> None:
-    module = tmp_path / "notes.py"
-    module.write_text(ADDRESSED, encoding="utf-8")
-    assert reported(tmp_path) == [("INJ001", "notes.py", 1)]
-    module.write_text(HARMLESS, encoding="utf-8")
-    cache = AnalysisCache(cache_file(tmp_path.resolve(), None))
-    assert cache.index is not None
-    status = module.stat()  # the record now claims the new stat for the old content
-    recorded = cache.index.entries["notes.py"]
-    cache.index.entries["notes.py"] = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, *recorded[4:])
+def test_a_warm_audit_quotes_unchanged_files_without_reading_them(
+    tmp_path: Path, settle_at_once: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "notes.py").write_text(ADDRESSED, encoding="utf-8")
+    (tmp_path / "other.py").write_text("# cynic: ignore[INJ001] quoted from the vendor's README\n" + ADDRESSED, encoding="utf-8")
+    cold = audit(tmp_path)
+    (tmp_path / "notes.py").write_text(ADDRESSED.replace("AI reviewers", "AI agents"), encoding="utf-8")
+    read: list[str] = []
+    original = walk._read
+    monkeypatch.setattr(walk, "_read", lambda absolute, rel_path, kind: read.append(rel_path) or original(absolute, rel_path, kind))
 
-    assert reported(tmp_path, cache=cache) == []
+    warm = audit(tmp_path)
+
+    assert read == ["notes.py"]
+    assert [(f.path, f.evidence) for f in warm.findings] == [("notes.py", ADDRESSED.replace("AI reviewers", "AI agents").strip())]
+    assert warm.suppressed == cold.suppressed == 1
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign"])

@@ -17,6 +17,7 @@ from cynic._version import __version__
 from cynic.analysis import FileAnalysis, Hit, RuleCard
 from cynic.models import AuditResult, Finding, Notice, Skipped
 from cynic.cache import AnalysisCache, cache_file, file_key
+from cynic.excerpts import Excerpt, excerpt_of
 from cynic.file_index import FileIndex, SourceChanged
 from cynic.source import FileKind, SourceFile
 from cynic.suppressions import find_suppressions, suppression_for
@@ -163,10 +164,11 @@ class _Run:
                 project_hits, analyses = run_project_rules(files, analyses, self.rules, project_codes, cache,
                                                            project_key, lambda lost: _reanalyze(lost, self.rules, cache),
                                                            ran)
+        result = assemble(self.root, files, skipped, analyses, cards, self.started, project_hits,
+                          cache=cache, distrusted=distrusted)
         cache.save(listing.index, (file_key(source) for source in files))
         self.built = (listing, files, analyses, skipped, ran)
-        return assemble(self.root, files, skipped, analyses, cards, self.started, project_hits,
-                        distrusted=distrusted)
+        return result
 
     def analyses(self, listing: Listing, cards: dict[str, RuleCard],
                  project_codes: list[str]) -> tuple[list[SourceFile], list[FileAnalysis], list[Skipped],
@@ -370,9 +372,11 @@ def assemble(
     started: float,
     project_hits: list[tuple[str, Hit]],
     *,
+    cache: AnalysisCache,
     distrusted: Collection[tuple[str, int]] = (),
 ) -> AuditResult:
-    """Merge the file rules' and the project rules' hits, then turn every hit into a finding."""
+    """Merge the file rules' and the project rules' hits, then turn every hit into a finding; the
+    lines the findings read are taken from, and kept in, `cache` (`cynic.excerpts`)."""
     by_path = {source.path: source for source in files}
     hits: list[tuple[str, Hit]] = []
     skipped = list(skipped)
@@ -382,7 +386,9 @@ def assemble(
             skipped.append(Skipped(path=analysis.path, reason=analysis.parse_error, incomplete=True))
     hits.extend(project_hits)
 
-    findings, notices, suppressed = _to_findings(hits, by_path, cards, frozenset(distrusted))
+    excerpts = _excerpts(hits, by_path, cache.excerpts())
+    cache.put_excerpts(excerpts)
+    findings, notices, suppressed = _to_findings(hits, excerpts, cards, frozenset(distrusted))
     notices.extend(
         Notice(path=s.path, line=1, message=s.encoding_note) for s in files if s.encoding_note
     )
@@ -402,8 +408,16 @@ def assemble(
     )
 
 
+def _excerpts(hits: list[tuple[str, Hit]], files: dict[str, SourceFile], kept: dict[str, Excerpt]) -> dict[str, Excerpt]:
+    """For each file some hit points into, the lines its findings read."""
+    numbers: dict[str, set[int]] = defaultdict(set)
+    for _, hit in hits:
+        numbers[hit.path].add(hit.line)
+    return {path: excerpt_of(files[path], lines, kept.get(path)) for path, lines in numbers.items() if path in files}
+
+
 def _to_findings(
-    hits: list[tuple[str, Hit]], files: dict[str, SourceFile], cards: dict[str, RuleCard], distrusted: frozenset[tuple[str, int]]
+    hits: list[tuple[str, Hit]], excerpts: dict[str, Excerpt], cards: dict[str, RuleCard], distrusted: frozenset[tuple[str, int]]
 ) -> tuple[list[Finding], list[Notice], int]:
     """Findings sorted worst-first, with evidence, fingerprints, and suppressions applied."""
     fingerprint = Fingerprinter()
@@ -415,10 +429,9 @@ def _to_findings(
     per_file: dict[str, dict[int, Any]] = defaultdict(dict)
     for code, hit in sorted(unique.values(), key=lambda item: (item[1].path, item[1].line, item[0])):
         card = cards[code]
-        source = files.get(hit.path)
-        lines = source.lines if source else []
+        excerpt = excerpts.get(hit.path)
         if hit.path not in per_file:
-            per_file[hit.path] = find_suppressions(lines)
+            per_file[hit.path] = find_suppressions(excerpt.lines.items()) if excerpt else {}
         suppression = suppression_for(per_file[hit.path], code, hit.line)
         if suppression is not None and (hit.path, suppression.line) in distrusted:
             suppression = None
@@ -435,7 +448,7 @@ def _to_findings(
                     "write `cynic: ignore[RULE] why it is safe`",
                 )
             )
-        evidence = source.line_text(hit.line).strip() if source else ""
+        evidence = excerpt.text(hit.line).strip() if excerpt else ""
         findings.append(card.to_finding(hit, evidence, fingerprint(code, hit.path, evidence)))
     findings.sort(key=lambda f: f.sort_key)
     return findings, notices, suppressed

@@ -12,7 +12,8 @@ when some file's facts changed, since only then do the project rules run again. 
 `audit-<tree>-<key>-project.marshal`, what the project rules read of the facts to find their
 last hits (`project.incremental`): with it, an edit they did not read keeps those hits. And so
 are, in `audit-<tree>-<key>-journal.marshal`, the changes since the main file was last written
-whole (`cache_journal`).
+whole (`cache_journal`). And so are, in `audit-<tree>-<key>-lines.marshal`, the lines the last
+findings read (`excerpts`), so that a warm audit need not read an unchanged file to quote it.
 
 A cache that cannot be read (corrupt, truncated, written by something else) is ignored and
 rebuilt; `problem` then says so, for the audit to pass on as a notice.
@@ -20,6 +21,7 @@ rebuilt; `problem` then says so, for the audit to pass on as a notice.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import marshal
@@ -34,6 +36,7 @@ from cynic._version import __version__
 from cynic.analysis import FileAnalysis, Hit, RuleCard, hits_as_tuples, hits_from_tuples
 from cynic.cache_facts import FactsFiles, collector_paused, write_atomically
 from cynic.cache_journal import Base, Journaled, applied, changes
+from cynic.excerpts import Excerpt
 from cynic.file_index import FileIndex
 
 if TYPE_CHECKING:
@@ -72,6 +75,8 @@ class AnalysisCache:
         self._record: tuple[str, Any] | None = None  # (project key, record) once read or replaced
         self._record_dirty = False
         self._cards: tuple[Any, ...] | None = None
+        self._excerpts: dict[str, Excerpt] | None = None  # once read or replaced
+        self._excerpts_dirty = False
         self._facts: FactsFiles | None = None  # the facts on disk
         self._new_facts: dict[str, bytes] = {}  # pickled facts by key, not yet on disk
         self._dirty = False
@@ -139,21 +144,39 @@ class AnalysisCache:
     def _record_path(self) -> Path | None:
         return self.path.with_name(self.path.stem + "-project.marshal") if self.path is not None else None
 
+    def _excerpts_path(self) -> Path | None:
+        return self.path.with_name(self.path.stem + "-lines.marshal") if self.path is not None else None
+
     def _load_record(self) -> tuple[str, Any] | None:
         """(project key, record) as last saved; None when lost or damaged (the rules then run again)."""
-        record_path = self._record_path()
+        loaded = self._load_marshalled(self._record_path())
+        return loaded if isinstance(loaded, tuple) and len(loaded) == 2 else None
+
+    @staticmethod
+    def _load_marshalled(path: Path | None) -> Any | None:
+        """The plain values a side file holds; None when it is missing or damaged."""
         try:
-            payload = _unsealed(record_path.read_bytes()) if record_path is not None else None
+            payload = _unsealed(path.read_bytes()) if path is not None else None
         except OSError:
             return None
         if payload is None:
             return None
         try:
             with collector_paused():
-                key, record = marshal.loads(payload)
+                return marshal.loads(payload)
         except (ValueError, TypeError, EOFError):
             return None
-        return key, record
+
+    def excerpts(self) -> dict[str, Excerpt]:
+        """The lines the last audit's findings read, by path (`cynic.excerpts`)."""
+        if self._excerpts is None:
+            stored = self._load_marshalled(self._excerpts_path())
+            self._excerpts = {path: Excerpt(*values) for path, values in stored.items()} if isinstance(stored, dict) else {}
+        return self._excerpts
+
+    def put_excerpts(self, excerpts: dict[str, Excerpt]) -> None:
+        if excerpts != self.excerpts():
+            self._excerpts, self._excerpts_dirty = excerpts, True
 
     def catalog_cards(self) -> dict[str, RuleCard] | None:
         """The catalog's rule cards, when an audit stored them (the key covers cynic's code)."""
@@ -169,6 +192,13 @@ class AnalysisCache:
         """Write the cache with `index` (this audit's), keeping only the entries of files that still exist."""
         if self.path is None:
             return
+        excerpts_path = self._excerpts_path()
+        if self._excerpts_dirty and excerpts_path is not None and self._excerpts is not None:
+            with contextlib.suppress(OSError):  # a read-only checkout audits fine without a cache
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                plain = {path: tuple(excerpt) for path, excerpt in self._excerpts.items()}
+                write_atomically(excerpts_path, _sealed(marshal.dumps(plain)))
+                self._excerpts_dirty = False
         live = set(live_keys)
         assert self.index is not None
         if not self._dirty and live == set(self._entries) and index.entries == self.index.entries:
@@ -237,7 +267,8 @@ class AnalysisCache:
         assert self.path is not None
         tree = self.path.name.split("-")[:2]
         for stale in self.path.parent.glob("-".join(tree) + "-*"):
-            if stale not in (self.path, facts.full_path, facts.recent_path, self._record_path(), self._journal_path()):
+            if stale not in (self.path, facts.full_path, facts.recent_path, self._record_path(), self._journal_path(),
+                             self._excerpts_path()):
                 stale.unlink(missing_ok=True)
 
 

@@ -6,6 +6,7 @@ silenced finding always says who silenced it and why.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from cynic.lazy_pattern import lazy_compile
@@ -25,10 +26,10 @@ class Suppression(NamedTuple):
         return rule in self.rules or "*" in self.rules
 
 
-def find_suppressions(lines: list[str]) -> dict[int, Suppression]:
-    """Every suppression comment in a file, by 1-based line."""
+def find_suppressions(lines: Iterable[tuple[int, str]]) -> dict[int, Suppression]:
+    """Every suppression comment among a file's (1-based number, text) lines, by number."""
     found: dict[int, Suppression] = {}
-    for number, text in enumerate(lines, start=1):
+    for number, text in lines:
         if "cynic:" not in text:
             continue
         match = _MARKER.search(text)
