@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Union
+from typing import Any, NamedTuple, Union
 
 from cynic.project.python_facts import Alias, Assignment, ClassInfo, Function, PythonFacts
 from cynic.project.reads import FactReads
@@ -50,17 +49,22 @@ MODULE_VIEWS: dict[str, Callable[[PythonFacts], Any]] = {
 }
 
 
-@dataclass(frozen=True)
-class Symbol:
-    """A definition and the module (and file) that holds it."""
+class Symbol(NamedTuple):
+    """A definition and the module (and file) that holds it.
+
+    A named tuple because the table makes thousands per audit; build one with `symbol()`, which
+    fills `key` from the others.
+    """
 
     module: str
     path: str
     definition: Definition
-    key: tuple[str, str] = field(init=False, compare=False, repr=False)  # (module, name): one per definition
+    key: tuple[str, str]  # (module, name): one per definition
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "key", (self.module, self.definition.name))
+
+def symbol(module: str, path: str, definition: Definition) -> Symbol:
+    """The symbol of `definition`, defined in `module` (the file `path`)."""
+    return Symbol(module, path, definition, (module, definition.name))
 
 
 class SymbolTable:
@@ -138,7 +142,7 @@ class SymbolTable:
         if found is _UNKNOWN:
             local = self._definition(module, dotted)
             if local is not None:
-                found = Symbol(module, self.paths[module], local)
+                found = symbol(module, self.paths[module], local)
             else:
                 found = self.find(self.qualify(module, dotted), near=module)
             self._looked_up[key] = found  # type: ignore[assignment]
@@ -164,7 +168,7 @@ class SymbolTable:
         """`find` once the module is known: its definition of `names`, or what it imports under them."""
         definition = self._definition(module, ".".join(names))
         if definition is not None:
-            return Symbol(module, self.paths[module], definition)
+            return symbol(module, self.paths[module], definition)
         imported = self._imported(module, names[0])
         if imported is not None and depth < 4:
             rest = ".".join(names[1:])
@@ -188,7 +192,7 @@ class SymbolTable:
     def _definitions(self, view: str, kind: type) -> list[Symbol]:
         self.reads.views.add(view)
         return [
-            Symbol(module, self.paths[module], definition)
+            symbol(module, self.paths[module], definition)
             for module, defs in sorted(self._defs.items())
             for definition in defs.values()
             if isinstance(definition, kind)
