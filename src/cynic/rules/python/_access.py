@@ -203,23 +203,24 @@ def callees(model: FastAPIModel, caller: Symbol) -> tuple[Symbol | None, ...]:
 
 def _callees(model: FastAPIModel, caller: Symbol) -> tuple[Symbol | None, ...]:
     resolved: dict[str, Symbol | None] = {}
+    receivers: dict[str, Symbol | None] = {}  # `session` of `session.get`, `session.add`...: found once
     for call in caller.definition.calls:  # type: ignore[union-attr]
         if call.callee not in resolved:
-            resolved[call.callee] = _resolve_callee(model, caller, call.callee)
+            resolved[call.callee] = _resolve_callee(model, caller, call.callee, receivers)
     return tuple(resolved[call.callee] for call in caller.definition.calls)  # type: ignore[union-attr]
 
 
-def _resolve_callee(model: FastAPIModel, caller: Symbol, callee: str) -> Symbol | None:
+def _resolve_callee(model: FastAPIModel, caller: Symbol, callee: str, receivers: dict[str, Symbol | None]) -> Symbol | None:
     direct = model.function(caller.module, callee)
     if direct is not None:
         return direct
     owner, _, method = callee.rpartition(".")
     if not owner:
         return None
-    class_name = _receiver_class(model, caller, owner)
-    if class_name is None:
-        return None
-    klass = model.klass(class_name[0], class_name[1])
+    if owner not in receivers:
+        class_name = _receiver_class(model, caller, owner)
+        receivers[owner] = model.klass(class_name[0], class_name[1]) if class_name else None
+    klass = receivers[owner]
     if klass is None:
         return None
     for item in model.ancestors(klass):
