@@ -75,24 +75,21 @@ class SymbolTable:
         self._files = modules
         self._modules: set[str] = set()
         self.paths: dict[str, str] = {}
-        self._by_suffix: dict[str, list[str]] = defaultdict(list)
+        self._by_last_name: dict[str, list[str]] = defaultdict(list)  # `crud` -> [`app.crud`, `other.crud`]
         self._defs: dict[str, dict[str, Definition]] = {}
         self._imports: dict[str, dict[str, str]] = {}
         for path, facts in modules:
             module = facts.module
             self._modules.add(module)
             self.paths[module] = path
-            parts = module.split(".")
-            for start in range(len(parts)):
-                self._by_suffix[".".join(parts[start:])].append(module)
+            self._by_last_name[module.rpartition(".")[2]].append(module)
             self._defs[module] = module_definitions(facts)
             self._imports[module] = dict(facts.imports)
         # Answers already given: the table never changes, and every rule asks the same questions.
         self._modules_named: dict[tuple[str, str], str | None] = {}
         self._looked_up: dict[tuple[str, str], Symbol | None] = {}
         self._found_anywhere: dict[str, Symbol | None] = {}  # `find`'s answers that `near` did not choose
-        # Suffixes of several modules, none of them named so exactly: `module_named` picks by nearness.
-        self._ambiguous = {suffix for suffix, named in self._by_suffix.items() if len(named) > 1} - self._modules
+        self._by_suffix: dict[str, list[str]] = {}  # `core.config` -> the modules named so or ending so
 
     def view(self, name: str) -> Iterator[tuple[str, str, Any]]:
         """(module, path, the view of its facts) for every file, in path order (see MODULE_VIEWS)."""
@@ -114,6 +111,8 @@ class SymbolTable:
         if dotted in self._modules:
             return dotted
         candidates = self._by_suffix.get(dotted)
+        if candidates is None:
+            candidates = self._by_suffix[dotted] = self._ending_with(dotted)
         if not candidates:
             return None
         if len(candidates) == 1:
@@ -122,6 +121,17 @@ class SymbolTable:
         if key not in self._modules_named:
             self._modules_named[key] = min(candidates, key=lambda m: (-_shared_prefix(m, near), len(m)))
         return self._modules_named[key]
+
+    def _ending_with(self, dotted: str) -> list[str]:
+        """The modules whose dotted name is `dotted` or ends with `.dotted`, in path order."""
+        ending = "." + dotted
+        named = self._by_last_name.get(dotted.rpartition(".")[2], [])
+        return [module for module in named if module == dotted or module.endswith(ending)]
+
+    def _ambiguous(self, dotted: str) -> bool:
+        """Whether `dotted` is the suffix of several modules, none of them named so exactly:
+        `module_named` picks among them by nearness."""
+        return dotted not in self._modules and len(self._by_suffix.get(dotted) or self._ending_with(dotted)) > 1
 
     def qualify(self, module: str, dotted: str) -> str:
         """`crud.get_item` in `app.api.routes.items` -> `app.crud.get_item` (unresolved names stay)."""
@@ -160,7 +170,7 @@ class SymbolTable:
             if module is not None:
                 found = self._find_in(module, parts[cut:], depth)
                 break
-        if depth == 0 and prefix not in self._ambiguous:  # no module chosen by nearness: the answer holds anywhere
+        if depth == 0 and not self._ambiguous(prefix):  # no module chosen by nearness: the answer holds anywhere
             self._found_anywhere[qualified] = found
         return found
 
