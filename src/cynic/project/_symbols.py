@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from functools import cached_property
-from typing import Any, NamedTuple, Union
+from typing import Any, Union
+
+import msgspec
 
 from cynic.project.python_facts import Alias, Assignment, ClassInfo, Function, PythonFacts
 from cynic.project.reads import FactReads
@@ -49,11 +51,12 @@ MODULE_VIEWS: dict[str, Callable[[PythonFacts], Any]] = {
 }
 
 
-class Symbol(NamedTuple):
+class Symbol(msgspec.Struct, frozen=True, gc=False):
     """A definition and the module (and file) that holds it.
 
-    A named tuple because the table makes thousands per audit; build one with `symbol()`, which
-    fills `key` from the others.
+    A struct (immutable, compared by value, holding only facts and strings: never part of a
+    cycle) because the table makes thousands per audit and a struct is the cheapest to build;
+    build one with `symbol()`, which fills `key` from the others.
     """
 
     module: str

@@ -15,7 +15,9 @@ import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
+
+import msgspec
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.project import Project
@@ -46,15 +48,19 @@ _INSTANCE = lazy_compile(r"^[A-Za-z_][\w.]*(\(\))?$")
 _UNKNOWN = object()  # a question not answered yet
 
 
-class Located(NamedTuple):
-    """A fact with the module and file it came from."""
+class Located(msgspec.Struct, frozen=True, gc=False):
+    """A fact with the module and file it came from.
+
+    Like the other records of the model, a struct: immutable, compared by value, holding only
+    facts and strings (never part of a cycle), and the cheapest record to build by the thousand.
+    """
 
     module: str
     path: str
     fact: object
 
 
-class DependencyUse(NamedTuple):
+class DependencyUse(msgspec.Struct, frozen=True, gc=False):
     """A dependency guarding a route, with the module its name must be resolved in."""
 
     dependency: Dependency

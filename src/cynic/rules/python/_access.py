@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+
+import msgspec
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.project._symbols import Symbol
@@ -124,8 +125,9 @@ def is_ownership_compare(left: str | None, right: str | None, users: frozenset[s
     return any(side.rsplit(".", 1)[-1].removesuffix("=") in OWNER_FIELDS for side in sides)
 
 
-class UncheckedLookup(NamedTuple):
-    """A lookup by a request id that no ownership check guards, and where it happens."""
+class UncheckedLookup(msgspec.Struct, frozen=True, gc=False):
+    """A lookup by a request id that no ownership check guards, and where it happens (a struct:
+    cheap to build, compared by value, holding only facts and strings)."""
 
     lookup: Lookup
     path: str
