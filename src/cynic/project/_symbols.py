@@ -134,7 +134,10 @@ class SymbolTable:
     def _ambiguous(self, dotted: str) -> bool:
         """Whether `dotted` is the suffix of several modules, none of them named so exactly:
         `module_named` picks among them by nearness."""
-        return dotted not in self._modules and len(self._by_suffix.get(dotted) or self._ending_with(dotted)) > 1
+        if dotted in self._modules:
+            return False
+        candidates = self._by_suffix.get(dotted)
+        return len(self._ending_with(dotted) if candidates is None else candidates) > 1
 
     def qualify(self, module: str, dotted: str) -> str:
         """`crud.get_item` in `app.api.routes.items` -> `app.crud.get_item` (unresolved names stay)."""

@@ -231,8 +231,8 @@ class FastAPIModel:
         """The dependency a parameter receives, directly or through an `Annotated` alias."""
         if param.dependency is not None:
             return DependencyUse(param.dependency, module, param.name)
-        for ref in param.type_refs[:1]:
-            alias = self.alias(module, ref)
+        if param.type_refs:
+            alias = self.alias(module, param.type_refs[0])
             if alias is not None and alias.definition.dependency is not None:  # type: ignore[union-attr]
                 return DependencyUse(alias.definition.dependency, alias.module, param.name)  # type: ignore[union-attr, arg-type]
         return None
