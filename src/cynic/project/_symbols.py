@@ -90,7 +90,7 @@ class SymbolTable:
             self._imports[module] = dict(facts.imports)
         # Answers already given: the table never changes, and every rule asks the same questions.
         self._modules_named: dict[tuple[str, str], str | None] = {}
-        self._looked_up: dict[tuple[str, str], Symbol | None] = {}
+        self._looked_up: defaultdict[str, dict[str, Symbol | None]] = defaultdict(dict)  # by module, then name
         self._found_anywhere: dict[str, Symbol | None] = {}  # `find`'s answers that `near` did not choose
         self._by_suffix: dict[str, list[str]] = {}  # `core.config` -> the modules named so or ending so
 
@@ -153,15 +153,15 @@ class SymbolTable:
         """The definition a name written in `module` stands for, or None when outside the project."""
         if "(" in dotted:
             return None  # `select().where`: no Python name or importable module holds a call
-        key = (module, dotted)
-        found = self._looked_up.get(key, _UNKNOWN)
+        looked_up = self._looked_up[module]
+        found = looked_up.get(dotted, _UNKNOWN)
         if found is _UNKNOWN:
             local = self._definition(module, dotted)
             if local is not None:
                 found = symbol(module, self.paths[module], local)
             else:
                 found = self.find(self.qualify(module, dotted), near=module)
-            self._looked_up[key] = found  # type: ignore[assignment]
+            looked_up[dotted] = found  # type: ignore[assignment]
         return found  # type: ignore[return-value]
 
     def find(self, qualified: str, near: str = "", depth: int = 0) -> Symbol | None:
