@@ -67,11 +67,12 @@ class DependencyUse(msgspec.Struct, frozen=True, gc=False):
     param: str | None  # the handler parameter it fills; None for route-, router- or app-level
 
 
-class RouteView(msgspec.Struct, frozen=True, eq=False, dict=True):
+class RouteView(msgspec.Struct, frozen=True, eq=False, gc=False):
     """A route with its full path, handler and every dependency that guards it.
 
     A model makes one view per route, so views compare (and hash) by identity: rules key what
-    they learn about a route on its view. (A struct, cheap to build; `dict` for `path_params`.)
+    they learn about a route on its view. (A struct: cheap to build, and holding only facts,
+    strings and other records, never part of a cycle.)
     """
 
     route: Route
@@ -81,10 +82,7 @@ class RouteView(msgspec.Struct, frozen=True, eq=False, dict=True):
     handler: Function | None
     handler_symbol: Symbol | None  # the handler with the module that defines it
     dependencies: tuple[DependencyUse, ...]
-
-    @cached_property
-    def path_params(self) -> frozenset[str]:
-        return frozenset(_PATH_PARAM.findall(self.path))
+    path_params: frozenset[str]  # the parameters its path declares: `/items/{item_id}` -> item_id
 
     @property
     def line(self) -> int:
@@ -193,15 +191,17 @@ class FastAPIModel:
             handler = self.function(item.module, route.function)
             own = tuple(DependencyUse(d, item.module, None) for d in route.dependencies)
             params = tuple(use for use in self.param_uses(handler) if use is not None) if handler else ()
+            path = prefix + route.path
             views.append(
                 RouteView(
                     route=route,
                     module=item.module,
                     file=item.path,
-                    path=prefix + route.path,
+                    path=path,
                     handler=handler.definition if handler else None,  # type: ignore[arg-type]
                     handler_symbol=handler,
                     dependencies=inherited + own + params,
+                    path_params=frozenset(_PATH_PARAM.findall(path)),
                 )
             )
         return views
