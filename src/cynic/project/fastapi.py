@@ -100,12 +100,12 @@ class FastAPIModel:
         self._mount_chains: dict[tuple[tuple[str, str], int], tuple[str, tuple[DependencyUse, ...]]] = {}
         self._param_uses: dict[tuple[str, str], tuple[DependencyUse | None, ...]] = {}
 
-    def remember(self, question: Hashable, answer: Callable[[], T]) -> T:
-        """`answer()`, computed once per model: project rules ask the same questions of the same
-        dependencies and helpers for every route."""
+    def remember(self, question: Hashable, answer: Callable[..., T], *args: Any) -> T:
+        """`answer(*args)`, computed once per model: project rules ask the same questions of the
+        same dependencies and helpers for every route."""
         known = self._answers.get(question, _UNKNOWN)
         if known is _UNKNOWN:
-            known = self._answers[question] = answer()
+            known = self._answers[question] = answer(*args)
         return known  # type: ignore[no-any-return]
 
     def _located(self, view: str) -> list[Located]:
@@ -247,7 +247,7 @@ class FastAPIModel:
     def ancestors(self, symbol: Symbol) -> list[Symbol]:
         """The class and its project bases, nearest first (a depth-first approximation of the MRO);
         do not modify the list."""
-        return self.remember(("ancestors", symbol.key), lambda: self._ancestors(symbol))
+        return self.remember(("ancestors", symbol.key), self._ancestors, symbol)
 
     def _ancestors(self, symbol: Symbol, depth: int = 0) -> list[Symbol]:
         found = [symbol]
@@ -261,15 +261,15 @@ class FastAPIModel:
 
     def external_bases(self, symbol: Symbol) -> frozenset[str]:
         """Last segments of the bases that lie outside the project: {"BaseModel"}, {"str", "Enum"}."""
-        return self.remember(("external-bases", symbol.key), lambda: frozenset(self._external_bases(symbol)))
+        return self.remember(("external-bases", symbol.key), self._external_bases, symbol)
 
-    def _external_bases(self, symbol: Symbol) -> set[str]:
+    def _external_bases(self, symbol: Symbol) -> frozenset[str]:
         names = set()
         for item in self.ancestors(symbol):
             for base in item.definition.bases:  # type: ignore[union-attr]
                 if self.klass(item.module, base) is None:
                     names.add(base.rsplit(".", 1)[-1])
-        return names
+        return frozenset(names)
 
     def is_pydantic(self, symbol: Symbol) -> bool:
         return bool(self.external_bases(symbol) & _PYDANTIC_ROOTS)
@@ -293,7 +293,7 @@ class FastAPIModel:
     def fields_of(self, symbol: Symbol) -> dict[str, tuple[Field, Symbol]]:
         """Every field of a class, its own and inherited, by name (the nearest definition wins);
         do not modify the dict."""
-        return self.remember(("fields", symbol.key), lambda: self._fields_of(symbol))
+        return self.remember(("fields", symbol.key), self._fields_of, symbol)
 
     def _fields_of(self, symbol: Symbol) -> dict[str, tuple[Field, Symbol]]:
         fields: dict[str, tuple[Field, Symbol]] = {}

@@ -37,7 +37,7 @@ def _question(kind: str, use: DependencyUse) -> tuple[str, str, str, str]:
 
 def is_role_dependency(model: FastAPIModel, use: DependencyUse) -> bool:
     """A dependency that enforces a role: `require_role(Role.ADMIN)`, `get_current_active_superuser`."""
-    return model.remember(_question("role", use), lambda: _is_role_dependency(model, use))
+    return model.remember(_question("role", use), _is_role_dependency, model, use)
 
 
 def _is_role_dependency(model: FastAPIModel, use: DependencyUse, depth: int = 0) -> bool:
@@ -56,7 +56,7 @@ def _is_role_dependency(model: FastAPIModel, use: DependencyUse, depth: int = 0)
 
 def is_auth_dependency(model: FastAPIModel, use: DependencyUse) -> bool:
     """A dependency that authenticates the caller (and possibly checks a role)."""
-    return model.remember(_question("auth", use), lambda: _is_auth_dependency(model, use))
+    return model.remember(_question("auth", use), _is_auth_dependency, model, use)
 
 
 def _is_auth_dependency(model: FastAPIModel, use: DependencyUse, depth: int = 0) -> bool:
@@ -92,19 +92,28 @@ def _inner_uses(model: FastAPIModel, function: Symbol) -> list[DependencyUse]:
 
 
 def has_role_dependency(model: FastAPIModel, view: RouteView) -> bool:
-    return model.remember(("has-role", view), lambda: any(is_role_dependency(model, use) for use in view.dependencies))
+    return model.remember(("has-role", view), _has_role_dependency, model, view)
+
+
+def _has_role_dependency(model: FastAPIModel, view: RouteView) -> bool:
+    return any(is_role_dependency(model, use) for use in view.dependencies)
 
 
 def is_protected(model: FastAPIModel, view: RouteView) -> bool:
-    return model.remember(("protected", view), lambda: any(is_auth_dependency(model, use) for use in view.dependencies))
+    return model.remember(("protected", view), _is_protected, model, view)
+
+
+def _is_protected(model: FastAPIModel, view: RouteView) -> bool:
+    return any(is_auth_dependency(model, use) for use in view.dependencies)
 
 
 def current_user_params(model: FastAPIModel, view: RouteView) -> frozenset[str]:
     """Handler parameters filled by an authenticating dependency."""
-    return model.remember(
-        ("users", view),
-        lambda: frozenset(u.param for u in view.dependencies if u.param and is_auth_dependency(model, u)),
-    )
+    return model.remember(("users", view), _current_user_params, model, view)
+
+
+def _current_user_params(model: FastAPIModel, view: RouteView) -> frozenset[str]:
+    return frozenset(u.param for u in view.dependencies if u.param and is_auth_dependency(model, u))
 
 
 def is_ownership_compare(left: str | None, right: str | None, users: frozenset[str], ids: frozenset[str]) -> bool:
@@ -200,7 +209,7 @@ def _mapped_params(callee: Symbol, call: Call, ids: frozenset[str]) -> tuple[Sym
 
 def callees(model: FastAPIModel, caller: Symbol) -> tuple[Symbol | None, ...]:
     """The project function each call of `caller` reaches (None outside the project), in call order."""
-    return model.remember(("callees", caller.key), lambda: _callees(model, caller))
+    return model.remember(("callees", caller.key), _callees, model, caller)
 
 
 def _callees(model: FastAPIModel, caller: Symbol) -> tuple[Symbol | None, ...]:
@@ -260,7 +269,7 @@ def _receiver_class(model: FastAPIModel, caller: Symbol, owner: str) -> tuple[st
 
 def role_checked_calls(model: FastAPIModel, handler: Symbol) -> list[Call]:
     """Calls from a handler to a project helper that enforces a role (`ensure_admin(user)`)."""
-    return model.remember(("role-calls", handler.key), lambda: _role_checked_calls(model, handler))
+    return model.remember(("role-calls", handler.key), _role_checked_calls, model, handler)
 
 
 def _role_checked_calls(model: FastAPIModel, handler: Symbol) -> list[Call]:
