@@ -96,7 +96,10 @@ def has_role_dependency(model: FastAPIModel, view: RouteView) -> bool:
 
 
 def _has_role_dependency(model: FastAPIModel, view: RouteView) -> bool:
-    return any(is_role_dependency(model, use) for use in view.dependencies)
+    for use in view.dependencies:
+        if is_role_dependency(model, use):
+            return True
+    return False
 
 
 def is_protected(model: FastAPIModel, view: RouteView) -> bool:
@@ -104,7 +107,10 @@ def is_protected(model: FastAPIModel, view: RouteView) -> bool:
 
 
 def _is_protected(model: FastAPIModel, view: RouteView) -> bool:
-    return any(is_auth_dependency(model, use) for use in view.dependencies)
+    for use in view.dependencies:
+        if is_auth_dependency(model, use):
+            return True
+    return False
 
 
 def current_user_params(model: FastAPIModel, view: RouteView) -> frozenset[str]:
@@ -188,7 +194,10 @@ def _links_rows(compare: Compare, ids: frozenset[str]) -> bool:
 
 
 def _reads(refs: tuple[str, ...], names: frozenset[str]) -> bool:
-    return any(ref in names or ref.split(".")[0] in names and ref.endswith("id") for ref in refs)
+    for ref in refs:
+        if ref in names or ref.split(".")[0] in names and ref.endswith("id"):
+            return True
+    return False
 
 
 def _mapped_params(callee: Symbol, call: Call, ids: frozenset[str]) -> tuple[Symbol, frozenset[str], frozenset[str]]:
@@ -215,10 +224,13 @@ def callees(model: FastAPIModel, caller: Symbol) -> tuple[Symbol | None, ...]:
 def _callees(model: FastAPIModel, caller: Symbol) -> tuple[Symbol | None, ...]:
     resolved: dict[str, Symbol | None] = {}
     receivers: dict[str, Symbol | None] = {}  # `session` of `session.get`, `session.add`...: found once
+    found = []
     for call in caller.definition.calls:  # type: ignore[union-attr]
-        if call.callee not in resolved:
-            resolved[call.callee] = _resolve_callee(model, caller, call.callee, receivers)
-    return tuple(resolved[call.callee] for call in caller.definition.calls)  # type: ignore[union-attr]
+        callee = call.callee
+        if callee not in resolved:
+            resolved[callee] = _resolve_callee(model, caller, callee, receivers)
+        found.append(resolved[callee])
+    return tuple(found)
 
 
 def _resolve_callee(model: FastAPIModel, caller: Symbol, callee: str, receivers: dict[str, Symbol | None]) -> Symbol | None:
