@@ -128,14 +128,14 @@ def is_ownership_compare(left: str | None, right: str | None, users: frozenset[s
     An owner column compared with a value the request supplies (`Item.owner_id == owner_id`
     where `owner_id` is a path parameter) is not an ownership check: the caller chose it.
     """
-    sides = [s for s in (left, right) if s]
-    if len(sides) < 2 or "<const>" in sides:
+    if not left or not right or left == "<const>" or right == "<const>":
         return False
+    sides = (left, right)
     for side in sides:
         root, _, attr = side.partition(".")
         if root in users and attr in ("", "id", "email", "username"):
             return True
-    if any(_reads((side.removesuffix("="),), ids) for side in sides[1:]):
+    if _reads((right.removesuffix("="),), ids):
         return False
     return any(side.rsplit(".", 1)[-1].removesuffix("=") in OWNER_FIELDS for side in sides)
 
@@ -159,8 +159,9 @@ def unchecked_lookups(
     the row is tied to a checked one (`attachment.note_id != note.id`).
     """
     body: Function = function.definition  # type: ignore[assignment]
-    if any(is_ownership_compare(c.left, c.right, users, ids) for c in body.compares):
-        return None
+    for compare in body.compares:
+        if is_ownership_compare(compare.left, compare.right, users, ids):
+            return None
     found = [UncheckedLookup(lk, function.path, function.module) for lk in body.lookups if _reads(lk.keys, ids)]
     if depth >= _MAX_DEPTH:
         return found

@@ -58,10 +58,13 @@ def _answers_429(model: FastAPIModel, module: str, name: str) -> bool:
 
 def route_is_limited(view: RouteView) -> bool:
     """A `@limiter.limit(...)` decorator or a rate-limiting dependency on the route or its routers."""
-    decorators = view.handler.decorators if view.handler else ()
-    if any(d.name.rsplit(".", 1)[-1] in ("limit", "shared_limit") or _names_limiter(d.name) for d in decorators):
-        return True
-    return any(_names_limiter(use.dependency.text) for use in view.dependencies)
+    for decorator in view.handler.decorators if view.handler else ():
+        if decorator.name.rsplit(".", 1)[-1] in ("limit", "shared_limit") or _names_limiter(decorator.name):
+            return True
+    for use in view.dependencies:
+        if _names_limiter(use.dependency.text):
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)
