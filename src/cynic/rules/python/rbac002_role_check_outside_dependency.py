@@ -111,6 +111,8 @@ class RoleCheckOutsideDependency(ProjectRule):
 def _admin_only(view: RouteView) -> bool:
     if _says_admin(view.path) or _says_admin(view.route.function):
         return True
+    if view.path.isascii() and "/user" not in view.path.lower():
+        return False  # both patterns below need `/user`, case aside (as `_says_admin`, for ASCII text)
     method = view.route.method
     if _USER_ITEM.search(view.path):
         return method in ("DELETE", "PATCH", "PUT") or bool(_USER_ITEM.search(view.path).group(1))  # type: ignore[union-attr]
