@@ -189,7 +189,7 @@ class FastAPIModel:
                 continue
             prefix, inherited = self._mounted(key) if key else ("", ())
             handler = self.function(item.module, route.function)
-            own = tuple(DependencyUse(d, item.module, None) for d in route.dependencies)
+            own = tuple(DependencyUse(d, item.module, None) for d in route.dependencies) if route.dependencies else ()
             params = tuple(use for use in self.param_uses(handler) if use is not None) if handler else ()
             path = prefix + route.path
             views.append(

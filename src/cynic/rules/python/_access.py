@@ -119,7 +119,11 @@ def current_user_params(model: FastAPIModel, view: RouteView) -> frozenset[str]:
 
 
 def _current_user_params(model: FastAPIModel, view: RouteView) -> frozenset[str]:
-    return frozenset(u.param for u in view.dependencies if u.param and is_auth_dependency(model, u))
+    users = set()
+    for use in view.dependencies:
+        if use.param and is_auth_dependency(model, use):
+            users.add(use.param)
+    return frozenset(users)
 
 
 def is_ownership_compare(left: str | None, right: str | None, users: frozenset[str], ids: frozenset[str]) -> bool:
