@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Union
+
+import msgspec
 
 from cynic.project.python_facts import Alias, Assignment, ClassInfo, Function, PythonFacts
 from cynic.project.reads import FactReads
@@ -50,17 +51,23 @@ MODULE_VIEWS: dict[str, Callable[[PythonFacts], Any]] = {
 }
 
 
-@dataclass(frozen=True)
-class Symbol:
-    """A definition and the module (and file) that holds it."""
+class Symbol(msgspec.Struct, frozen=True, gc=False):
+    """A definition and the module (and file) that holds it.
+
+    A struct (immutable, compared by value, holding only facts and strings: never part of a
+    cycle) because the table makes thousands per audit and a struct is the cheapest to build;
+    build one with `symbol()`, which fills `key` from the others.
+    """
 
     module: str
     path: str
     definition: Definition
-    key: tuple[str, str] = field(init=False, compare=False, repr=False)  # (module, name): one per definition
+    key: tuple[str, str]  # (module, name): one per definition
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "key", (self.module, self.definition.name))
+
+def symbol(module: str, path: str, definition: Definition) -> Symbol:
+    """The symbol of `definition`, defined in `module` (the file `path`)."""
+    return Symbol(module, path, definition, (module, definition.name))
 
 
 class SymbolTable:
@@ -71,24 +78,21 @@ class SymbolTable:
         self._files = modules
         self._modules: set[str] = set()
         self.paths: dict[str, str] = {}
-        self._by_suffix: dict[str, list[str]] = defaultdict(list)
+        self._by_last_name: dict[str, list[str]] = defaultdict(list)  # `crud` -> [`app.crud`, `other.crud`]
         self._defs: dict[str, dict[str, Definition]] = {}
         self._imports: dict[str, dict[str, str]] = {}
         for path, facts in modules:
             module = facts.module
             self._modules.add(module)
             self.paths[module] = path
-            parts = module.split(".")
-            for start in range(len(parts)):
-                self._by_suffix[".".join(parts[start:])].append(module)
+            self._by_last_name[module.rpartition(".")[2]].append(module)
             self._defs[module] = module_definitions(facts)
             self._imports[module] = dict(facts.imports)
         # Answers already given: the table never changes, and every rule asks the same questions.
         self._modules_named: dict[tuple[str, str], str | None] = {}
-        self._looked_up: dict[tuple[str, str], Symbol | None] = {}
+        self._looked_up: defaultdict[str, dict[str, Symbol | None]] = defaultdict(dict)  # by module, then name
         self._found_anywhere: dict[str, Symbol | None] = {}  # `find`'s answers that `near` did not choose
-        # Suffixes of several modules, none of them named so exactly: `module_named` picks by nearness.
-        self._ambiguous = {suffix for suffix, named in self._by_suffix.items() if len(named) > 1} - self._modules
+        self._by_suffix: dict[str, list[str]] = {}  # `core.config` -> the modules named so or ending so
 
     def view(self, name: str) -> Iterator[tuple[str, str, Any]]:
         """(module, path, the view of its facts) for every file, in path order (see MODULE_VIEWS)."""
@@ -110,6 +114,8 @@ class SymbolTable:
         if dotted in self._modules:
             return dotted
         candidates = self._by_suffix.get(dotted)
+        if candidates is None:
+            candidates = self._by_suffix[dotted] = self._ending_with(dotted)
         if not candidates:
             return None
         if len(candidates) == 1:
@@ -118,6 +124,20 @@ class SymbolTable:
         if key not in self._modules_named:
             self._modules_named[key] = min(candidates, key=lambda m: (-_shared_prefix(m, near), len(m)))
         return self._modules_named[key]
+
+    def _ending_with(self, dotted: str) -> list[str]:
+        """The modules whose dotted name is `dotted` or ends with `.dotted`, in path order."""
+        ending = "." + dotted
+        named = self._by_last_name.get(dotted.rpartition(".")[2], [])
+        return [module for module in named if module == dotted or module.endswith(ending)]
+
+    def _ambiguous(self, dotted: str) -> bool:
+        """Whether `dotted` is the suffix of several modules, none of them named so exactly:
+        `module_named` picks among them by nearness."""
+        if dotted in self._modules:
+            return False
+        candidates = self._by_suffix.get(dotted)
+        return len(self._ending_with(dotted) if candidates is None else candidates) > 1
 
     def qualify(self, module: str, dotted: str) -> str:
         """`crud.get_item` in `app.api.routes.items` -> `app.crud.get_item` (unresolved names stay)."""
@@ -133,15 +153,15 @@ class SymbolTable:
         """The definition a name written in `module` stands for, or None when outside the project."""
         if "(" in dotted:
             return None  # `select().where`: no Python name or importable module holds a call
-        key = (module, dotted)
-        found = self._looked_up.get(key, _UNKNOWN)
+        looked_up = self._looked_up[module]
+        found = looked_up.get(dotted, _UNKNOWN)
         if found is _UNKNOWN:
             local = self._definition(module, dotted)
             if local is not None:
-                found = Symbol(module, self.paths[module], local)
+                found = symbol(module, self.paths[module], local)
             else:
                 found = self.find(self.qualify(module, dotted), near=module)
-            self._looked_up[key] = found  # type: ignore[assignment]
+            looked_up[dotted] = found  # type: ignore[assignment]
         return found  # type: ignore[return-value]
 
     def find(self, qualified: str, near: str = "", depth: int = 0) -> Symbol | None:
@@ -156,7 +176,7 @@ class SymbolTable:
             if module is not None:
                 found = self._find_in(module, parts[cut:], depth)
                 break
-        if depth == 0 and prefix not in self._ambiguous:  # no module chosen by nearness: the answer holds anywhere
+        if depth == 0 and not self._ambiguous(prefix):  # no module chosen by nearness: the answer holds anywhere
             self._found_anywhere[qualified] = found
         return found
 
@@ -164,7 +184,7 @@ class SymbolTable:
         """`find` once the module is known: its definition of `names`, or what it imports under them."""
         definition = self._definition(module, ".".join(names))
         if definition is not None:
-            return Symbol(module, self.paths[module], definition)
+            return symbol(module, self.paths[module], definition)
         imported = self._imported(module, names[0])
         if imported is not None and depth < 4:
             rest = ".".join(names[1:])
@@ -188,7 +208,7 @@ class SymbolTable:
     def _definitions(self, view: str, kind: type) -> list[Symbol]:
         self.reads.views.add(view)
         return [
-            Symbol(module, self.paths[module], definition)
+            symbol(module, self.paths[module], definition)
             for module, defs in sorted(self._defs.items())
             for definition in defs.values()
             if isinstance(definition, kind)

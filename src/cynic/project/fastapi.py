@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
+
+import msgspec
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.project import Project
@@ -46,15 +47,19 @@ _INSTANCE = lazy_compile(r"^[A-Za-z_][\w.]*(\(\))?$")
 _UNKNOWN = object()  # a question not answered yet
 
 
-class Located(NamedTuple):
-    """A fact with the module and file it came from."""
+class Located(msgspec.Struct, frozen=True, gc=False):
+    """A fact with the module and file it came from.
+
+    Like the other records of the model, a struct: immutable, compared by value, holding only
+    facts and strings (never part of a cycle), and the cheapest record to build by the thousand.
+    """
 
     module: str
     path: str
     fact: object
 
 
-class DependencyUse(NamedTuple):
+class DependencyUse(msgspec.Struct, frozen=True, gc=False):
     """A dependency guarding a route, with the module its name must be resolved in."""
 
     dependency: Dependency
@@ -62,12 +67,12 @@ class DependencyUse(NamedTuple):
     param: str | None  # the handler parameter it fills; None for route-, router- or app-level
 
 
-@dataclass(frozen=True, eq=False)
-class RouteView:
+class RouteView(msgspec.Struct, frozen=True, eq=False, gc=False):
     """A route with its full path, handler and every dependency that guards it.
 
     A model makes one view per route, so views compare (and hash) by identity: rules key what
-    they learn about a route on its view.
+    they learn about a route on its view. (A struct: cheap to build, and holding only facts,
+    strings and other records, never part of a cycle.)
     """
 
     route: Route
@@ -77,10 +82,7 @@ class RouteView:
     handler: Function | None
     handler_symbol: Symbol | None  # the handler with the module that defines it
     dependencies: tuple[DependencyUse, ...]
-
-    @cached_property
-    def path_params(self) -> frozenset[str]:
-        return frozenset(_PATH_PARAM.findall(self.path))
+    path_params: frozenset[str]  # the parameters its path declares: `/items/{item_id}` -> item_id
 
     @property
     def line(self) -> int:
@@ -98,12 +100,12 @@ class FastAPIModel:
         self._mount_chains: dict[tuple[tuple[str, str], int], tuple[str, tuple[DependencyUse, ...]]] = {}
         self._param_uses: dict[tuple[str, str], tuple[DependencyUse | None, ...]] = {}
 
-    def remember(self, question: Hashable, answer: Callable[[], T]) -> T:
-        """`answer()`, computed once per model: project rules ask the same questions of the same
-        dependencies and helpers for every route."""
+    def remember(self, question: Hashable, answer: Callable[..., T], *args: Any) -> T:
+        """`answer(*args)`, computed once per model: project rules ask the same questions of the
+        same dependencies and helpers for every route."""
         known = self._answers.get(question, _UNKNOWN)
         if known is _UNKNOWN:
-            known = self._answers[question] = answer()
+            known = self._answers[question] = answer(*args)
         return known  # type: ignore[no-any-return]
 
     def _located(self, view: str) -> list[Located]:
@@ -187,17 +189,19 @@ class FastAPIModel:
                 continue
             prefix, inherited = self._mounted(key) if key else ("", ())
             handler = self.function(item.module, route.function)
-            own = tuple(DependencyUse(d, item.module, None) for d in route.dependencies)
+            own = tuple(DependencyUse(d, item.module, None) for d in route.dependencies) if route.dependencies else ()
             params = tuple(use for use in self.param_uses(handler) if use is not None) if handler else ()
+            path = prefix + route.path
             views.append(
                 RouteView(
                     route=route,
                     module=item.module,
                     file=item.path,
-                    path=prefix + route.path,
+                    path=path,
                     handler=handler.definition if handler else None,  # type: ignore[arg-type]
                     handler_symbol=handler,
                     dependencies=inherited + own + params,
+                    path_params=frozenset(_PATH_PARAM.findall(path)),
                 )
             )
         return views
@@ -227,8 +231,8 @@ class FastAPIModel:
         """The dependency a parameter receives, directly or through an `Annotated` alias."""
         if param.dependency is not None:
             return DependencyUse(param.dependency, module, param.name)
-        for ref in param.type_refs[:1]:
-            alias = self.alias(module, ref)
+        if param.type_refs:
+            alias = self.alias(module, param.type_refs[0])
             if alias is not None and alias.definition.dependency is not None:  # type: ignore[union-attr]
                 return DependencyUse(alias.definition.dependency, alias.module, param.name)  # type: ignore[union-attr, arg-type]
         return None
@@ -243,7 +247,7 @@ class FastAPIModel:
     def ancestors(self, symbol: Symbol) -> list[Symbol]:
         """The class and its project bases, nearest first (a depth-first approximation of the MRO);
         do not modify the list."""
-        return self.remember(("ancestors", symbol.key), lambda: self._ancestors(symbol))
+        return self.remember(("ancestors", symbol.key), self._ancestors, symbol)
 
     def _ancestors(self, symbol: Symbol, depth: int = 0) -> list[Symbol]:
         found = [symbol]
@@ -257,15 +261,15 @@ class FastAPIModel:
 
     def external_bases(self, symbol: Symbol) -> frozenset[str]:
         """Last segments of the bases that lie outside the project: {"BaseModel"}, {"str", "Enum"}."""
-        return self.remember(("external-bases", symbol.key), lambda: frozenset(self._external_bases(symbol)))
+        return self.remember(("external-bases", symbol.key), self._external_bases, symbol)
 
-    def _external_bases(self, symbol: Symbol) -> set[str]:
+    def _external_bases(self, symbol: Symbol) -> frozenset[str]:
         names = set()
         for item in self.ancestors(symbol):
             for base in item.definition.bases:  # type: ignore[union-attr]
                 if self.klass(item.module, base) is None:
                     names.add(base.rsplit(".", 1)[-1])
-        return names
+        return frozenset(names)
 
     def is_pydantic(self, symbol: Symbol) -> bool:
         return bool(self.external_bases(symbol) & _PYDANTIC_ROOTS)
@@ -289,7 +293,7 @@ class FastAPIModel:
     def fields_of(self, symbol: Symbol) -> dict[str, tuple[Field, Symbol]]:
         """Every field of a class, its own and inherited, by name (the nearest definition wins);
         do not modify the dict."""
-        return self.remember(("fields", symbol.key), lambda: self._fields_of(symbol))
+        return self.remember(("fields", symbol.key), self._fields_of, symbol)
 
     def _fields_of(self, symbol: Symbol) -> dict[str, tuple[Field, Symbol]]:
         fields: dict[str, tuple[Field, Symbol]] = {}

@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+
+import msgspec
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.project._symbols import Symbol
@@ -36,7 +37,7 @@ def _question(kind: str, use: DependencyUse) -> tuple[str, str, str, str]:
 
 def is_role_dependency(model: FastAPIModel, use: DependencyUse) -> bool:
     """A dependency that enforces a role: `require_role(Role.ADMIN)`, `get_current_active_superuser`."""
-    return model.remember(_question("role", use), lambda: _is_role_dependency(model, use))
+    return model.remember(_question("role", use), _is_role_dependency, model, use)
 
 
 def _is_role_dependency(model: FastAPIModel, use: DependencyUse, depth: int = 0) -> bool:
@@ -55,7 +56,7 @@ def _is_role_dependency(model: FastAPIModel, use: DependencyUse, depth: int = 0)
 
 def is_auth_dependency(model: FastAPIModel, use: DependencyUse) -> bool:
     """A dependency that authenticates the caller (and possibly checks a role)."""
-    return model.remember(_question("auth", use), lambda: _is_auth_dependency(model, use))
+    return model.remember(_question("auth", use), _is_auth_dependency, model, use)
 
 
 def _is_auth_dependency(model: FastAPIModel, use: DependencyUse, depth: int = 0) -> bool:
@@ -91,19 +92,38 @@ def _inner_uses(model: FastAPIModel, function: Symbol) -> list[DependencyUse]:
 
 
 def has_role_dependency(model: FastAPIModel, view: RouteView) -> bool:
-    return model.remember(("has-role", view), lambda: any(is_role_dependency(model, use) for use in view.dependencies))
+    return model.remember(("has-role", view), _has_role_dependency, model, view)
+
+
+def _has_role_dependency(model: FastAPIModel, view: RouteView) -> bool:
+    for use in view.dependencies:
+        if is_role_dependency(model, use):
+            return True
+    return False
 
 
 def is_protected(model: FastAPIModel, view: RouteView) -> bool:
-    return model.remember(("protected", view), lambda: any(is_auth_dependency(model, use) for use in view.dependencies))
+    return model.remember(("protected", view), _is_protected, model, view)
+
+
+def _is_protected(model: FastAPIModel, view: RouteView) -> bool:
+    for use in view.dependencies:
+        if is_auth_dependency(model, use):
+            return True
+    return False
 
 
 def current_user_params(model: FastAPIModel, view: RouteView) -> frozenset[str]:
     """Handler parameters filled by an authenticating dependency."""
-    return model.remember(
-        ("users", view),
-        lambda: frozenset(u.param for u in view.dependencies if u.param and is_auth_dependency(model, u)),
-    )
+    return model.remember(("users", view), _current_user_params, model, view)
+
+
+def _current_user_params(model: FastAPIModel, view: RouteView) -> frozenset[str]:
+    users = set()
+    for use in view.dependencies:
+        if use.param and is_auth_dependency(model, use):
+            users.add(use.param)
+    return frozenset(users)
 
 
 def is_ownership_compare(left: str | None, right: str | None, users: frozenset[str], ids: frozenset[str]) -> bool:
@@ -112,20 +132,21 @@ def is_ownership_compare(left: str | None, right: str | None, users: frozenset[s
     An owner column compared with a value the request supplies (`Item.owner_id == owner_id`
     where `owner_id` is a path parameter) is not an ownership check: the caller chose it.
     """
-    sides = [s for s in (left, right) if s]
-    if len(sides) < 2 or "<const>" in sides:
+    if not left or not right or left == "<const>" or right == "<const>":
         return False
+    sides = (left, right)
     for side in sides:
         root, _, attr = side.partition(".")
         if root in users and attr in ("", "id", "email", "username"):
             return True
-    if any(_reads((side.removesuffix("="),), ids) for side in sides[1:]):
+    if _reads((right.removesuffix("="),), ids):
         return False
     return any(side.rsplit(".", 1)[-1].removesuffix("=") in OWNER_FIELDS for side in sides)
 
 
-class UncheckedLookup(NamedTuple):
-    """A lookup by a request id that no ownership check guards, and where it happens."""
+class UncheckedLookup(msgspec.Struct, frozen=True, gc=False):
+    """A lookup by a request id that no ownership check guards, and where it happens (a struct:
+    cheap to build, compared by value, holding only facts and strings)."""
 
     lookup: Lookup
     path: str
@@ -142,8 +163,9 @@ def unchecked_lookups(
     the row is tied to a checked one (`attachment.note_id != note.id`).
     """
     body: Function = function.definition  # type: ignore[assignment]
-    if any(is_ownership_compare(c.left, c.right, users, ids) for c in body.compares):
-        return None
+    for compare in body.compares:
+        if is_ownership_compare(compare.left, compare.right, users, ids):
+            return None
     found = [UncheckedLookup(lk, function.path, function.module) for lk in body.lookups if _reads(lk.keys, ids)]
     if depth >= _MAX_DEPTH:
         return found
@@ -177,7 +199,10 @@ def _links_rows(compare: Compare, ids: frozenset[str]) -> bool:
 
 
 def _reads(refs: tuple[str, ...], names: frozenset[str]) -> bool:
-    return any(ref in names or ref.split(".")[0] in names and ref.endswith("id") for ref in refs)
+    for ref in refs:
+        if ref in names or ref.split(".")[0] in names and ref.endswith("id"):
+            return True
+    return False
 
 
 def _mapped_params(callee: Symbol, call: Call, ids: frozenset[str]) -> tuple[Symbol, frozenset[str], frozenset[str]]:
@@ -198,28 +223,32 @@ def _mapped_params(callee: Symbol, call: Call, ids: frozenset[str]) -> tuple[Sym
 
 def callees(model: FastAPIModel, caller: Symbol) -> tuple[Symbol | None, ...]:
     """The project function each call of `caller` reaches (None outside the project), in call order."""
-    return model.remember(("callees", caller.key), lambda: _callees(model, caller))
+    return model.remember(("callees", caller.key), _callees, model, caller)
 
 
 def _callees(model: FastAPIModel, caller: Symbol) -> tuple[Symbol | None, ...]:
     resolved: dict[str, Symbol | None] = {}
+    receivers: dict[str, Symbol | None] = {}  # `session` of `session.get`, `session.add`...: found once
+    found = []
     for call in caller.definition.calls:  # type: ignore[union-attr]
-        if call.callee not in resolved:
-            resolved[call.callee] = _resolve_callee(model, caller, call.callee)
-    return tuple(resolved[call.callee] for call in caller.definition.calls)  # type: ignore[union-attr]
+        callee = call.callee
+        if callee not in resolved:
+            resolved[callee] = _resolve_callee(model, caller, callee, receivers)
+        found.append(resolved[callee])
+    return tuple(found)
 
 
-def _resolve_callee(model: FastAPIModel, caller: Symbol, callee: str) -> Symbol | None:
+def _resolve_callee(model: FastAPIModel, caller: Symbol, callee: str, receivers: dict[str, Symbol | None]) -> Symbol | None:
     direct = model.function(caller.module, callee)
     if direct is not None:
         return direct
     owner, _, method = callee.rpartition(".")
     if not owner:
         return None
-    class_name = _receiver_class(model, caller, owner)
-    if class_name is None:
-        return None
-    klass = model.klass(class_name[0], class_name[1])
+    if owner not in receivers:
+        class_name = _receiver_class(model, caller, owner)
+        receivers[owner] = model.klass(class_name[0], class_name[1]) if class_name else None
+    klass = receivers[owner]
     if klass is None:
         return None
     for item in model.ancestors(klass):
@@ -257,7 +286,7 @@ def _receiver_class(model: FastAPIModel, caller: Symbol, owner: str) -> tuple[st
 
 def role_checked_calls(model: FastAPIModel, handler: Symbol) -> list[Call]:
     """Calls from a handler to a project helper that enforces a role (`ensure_admin(user)`)."""
-    return model.remember(("role-calls", handler.key), lambda: _role_checked_calls(model, handler))
+    return model.remember(("role-calls", handler.key), _role_checked_calls, model, handler)
 
 
 def _role_checked_calls(model: FastAPIModel, handler: Symbol) -> list[Call]:

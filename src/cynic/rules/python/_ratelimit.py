@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.project.fastapi import FastAPIModel, RouteView
@@ -57,10 +58,20 @@ def _answers_429(model: FastAPIModel, module: str, name: str) -> bool:
 
 def route_is_limited(view: RouteView) -> bool:
     """A `@limiter.limit(...)` decorator or a rate-limiting dependency on the route or its routers."""
-    decorators = view.handler.decorators if view.handler else ()
-    if any(d.name.rsplit(".", 1)[-1] in ("limit", "shared_limit") or _LIMITER_NAME.search(d.name) for d in decorators):
-        return True
-    return any(_LIMITER_NAME.search(use.dependency.text) for use in view.dependencies)
+    for decorator in view.handler.decorators if view.handler else ():
+        if decorator.name.rsplit(".", 1)[-1] in ("limit", "shared_limit") or _names_limiter(decorator.name):
+            return True
+    for use in view.dependencies:
+        if _names_limiter(use.dependency.text):
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _names_limiter(text: str) -> bool:
+    """Whether a decorator or dependency names a rate limiter; asked of the same few texts
+    (`router.get`, `get_current_user`, `get_db`) for every route, so the answers are kept."""
+    return bool(_LIMITER_NAME.search(text))
 
 
 def is_auth_route(view: RouteView) -> bool:

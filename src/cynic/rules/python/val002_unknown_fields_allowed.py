@@ -104,12 +104,13 @@ def body_models(model: FastAPIModel, view: RouteView) -> Iterator[Symbol]:
 
 def body_params(model: FastAPIModel, view: RouteView) -> list[tuple[Param, Symbol]]:
     """(parameter, Pydantic class) for each handler parameter FastAPI fills from the body."""
-    return model.remember(("body", view), lambda: list(_body_params(model, view.handler_symbol)))
+    return model.remember(("body", view), _body_params, model, view.handler_symbol)
 
 
-def _body_params(model: FastAPIModel, handler: Symbol | None) -> Iterator[tuple[Param, Symbol]]:
+def _body_params(model: FastAPIModel, handler: Symbol | None) -> list[tuple[Param, Symbol]]:
+    found: list[tuple[Param, Symbol]] = []
     if handler is None:
-        return
+        return found
     for param, use in zip(handler.definition.params, model.param_uses(handler), strict=True):  # type: ignore[union-attr]
         if use is not None:
             continue
@@ -118,4 +119,5 @@ def _body_params(model: FastAPIModel, handler: Symbol | None) -> Iterator[tuple[
         for ref in param.type_refs:
             klass = model.klass(handler.module, ref)
             if klass is not None and model.is_pydantic(klass) and not model.is_settings(klass):
-                yield param, klass
+                found.append((param, klass))
+    return found
