@@ -5,15 +5,16 @@ from __future__ import annotations
 import ast
 
 from cynic.parsing.pyast import call_name, const_str, dotted_name, expression_text, keyword, last_name, walk
-from cynic.project._python_values import refs_of, summarize
+from cynic.project._python_values import Summarize, refs_of
 from cynic.project.python_facts import ClassInfo, Field
 
 _CONFIG_ATTRS = frozenset({"model_config", "__tablename__", "__table_args__", "Config"})
 _PROPERTY_DECORATORS = frozenset({"property", "computed_field", "cached_property"})
 
 
-def class_info(node: ast.ClassDef, name: str) -> ClassInfo:
-    """The facts of one class definition (its methods are collected as functions elsewhere)."""
+def class_info(node: ast.ClassDef, name: str, summarize: Summarize) -> ClassInfo:
+    """The facts of one class definition (its methods are collected as functions elsewhere);
+    values are summarised by `summarize`."""
     fields: list[Field] = []
     extra = _extra_value(keyword_value(node, "extra"))
     env_file = False
@@ -28,7 +29,7 @@ def class_info(node: ast.ClassDef, name: str) -> ClassInfo:
         elif target == "__tablename__":
             has_tablename = True
         elif target and target not in _CONFIG_ATTRS:
-            fields.append(_field(target, statement.lineno, annotation, value))
+            fields.append(_field(target, statement.lineno, annotation, value, summarize))
         kind = type(statement)
         if kind is ast.ClassDef and statement.name == "Config":  # type: ignore[attr-defined]
             config = {t: v for t, _, v in map(_assignment_parts, statement.body) if t and v is not None}  # type: ignore[attr-defined]
@@ -70,7 +71,7 @@ def _assignment_parts(statement: ast.stmt) -> tuple[str | None, ast.expr | None,
     return None, None, None
 
 
-def _field(name: str, line: int, annotation: ast.expr | None, value: ast.expr | None) -> Field:
+def _field(name: str, line: int, annotation: ast.expr | None, value: ast.expr | None, summarize: Summarize) -> Field:
     default = summarize(value) if value is not None else None
     refs = refs_of(annotation) if default is None else refs_of(annotation) + default.refs
     return Field(name, line, expression_text(annotation) if annotation is not None else None, tuple(dict.fromkeys(refs)), default)

@@ -7,12 +7,12 @@ import ast
 
 from cynic.parsing.pyast import argument, const_str, dotted_name, expression_text, keyword
 from cynic.project._python_values import (
+    Summarize,
     dependencies_in,
     dependency_of,
     keyword_values,
     param_source,
     read_annotated,
-    summarize,
 )
 from cynic.project.python_facts import Decorator, Middleware, Param, Route
 
@@ -21,18 +21,18 @@ HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "opti
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def decorators_of(function: FunctionNode) -> tuple[Decorator, ...]:
-    """Each decorator's name and its summarised arguments."""
-    return tuple(_decorator(node) for node in function.decorator_list)
+def decorators_of(function: FunctionNode, summarize: Summarize) -> tuple[Decorator, ...]:
+    """Each decorator's name and its arguments, summarised by `summarize`."""
+    return tuple(_decorator(node, summarize) for node in function.decorator_list)
 
 
-def _decorator(node: ast.expr) -> Decorator:
+def _decorator(node: ast.expr, summarize: Summarize) -> Decorator:
     if type(node) is ast.Call:
         return Decorator(
             name=dotted_name(node.func) or "",
             line=node.lineno,
             args=tuple(summarize(arg) for arg in node.args),
-            kwargs=keyword_values(node),
+            kwargs=keyword_values(node, summarize),
         )
     return Decorator(name=dotted_name(node) or "", line=node.lineno, args=(), kwargs=())
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from operator import attrgetter
 
+from cynic.parsing.python import is_rewritten
 from cynic.parsing.pyast import call_name, child_nodes, const_value, dotted_name, expression_text, last_name, walk
 from cynic.project.python_facts import Dependency, Value
 
@@ -110,7 +112,40 @@ def summarize(node: ast.AST) -> Value:
     )
 
 
-def keyword_values(call: ast.Call) -> tuple[tuple[str, Value], ...]:
+Summarize = Callable[[ast.AST], Value]
+# The summaries made in this process, by the source text of their one-line expression. A summary
+# is made from the expression's tree alone, and the same text always parses to the same tree, so
+# each text is summarised once: apps write the same defaults and arguments in many modules
+# (`Field(default=None, max_length=255)`, `Depends(get_db)`).
+_SUMMARIES: dict[str, Value] = {}
+_SUMMARIES_KEPT = 100_000  # a bound on the memory they take in a long-lived process
+
+
+def summaries_for(tree: ast.Module, text: str) -> Summarize:
+    """`summarize` for the expressions of `tree`, parsed from `text`, memoised by their source
+    text when the tree's columns are those of `text`: counted in characters, as in an ASCII
+    text, whose lines are those Python counts (no carriage return), and not rewritten to parse."""
+    if not text.isascii() or "\r" in text or is_rewritten(tree):
+        return summarize
+    lines = text.split("\n")
+    made = _SUMMARIES
+
+    def summarize_written(node: ast.AST) -> Value:
+        line = node.lineno  # type: ignore[attr-defined]
+        if line != node.end_lineno:  # type: ignore[attr-defined]
+            return summarize(node)
+        written = lines[line - 1][node.col_offset : node.end_col_offset]  # type: ignore[attr-defined]
+        value = made.get(written)
+        if value is None:
+            value = summarize(node)
+            if len(made) < _SUMMARIES_KEPT:
+                made[written] = value
+        return value
+
+    return summarize_written
+
+
+def keyword_values(call: ast.Call, summarize: Summarize = summarize) -> tuple[tuple[str, Value], ...]:
     """Keyword arguments summarised; `**options` is kept under the name "**"."""
     return tuple((kw.arg or "**", summarize(kw.value)) for kw in call.keywords)
 
