@@ -18,12 +18,12 @@ from cynic.project._python_classes import class_info
 from cynic.project._python_functions import FunctionNode, declared_by_decorators, decorators_of, params_of
 from cynic.project._python_order import Step, in_visit_order
 from cynic.project._python_values import (
+    SourceTexts,
     compare_side,
     dependencies_in,
     keyword_values,
     read_annotated,
     status_code_of,
-    summaries_for,
     unwrap_annotation,
 )
 from cynic.project.python_facts import (
@@ -84,7 +84,8 @@ class FactCollector:
 
     def run(self, tree: ast.Module, text: str) -> PythonFacts:
         """The facts of `tree`, parsed from `text`."""
-        self.summarize = summaries_for(tree, text)
+        self.texts = SourceTexts(tree, text)
+        self.summarize = self.texts.summarize
         for node in _in_source_order(tree, ast.Import, ast.ImportFrom):
             (self.read_import if type(node) is ast.Import else self.read_import_from)(node)  # type: ignore[operator]
         self._read_assignments(tree, text)
@@ -158,7 +159,7 @@ class FactCollector:
 
     # definitions ---------------------------------------------------------------------------
     def enter_class(self, node: ast.ClassDef) -> None:
-        self.classes.append(class_info(node, ".".join([*self.scope, node.name]), self.summarize))
+        self.classes.append(class_info(node, ".".join([*self.scope, node.name]), self.texts))
         self.scope.append(node.name)
 
     def exit_class(self, node: ast.ClassDef) -> None:
@@ -186,7 +187,7 @@ class FactCollector:
             Function(
                 name=name,
                 line=node.lineno,
-                params=params_of(node.args),
+                params=params_of(node.args, self.texts),
                 decorators=decorators,
                 calls=tuple(body.calls),
                 lookups=tuple(body.lookups),
