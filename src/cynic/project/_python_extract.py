@@ -277,7 +277,7 @@ class FactCollector:
         elif attr == "add_api_route" and len(node.args) >= 2:
             self._api_route(node, owner or "")
         if self.bodies and callee:
-            record_call(self.bodies[-1], node, callee, last, self.chained)  # type: ignore[arg-type]
+            record_call(self.bodies[-1], node, callee, last, self.chained, self.texts)  # type: ignore[arg-type]
 
     def _api_route(self, node: ast.Call, owner: str) -> None:
         path, endpoint = const_str(node.args[0]), dotted_name(node.args[1])

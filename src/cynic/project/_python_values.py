@@ -152,6 +152,25 @@ class SourceTexts:
         return value
 
 
+    def refs_of(self, node: ast.AST | None) -> tuple[str, ...]:
+        """`refs_of(node)`, made once per source text for an expression longer than a dotted name."""
+        kind = type(node)
+        if kind is _Name:
+            return (node.id,)  # type: ignore[union-attr]
+        if node is None or kind is _Constant or kind is _Attribute:
+            return refs_of(node)
+        written = self.of(node)
+        if written is None:
+            return refs_of(node)
+        refs = _REFS.get(written)
+        if refs is None:
+            refs = remember(_REFS, written, refs_of(node))
+        return refs
+
+
+_REFS: dict[str, tuple[str, ...]] = {}
+
+
 def remember(memo: dict[Any, T], key: Any, value: T) -> T:
     """`value`, kept in `memo` under `key` while the memo holds fewer than `_KEPT`."""
     if len(memo) < _KEPT:
