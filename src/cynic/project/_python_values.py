@@ -151,7 +151,6 @@ class SourceTexts:
             value = remember(_SUMMARIES, written, summarize(node))
         return value
 
-
     def refs_of(self, node: ast.AST | None) -> tuple[str, ...]:
         """`refs_of(node)`, made once per source text for an expression longer than a dotted name."""
         kind = type(node)
