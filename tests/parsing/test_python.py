@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cynic.parsing.python import is_rewritten, parse_python
+
 _PROBE = """
 import ast, json, sys
 from cynic.parsing.python import parse_python
@@ -36,3 +38,10 @@ def test_other_newer_syntax_still_goes_through_libcst() -> None:
     result = _parse_in_fresh_interpreter("def first[T](items: list[T]) -> T:\n    return items[0]\n\n\n" + PEP_758)
 
     assert result == {"handlers": [[7, "Tuple"], [9, "Tuple"]], "libcst": True}
+
+
+def test_a_tree_parsed_from_rewritten_text_says_its_columns_are_not_the_files() -> None:
+    # `class Box[T]` is read without `[T]`: the keyword's value sits 3 columns left of its text
+    rewritten = parse_python("class Box[T](Base, extra=limit(12)):\n    pass\n").tree
+    assert is_rewritten(rewritten) and rewritten.body[0].keywords[0].value.col_offset == 22
+    assert not is_rewritten(parse_python("class Box(Base, extra=limit(12)):\n    pass\n").tree)

@@ -95,3 +95,11 @@ def test_routes_apps_and_includes_are_read_wherever_they_are_declared() -> None:
 def test_facts_come_back_unchanged_from_a_worker_process_or_the_cache(literal: str) -> None:
     facts = _facts(f"ORIGINS = {literal}\n" + SOURCE)
     assert pickle.loads(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)) == facts
+
+
+def test_an_expression_is_summarised_from_its_own_tree_whatever_another_module_wrote_alike() -> None:
+    # Summaries are shared by the source text of an expression; in a non-ASCII module the columns
+    # count bytes, so `ff(12)` below would be read as the text `f(12)` of the module before it.
+    assert [a.value.text for a in _facts("A = f(1)\nB = f(12)\n").assignments] == ["f(1)", "f(12)"]
+    assert [a.value.text for a in _facts('S = "é"; X = ff(12)\n').assignments] == ["'é'", "ff(12)"]
+    assert [a.value.text for a in _facts("A = f(1)\r\nB = f(12)\r\nC = ff(12)\r\n").assignments] == ["f(1)", "f(12)", "ff(12)"]

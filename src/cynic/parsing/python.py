@@ -38,14 +38,25 @@ def parse_python(text: str, filename: str = "<unknown>") -> ParsedPython:
     except SyntaxError as native_error:
         quick = _parenthesize_handlers(text, filename, native_error)
         if quick is not None:
-            return ParsedPython(quick, downleveled=True)
+            return ParsedPython(_rewritten(quick), downleveled=True)
         older = _downlevel(text)
         if older is None:
             raise PythonSyntaxError(native_error.lineno or 1, native_error.msg) from None
         try:
-            return ParsedPython(ast.parse(older, filename), downleveled=True)
+            return ParsedPython(_rewritten(ast.parse(older, filename)), downleveled=True)
         except SyntaxError:
             raise PythonSyntaxError(native_error.lineno or 1, native_error.msg) from None
+
+
+def _rewritten(tree: ast.Module) -> ast.Module:
+    """Marks a tree parsed from a rewritten text (`is_rewritten`)."""
+    tree._cynic_rewritten = True  # type: ignore[attr-defined]
+    return tree
+
+
+def is_rewritten(tree: ast.Module) -> bool:
+    """True for a tree parsed from a rewritten text, whose columns may not be those of the file."""
+    return "_cynic_rewritten" in tree.__dict__
 
 
 def _parenthesize_handlers(text: str, filename: str, error: SyntaxError) -> ast.Module | None:

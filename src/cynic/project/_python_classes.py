@@ -5,15 +5,16 @@ from __future__ import annotations
 import ast
 
 from cynic.parsing.pyast import call_name, const_str, dotted_name, expression_text, keyword, last_name, walk
-from cynic.project._python_values import refs_of, summarize
-from cynic.project.python_facts import ClassInfo, Field
+from cynic.project._python_values import SourceTexts, remember, refs_of
+from cynic.project.python_facts import ClassInfo, Field, Value
 
 _CONFIG_ATTRS = frozenset({"model_config", "__tablename__", "__table_args__", "Config"})
 _PROPERTY_DECORATORS = frozenset({"property", "computed_field", "cached_property"})
 
 
-def class_info(node: ast.ClassDef, name: str) -> ClassInfo:
-    """The facts of one class definition (its methods are collected as functions elsewhere)."""
+def class_info(node: ast.ClassDef, name: str, texts: SourceTexts) -> ClassInfo:
+    """The facts of one class definition (its methods are collected as functions elsewhere);
+    `texts` are its module's."""
     fields: list[Field] = []
     extra = _extra_value(keyword_value(node, "extra"))
     env_file = False
@@ -28,7 +29,7 @@ def class_info(node: ast.ClassDef, name: str) -> ClassInfo:
         elif target == "__tablename__":
             has_tablename = True
         elif target and target not in _CONFIG_ATTRS:
-            fields.append(_field(target, statement.lineno, annotation, value))
+            fields.append(_field(target, statement.lineno, annotation, value, texts))
         kind = type(statement)
         if kind is ast.ClassDef and statement.name == "Config":  # type: ignore[attr-defined]
             config = {t: v for t, _, v in map(_assignment_parts, statement.body) if t and v is not None}  # type: ignore[attr-defined]
@@ -43,7 +44,7 @@ def class_info(node: ast.ClassDef, name: str) -> ClassInfo:
         name=name,
         line=node.lineno,
         bases=tuple(dotted_name(base) or expression_text(base) for base in node.bases),
-        keywords=tuple((kw.arg, summarize(kw.value)) for kw in node.keywords if kw.arg),
+        keywords=tuple((kw.arg, texts.summarize(kw.value)) for kw in node.keywords if kw.arg),
         fields=tuple(fields),
         extra=extra,
         env_file=env_file,
@@ -70,10 +71,25 @@ def _assignment_parts(statement: ast.stmt) -> tuple[str | None, ast.expr | None,
     return None, None, None
 
 
-def _field(name: str, line: int, annotation: ast.expr | None, value: ast.expr | None) -> Field:
-    default = summarize(value) if value is not None else None
+# What a field's annotation and value tell, by their source texts (see `SourceTexts`).
+_FIELD_PARTS: dict[tuple[str | None, str | None], tuple[str | None, tuple[str, ...], Value | None]] = {}
+
+
+def _field(name: str, line: int, annotation: ast.expr | None, value: ast.expr | None, texts: SourceTexts) -> Field:
+    written = (texts.of(annotation) if annotation is not None else None, texts.of(value) if value is not None else None)
+    if (annotation is not None and written[0] is None) or (value is not None and written[1] is None):
+        return Field(name, line, *_field_parts(annotation, value, texts))
+    parts = _FIELD_PARTS.get(written)
+    if parts is None:
+        parts = remember(_FIELD_PARTS, written, _field_parts(annotation, value, texts))
+    return Field(name, line, *parts)
+
+
+def _field_parts(annotation: ast.expr | None, value: ast.expr | None, texts: SourceTexts) -> tuple[str | None, tuple[str, ...], Value | None]:
+    """The annotation's text, the names the annotation and the value read, and the value's summary."""
+    default = texts.summarize(value) if value is not None else None
     refs = refs_of(annotation) if default is None else refs_of(annotation) + default.refs
-    return Field(name, line, expression_text(annotation) if annotation is not None else None, tuple(dict.fromkeys(refs)), default)
+    return expression_text(annotation) if annotation is not None else None, tuple(dict.fromkeys(refs)), default
 
 
 def _config_extra(value: ast.expr) -> str | None:

@@ -18,12 +18,12 @@ from cynic.project._python_classes import class_info
 from cynic.project._python_functions import FunctionNode, declared_by_decorators, decorators_of, params_of
 from cynic.project._python_order import Step, in_visit_order
 from cynic.project._python_values import (
+    SourceTexts,
     compare_side,
     dependencies_in,
     keyword_values,
     read_annotated,
     status_code_of,
-    summarize,
     unwrap_annotation,
 )
 from cynic.project.python_facts import (
@@ -84,6 +84,8 @@ class FactCollector:
 
     def run(self, tree: ast.Module, text: str) -> PythonFacts:
         """The facts of `tree`, parsed from `text`."""
+        self.texts = SourceTexts(tree, text)
+        self.summarize = self.texts.summarize
         for node in _in_source_order(tree, ast.Import, ast.ImportFrom):
             (self.read_import if type(node) is ast.Import else self.read_import_from)(node)  # type: ignore[operator]
         self._read_assignments(tree, text)
@@ -157,7 +159,7 @@ class FactCollector:
 
     # definitions ---------------------------------------------------------------------------
     def enter_class(self, node: ast.ClassDef) -> None:
-        self.classes.append(class_info(node, ".".join([*self.scope, node.name])))
+        self.classes.append(class_info(node, ".".join([*self.scope, node.name]), self.texts))
         self.scope.append(node.name)
 
     def exit_class(self, node: ast.ClassDef) -> None:
@@ -165,7 +167,7 @@ class FactCollector:
 
     def enter_function(self, node: FunctionNode) -> None:
         name = ".".join([*self.scope, node.name])
-        decorators = decorators_of(node)
+        decorators = decorators_of(node, self.summarize)
         middlewares, routes = declared_by_decorators(node, name)
         self.middlewares.extend(middlewares)
         self.routes.extend(routes)
@@ -185,7 +187,7 @@ class FactCollector:
             Function(
                 name=name,
                 line=node.lineno,
-                params=params_of(node.args),
+                params=params_of(node.args, self.texts),
                 decorators=decorators,
                 calls=tuple(body.calls),
                 lookups=tuple(body.lookups),
@@ -210,20 +212,20 @@ class FactCollector:
                     name=target_name,
                     line=value.lineno,
                     is_app=last_name(value.func) == "FastAPI",
-                    prefix=summarize(prefix) if prefix is not None else None,
+                    prefix=self.summarize(prefix) if prefix is not None else None,
                     dependencies=dependencies_in(keyword(value, "dependencies")),
                 )
             )
         parts = target_name.split(".")
         if len(parts) == 3 and parts[1] == "state":
-            self.states.append(StateAssign(parts[0], parts[2], summarize(value), line))
+            self.states.append(StateAssign(parts[0], parts[2], self.summarize(value), line))
         if not (module_level and type(target) is ast.Name):
             return
         _, metadata = unwrap_annotation(value)
         if metadata:
             _, type_refs, dependency, source = read_annotated(value)
             self.aliases.append(Alias(target.id, line, type_refs, dependency, source))
-        self.assignments.append(Assignment(target.id, line, summarize(value)))
+        self.assignments.append(Assignment(target.id, line, self.summarize(value)))
 
     def read_if(self, node: ast.If) -> None:
         """An `if` whose body raises: a role check when its test reads a role and denies."""
@@ -264,18 +266,18 @@ class FactCollector:
             attr = owner = None
             last = callee.rsplit(".", 1)[-1] if callee else None
         if attr == "add_middleware" and node.args:
-            self.middlewares.append(Middleware(owner or "", dotted_name(node.args[0]) or "", node.lineno, keyword_values(node)))
+            self.middlewares.append(Middleware(owner or "", dotted_name(node.args[0]) or "", node.lineno, keyword_values(node, self.summarize)))
         elif last == "Middleware" and node.args:
-            self.middlewares.append(Middleware("", dotted_name(node.args[0]) or "", node.lineno, keyword_values(node)))
+            self.middlewares.append(Middleware("", dotted_name(node.args[0]) or "", node.lineno, keyword_values(node, self.summarize)))
         elif attr == "include_router" and node.args:
             prefix = keyword(node, "prefix")
             deps = dependencies_in(keyword(node, "dependencies"))
             child = dotted_name(node.args[0]) or ""
-            self.includes.append(Include(owner or "", child, node.lineno, summarize(prefix) if prefix else None, deps))
+            self.includes.append(Include(owner or "", child, node.lineno, self.summarize(prefix) if prefix else None, deps))
         elif attr == "add_api_route" and len(node.args) >= 2:
             self._api_route(node, owner or "")
         if self.bodies and callee:
-            record_call(self.bodies[-1], node, callee, last, self.chained)  # type: ignore[arg-type]
+            record_call(self.bodies[-1], node, callee, last, self.chained, self.texts)  # type: ignore[arg-type]
 
     def _api_route(self, node: ast.Call, owner: str) -> None:
         path, endpoint = const_str(node.args[0]), dotted_name(node.args[1])

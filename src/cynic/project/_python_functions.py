@@ -7,12 +7,14 @@ import ast
 
 from cynic.parsing.pyast import argument, const_str, dotted_name, expression_text, keyword
 from cynic.project._python_values import (
+    SourceTexts,
+    Summarize,
     dependencies_in,
     dependency_of,
     keyword_values,
     param_source,
     read_annotated,
-    summarize,
+    remember,
 )
 from cynic.project.python_facts import Decorator, Middleware, Param, Route
 
@@ -21,18 +23,18 @@ HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "opti
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def decorators_of(function: FunctionNode) -> tuple[Decorator, ...]:
-    """Each decorator's name and its summarised arguments."""
-    return tuple(_decorator(node) for node in function.decorator_list)
+def decorators_of(function: FunctionNode, summarize: Summarize) -> tuple[Decorator, ...]:
+    """Each decorator's name and its arguments, summarised by `summarize`."""
+    return tuple(_decorator(node, summarize) for node in function.decorator_list)
 
 
-def _decorator(node: ast.expr) -> Decorator:
+def _decorator(node: ast.expr, summarize: Summarize) -> Decorator:
     if type(node) is ast.Call:
         return Decorator(
             name=dotted_name(node.func) or "",
             line=node.lineno,
             args=tuple(summarize(arg) for arg in node.args),
-            kwargs=keyword_values(node),
+            kwargs=keyword_values(node, summarize),
         )
     return Decorator(name=dotted_name(node) or "", line=node.lineno, args=(), kwargs=())
 
@@ -67,8 +69,14 @@ def _route_methods(decorator: ast.Call, attr: str) -> list[str]:
     return []
 
 
-def params_of(args: ast.arguments) -> tuple[Param, ...]:
-    """The parameters in order, each with its default and `Annotated` metadata read."""
+# Parameters that declare no dependency, by their source text (see `SourceTexts`); a dependency
+# keeps its line.
+_PARAMS: dict[str, Param] = {}
+
+
+def params_of(args: ast.arguments, texts: SourceTexts) -> tuple[Param, ...]:
+    """The parameters in order, each with its default and `Annotated` metadata read; `texts` are
+    the module's."""
     positional = [*args.posonlyargs, *args.args]
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
     pairs = [*zip(positional, defaults, strict=True), *zip(args.kwonlyargs, args.kw_defaults, strict=True)]
@@ -82,9 +90,21 @@ def params_of(args: ast.arguments) -> tuple[Param, ...]:
             if type(annotation) is ast.Name:  # `x: int`, `db: Session`: nothing to unwrap
                 params.append(Param(arg.arg, annotation.id, (annotation.id,), None, None))
                 continue
-        base, type_refs, dependency, source = read_annotated(annotation)
-        if type(default) is ast.Call:
-            dependency = dependency_of(default) or dependency
-            source = param_source(default) or source
-        params.append(Param(arg.arg, expression_text(base) if base is not None else None, type_refs, dependency, source))
+            written = texts.of(arg)  # the name and the annotation, which alone make the `Param`
+            param = _PARAMS.get(written) if written is not None else None
+            if param is None:
+                param = _param(arg, annotation, default)
+                if written is not None and param.dependency is None:
+                    remember(_PARAMS, written, param)
+            params.append(param)
+            continue
+        params.append(_param(arg, annotation, default))
     return tuple(params)
+
+
+def _param(arg: ast.arg, annotation: ast.expr | None, default: ast.expr | None) -> Param:
+    base, type_refs, dependency, source = read_annotated(annotation)
+    if type(default) is ast.Call:
+        dependency = dependency_of(default) or dependency
+        source = param_source(default) or source
+    return Param(arg.arg, expression_text(base) if base is not None else None, type_refs, dependency, source)

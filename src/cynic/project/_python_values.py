@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from operator import attrgetter
+from typing import Any, TypeVar
 
 from cynic.parsing.pyast import call_name, child_nodes, const_value, dotted_name, expression_text, last_name, walk
+from cynic.parsing.python import is_rewritten
 from cynic.project.python_facts import Dependency, Value
 
 PARAM_SOURCES = {
@@ -18,6 +21,7 @@ _ENV_READERS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get"
 _LITERAL_SHAPES = frozenset({ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Call, ast.UnaryOp, ast.BinOp})
 _PLAIN_LITERALS = frozenset({str, int, bool, type(None), type(...), float, bytes})  # what `freeze` keeps as it is
 _Name, _Attribute, _Call, _Constant = ast.Name, ast.Attribute, ast.Call, ast.Constant
+T = TypeVar("T")
 
 
 def freeze(value: object) -> object:
@@ -110,7 +114,70 @@ def summarize(node: ast.AST) -> Value:
     )
 
 
-def keyword_values(call: ast.Call) -> tuple[tuple[str, Value], ...]:
+Summarize = Callable[[ast.AST], Value]
+_KEPT = 100_000  # how many texts a memo of `SourceTexts` keeps: a bound in a long-lived process
+_SUMMARIES: dict[str, Value] = {}
+
+
+class SourceTexts:
+    """The one-line source texts of a module's expressions, by which what is read from an
+    expression's tree alone is read once per process: the same text always parses to the same
+    tree, and apps write the same defaults, arguments and annotations in many modules
+    (`Field(default=None, max_length=255)`, `Depends(get_db)`, `item_id: uuid.UUID`).
+
+    Only where the tree's columns are its text's: counted in characters, as in an ASCII text
+    whose lines are those Python counts (no carriage return), and not rewritten to parse.
+    """
+
+    def __init__(self, tree: ast.Module, text: str) -> None:
+        plain = text.isascii() and "\r" not in text and not is_rewritten(tree)
+        self._lines = text.split("\n") if plain else None
+
+    def of(self, node: ast.AST) -> str | None:
+        """The source text of `node` when it is on one line of a text whose columns are known."""
+        lines = self._lines
+        line = node.lineno  # type: ignore[attr-defined]
+        if lines is None or line != node.end_lineno:  # type: ignore[attr-defined]
+            return None
+        return lines[line - 1][node.col_offset : node.end_col_offset]  # type: ignore[attr-defined]
+
+    def summarize(self, node: ast.AST) -> Value:
+        """`summarize(node)`, made once per source text."""
+        written = self.of(node)
+        if written is None:
+            return summarize(node)
+        value = _SUMMARIES.get(written)
+        if value is None:
+            value = remember(_SUMMARIES, written, summarize(node))
+        return value
+
+    def refs_of(self, node: ast.AST | None) -> tuple[str, ...]:
+        """`refs_of(node)`, made once per source text for an expression longer than a dotted name."""
+        kind = type(node)
+        if kind is _Name:
+            return (node.id,)  # type: ignore[union-attr]
+        if node is None or kind is _Constant or kind is _Attribute:
+            return refs_of(node)
+        written = self.of(node)
+        if written is None:
+            return refs_of(node)
+        refs = _REFS.get(written)
+        if refs is None:
+            refs = remember(_REFS, written, refs_of(node))
+        return refs
+
+
+_REFS: dict[str, tuple[str, ...]] = {}
+
+
+def remember(memo: dict[Any, T], key: Any, value: T) -> T:
+    """`value`, kept in `memo` under `key` while the memo holds fewer than `_KEPT`."""
+    if len(memo) < _KEPT:
+        memo[key] = value
+    return value
+
+
+def keyword_values(call: ast.Call, summarize: Summarize = summarize) -> tuple[tuple[str, Value], ...]:
     """Keyword arguments summarised; `**options` is kept under the name "**"."""
     return tuple((kw.arg or "**", summarize(kw.value)) for kw in call.keywords)
 
