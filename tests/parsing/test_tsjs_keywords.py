@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cynic.parsing.tsjs import ScriptTree, parse_script
-from cynic.parsing.tsjs_keywords import KEYWORDS, spans_of
+from cynic.parsing.tsjs_keywords import KEYWORDS, declarations_named, expression_arrows, spans_of
 
 TRICKY = {
     ".tsx": '''
@@ -85,3 +85,33 @@ def test_assignments_to_a_property_are_every_assignment_whose_target_names_it() 
     found = [tree.source[slice(*n.byte_range)].decode() for n in tree.assignments_to(("innerHTML", "y", "c"))]
 
     assert found == ["obj.y = obj.z == 2", "a.b!.c = 3", "(el as HTMLElement).innerHTML = html"]  # not `+=`, not `obj.x`
+
+
+def test_declarations_by_name_are_those_of_every_declaration() -> None:
+    for suffix, text in TRICKY.items():
+        tree = parse_script(text, suffix)
+        by_name = {name: sorted(n.byte_range for n in found) for name, found in tree._declarators().items()}
+
+        for name in [*by_name, "useS", "token", "html"]:
+            assert sorted(n.byte_range for n in declarations_named(tree.root, tree.source, name)) == by_name.get(name, [])
+
+
+ARROWS = '''
+const id = (x: number) => x, wrapped = (async () => ({ a: 1 })) as F, block = () =>
+  { return 1 };
+const commented = () => /* a comment */ { return 2 };
+type Handler = () => { a: number };
+const spelt = "() => x";
+items.map((item) => <li key={item.id}>{item.name}</li>);
+'''
+
+
+def test_expression_arrows_are_every_arrow_without_a_block_body() -> None:
+    tree = parse_script(ARROWS, ".tsx")
+    arrows = {n.byte_range: n for n in (tree.root.named_descendant_for_byte_range(*r) for r in _walked(tree, "arrow_function"))}
+    expression_bodied = [r for r, n in arrows.items() if n.child_by_field_name("body").type != "statement_block"]
+
+    found = [tree.source[n.start_byte : n.end_byte].decode() for n in expression_arrows(tree.root, tree.source)]
+
+    assert set(expression_bodied) <= {n.byte_range for n in expression_arrows(tree.root, tree.source)}
+    assert [f.split("=>")[1].strip()[:8] for f in found] == ["x", "({ a: 1 ", "/* a com", "<li key="]  # the block behind a comment is read too

@@ -18,11 +18,12 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from cynic.parsing.tsjs_keywords import (
-    KEYWORDS, WRAPPERS, assignments_to, attributes_naming, calls_holding, calls_naming, keyword_nodes, source_order,
+    KEYWORDS, WRAPPERS, assignments_to, attributes_naming, calls_holding, calls_naming, declarations_named, keyword_nodes,
+    source_order,
 )
 
 Node = Any  # tree_sitter.Node; the grammar packages are imported lazily
@@ -57,8 +58,16 @@ class ScriptTree:
     _by_keyword: dict[str, list[Node]] = field(default_factory=dict, repr=False)
     _by_type: dict[str, list[Node]] | None = field(default=None, repr=False)
     _by_name: dict[str, list[Node]] | None = field(default=None, repr=False)
+    _declared: dict[str, list[Node]] = field(default_factory=dict, repr=False)  # by name, before `_by_name` is built
     _calls: list[tuple[Node, str]] | None = field(default=None, repr=False)
+    _assigned: dict[tuple[str, ...], list[Node]] = field(default_factory=dict, repr=False)  # for `assignments_to`
     _starts: dict[str, tuple[list[Node], list[int]]] = field(default_factory=dict, repr=False)  # for `nodes_in`
+
+    @cached_property
+    def lowered_source(self) -> bytes:
+        """`source` with its ASCII capitals lowered (`bytes.lower`), for the readers that look for
+        a word in any case: made once per file."""
+        return self.source.lower()
 
     def mentions(self, words: tuple[str, ...]) -> bool:
         """Does the file's text contain any of `words`? A cheap screen before reading any node."""
@@ -115,10 +124,13 @@ class ScriptTree:
 
     def assignments_to(self, words: tuple[str, ...]) -> list[Node]:
         """Assignments, at least all those whose target (through parentheses and casts) is a
-        property with one of `words` in its name (`el.innerHTML = x`), in source order."""
+        property with one of `words` in its name (`el.innerHTML = x`), in source order; found once
+        per file for the same words (a reader may ask once per call it reads)."""
         if self.error_line is not None:
             return self.nodes("assignment_expression")
-        return assignments_to(self.root, self.source, words)
+        if words not in self._assigned:
+            self._assigned[words] = assignments_to(self.root, self.source, words)
+        return self._assigned[words]
 
     def declared_names(self) -> Collection[str]:
         """The names `resolve` can follow: those of the file's variables and declared functions."""
@@ -151,7 +163,7 @@ class ScriptTree:
         """
         node = unwrap(node)
         while depth and node is not None and node.type in ("identifier", "shorthand_property_identifier"):
-            declared = self._declarators().get(text(node))
+            declared = self._declarations_of(text(node))
             if not declared:
                 return node
             scopes = self.ancestors(node)
@@ -178,6 +190,16 @@ class ScriptTree:
             values = statement.named_children
             if values and not _function_between(body, statement):
                 yield values[0]
+
+    def _declarations_of(self, name: str) -> list[Node]:
+        """The variables and functions declared with `name`: looked up where the name is spelt,
+        until something asks for every declared name (most files resolve a name or two, and a
+        lookup reads the few places one name is spelt, not every declaration of the file)."""
+        if self._by_name is not None or self.error_line is not None or "\ufffd" in name:
+            return self._declarators().get(name, [])
+        if name not in self._declared:
+            self._declared[name] = declarations_named(self.root, self.source, name)
+        return self._declared[name]
 
     def _declarators(self) -> dict[str, list[Node]]:
         if self._by_name is None:

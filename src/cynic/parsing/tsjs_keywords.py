@@ -31,6 +31,7 @@ KEYWORDS: dict[str, tuple[bytes, ...]] = {
 _MODULE_LEVEL = frozenset({"import_statement", "export_statement"})
 _DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration", "using_declaration"})
 _NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
+_DECLARED = frozenset({"variable_declarator", "function_declaration"})  # what `declarations_named` finds
 _NAMES = frozenset({"identifier", "property_identifier", "shorthand_property_identifier", "this"})
 _CALLS = frozenset({"call_expression", "new_expression"})
 WRAPPERS = frozenset(  # nodes that only wrap an expression: `(x)`, `x as T`, `x!`, `await x`...
@@ -114,6 +115,37 @@ def assignments_to(root: Node, source: bytes, words: tuple[str, ...]) -> list[No
             if holder is not None and holder.type == "assignment_expression" and holder.child_by_field_name("left") == part:
                 found.add(holder)
     return sorted(found, key=source_order)
+
+
+def declarations_named(root: Node, source: bytes, name: str) -> list[Node]:
+    """Every variable declarator and function declaration in the error-free tree `root` whose name
+    is the identifier `name`: the declarations around the places `name` is spelt as a whole."""
+    word = name.encode("utf-8", "surrogatepass")
+    found = []
+    for start in _spelt(source, word, whole=True):
+        if start and source[start - 1] in _NAME_BYTES:
+            continue  # inside a longer name
+        identifier = root.named_descendant_for_byte_range(start, start + len(word))
+        if identifier.type != "identifier" or identifier.start_byte != start or identifier.end_byte != start + len(word):
+            continue
+        holder = identifier.parent
+        if holder is not None and holder.type in _DECLARED and holder.child_by_field_name("name") == identifier:
+            found.append(holder)
+    return found
+
+
+def expression_arrows(root: Node, source: bytes) -> list[Node]:
+    """At least every arrow function whose body is an expression (`x => x.id`) in the error-free
+    tree `root`: the nodes around the places `=>` is spelt, but where `{` follows it (after
+    spaces): an arrow's body that starts with `{` is a block, never an object."""
+    found = []
+    for start in _spelt(source, b"=>", whole=False):
+        if source[start + 2 : start + 66].lstrip(b" \t\r\n")[:1] == b"{":
+            continue
+        node = root.named_descendant_for_byte_range(start, start + 2)
+        if node.type == "arrow_function":
+            found.append(node)
+    return found
 
 
 def spans_of(source: bytes, words: tuple[bytes, ...]) -> list[tuple[int, int]]:

@@ -17,9 +17,10 @@ from collections.abc import Iterator
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.tsjs import (
-    Node, ScriptTree, arguments, callee_name, function_name, line, object_property,
+    FUNCTION_TYPES, Node, ScriptTree, arguments, callee_name, function_name, line, object_property,
     string_value, text, unwrap,
 )
+from cynic.parsing.tsjs_keywords import WRAPPERS, expression_arrows, source_order
 from cynic.project import Fact
 
 SANITIZER_MODULES = frozenset({"dompurify", "isomorphic-dompurify", "sanitize-html", "xss"})
@@ -74,8 +75,8 @@ def html_sinks(tree: ScriptTree, sanitizer_imports: set[str], imported: set[str]
 
 def sanitizing_functions(tree: ScriptTree, sanitizer_imports: set[str]) -> Iterator[str]:
     """Names of the file's named functions whose every return is sanitized markup."""
-    for function in [*tree.nodes("function_declaration"), *_function_values(tree)]:
-        if _returns_sanitized(function, tree, sanitizer_imports, depth=4):
+    for function, returned in _named_functions_returning(tree):
+        if all(is_sanitized(value, tree, sanitizer_imports, depth=4) for value in returned):
             yield function_name(function)
 
 
@@ -88,6 +89,52 @@ def _returns_sanitized(function: Node, tree: ScriptTree, sanitizers: set[str], d
             return False
         returned = True
     return returned
+
+
+def _named_functions_returning(tree: ScriptTree) -> list[tuple[Node, list[Node]]]:
+    """The declared functions, then the variables' function values (`const f = () => ...`), that
+    return something, each with what it returns (`returned_expressions`), in source order.
+
+    A function returns something through its own `return` statements or an arrow's expression
+    body, so in a tree without errors these functions are found from the `return`s and the `=>`s
+    the file spells, upwards, rather than from every declaration: most declared functions and
+    variables return nothing or are no functions at all.
+    """
+    if tree.error_line is not None:
+        functions = [*tree.nodes("function_declaration"), *_function_values(tree)]
+        return [(function, returned) for function in functions if (returned := list(tree.returned_expressions(function)))]
+    found: dict[Node, list[Node]] = {}
+    for statement in tree.nodes("return_statement"):
+        values = statement.named_children
+        above = _parents(statement)
+        function = next((node for node in above if node.type in FUNCTION_TYPES), None)
+        if values and function is not None and (function in found or _is_named_function(function, above)):
+            found.setdefault(function, []).append(values[0])
+    for arrow in expression_arrows(tree.root, tree.source):
+        if _is_named_function(arrow, _parents(arrow)) and (body := arrow.child_by_field_name("body")) is not None and body.type != "statement_block":
+            found[arrow] = [body]
+    declared = sorted((f for f in found if f.type == "function_declaration"), key=source_order)
+    values = sorted((f for f in found if f.type != "function_declaration"), key=source_order)
+    return [(function, found[function]) for function in declared + values]
+
+
+def _is_named_function(function: Node, above: Iterator[Node]) -> bool:
+    """Is `function` declared, or the value of a variable (through parentheses and casts, as
+    `_function_values` reads it)? `above` are its ancestors, innermost first."""
+    if function.type == "function_declaration":
+        return True
+    if function.type not in ("arrow_function", "function_expression"):
+        return False
+    holder = next((node for node in above if node.type not in WRAPPERS), None)
+    return holder is not None and holder.type == "variable_declarator" and unwrap(holder.child_by_field_name("value")) == function
+
+
+def _parents(node: Node) -> Iterator[Node]:
+    """`node`'s parent, its parent's parent... each asked when needed."""
+    node = node.parent
+    while node is not None:
+        yield node
+        node = node.parent
 
 
 def _function_values(tree: ScriptTree) -> Iterator[Node]:

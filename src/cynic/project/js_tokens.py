@@ -38,6 +38,14 @@ def names_a_token(name: str) -> bool:
     return bool(found & TOKEN_WORDS) and not found & NOT_A_TOKEN
 
 
+def spells_a_token_word(tree: ScriptTree) -> bool:
+    """Does the file spell `token`, `jwt` or `bearer`, in any case? Every name `names_a_token`
+    accepts does (its words are runs of ASCII letters), and every name `leaf_names` yields is
+    spelt in the file: without one, no value in it is judged a token."""
+    lowered = tree.lowered_source
+    return b"token" in lowered or b"jwt" in lowered or b"bearer" in lowered
+
+
 def names_a_session(name: str) -> bool:
     """`auth`, `session`, `sessionId`: may hold a token, judged with lower confidence."""
     found = set(words(name))
@@ -96,6 +104,8 @@ def leaf_names(node: Node | None, tree: ScriptTree, depth: int = 4) -> Iterator[
 
 def value_token_evidence(node: Node | None, tree: ScriptTree) -> str | None:
     """A short reason when the expression's value is a token, else None."""
+    if not spells_a_token_word(tree):
+        return None
     if is_constant(node) and "bearer" not in text(node).lower():
         return None
     for name in leaf_names(node, tree):
