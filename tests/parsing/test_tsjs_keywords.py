@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cynic.parsing.tsjs import ScriptTree, parse_script
-from cynic.parsing.tsjs_keywords import KEYWORDS, declarations_named, expression_arrows, spans_of
+from cynic.parsing.tsjs_keywords import KEYWORDS, declarations_named, function_expressions, spans_of
 
 TRICKY = {
     ".tsx": '''
@@ -93,25 +93,24 @@ def test_declarations_by_name_are_those_of_every_declaration() -> None:
         by_name = {name: sorted(n.byte_range for n in found) for name, found in tree._declarators().items()}
 
         for name in [*by_name, "useS", "token", "html"]:
-            assert sorted(n.byte_range for n in declarations_named(tree.root, tree.source, name)) == by_name.get(name, [])
+            assert sorted(n.byte_range for n in declarations_named(tree.root, tree.source, name.encode())) == by_name.get(name, [])
 
 
-ARROWS = '''
+FUNCTIONS = '''
 const id = (x: number) => x, wrapped = (async () => ({ a: 1 })) as F, block = () =>
   { return 1 };
-const commented = () => /* a comment */ { return 2 };
+const named = function inner() { return function () {} }, generator = function* () {};
 type Handler = () => { a: number };
-const spelt = "() => x";
+const spelt = "() => x; function () {}";
 items.map((item) => <li key={item.id}>{item.name}</li>);
+export default function Page() { return null }
 '''
 
 
-def test_expression_arrows_are_every_arrow_without_a_block_body() -> None:
-    tree = parse_script(ARROWS, ".tsx")
-    arrows = {n.byte_range: n for n in (tree.root.named_descendant_for_byte_range(*r) for r in _walked(tree, "arrow_function"))}
-    expression_bodied = [r for r, n in arrows.items() if n.child_by_field_name("body").type != "statement_block"]
+def test_function_expressions_are_every_function_expression_and_arrow() -> None:
+    tree = parse_script(FUNCTIONS, ".tsx")
 
-    found = [tree.source[n.start_byte : n.end_byte].decode() for n in expression_arrows(tree.root, tree.source)]
+    found = [n.byte_range for n in function_expressions(tree.root, tree.source)]
 
-    assert set(expression_bodied) <= {n.byte_range for n in expression_arrows(tree.root, tree.source)}
-    assert [f.split("=>")[1].strip()[:8] for f in found] == ["x", "({ a: 1 ", "/* a com", "<li key="]  # the block behind a comment is read too
+    assert found == sorted(_walked(tree, "function_expression") + _walked(tree, "arrow_function"))
+    assert len(found) == 6  # not the generator, the declaration, the type or the string

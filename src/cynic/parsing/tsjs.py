@@ -32,6 +32,7 @@ INDEXED_TYPES = (
     "call_expression", "new_expression", "assignment_expression", "variable_declarator",
     "import_statement", "jsx_attribute", "export_statement", "function_declaration", "return_statement",
 )
+_SPELLINGS_LOOKED_UP = 32  # a name spelt more often is resolved from the table of every declaration
 FUNCTION_TYPES = frozenset(
     {"function_declaration", "function_expression", "arrow_function", "method_definition", "generator_function_declaration", "function"}
 )
@@ -192,14 +193,17 @@ class ScriptTree:
                 yield values[0]
 
     def _declarations_of(self, name: str) -> list[Node]:
-        """The variables and functions declared with `name`: looked up where the name is spelt,
-        until something asks for every declared name (most files resolve a name or two, and a
-        lookup reads the few places one name is spelt, not every declaration of the file)."""
-        if self._by_name is not None or self.error_line is not None or "\ufffd" in name:
-            return self._declarators().get(name, [])
-        if name not in self._declared:
-            self._declared[name] = declarations_named(self.root, self.source, name)
-        return self._declared[name]
+        """The variables and functions declared with `name`. Most files resolve a name or two,
+        each spelt a few times: those are looked up where they are spelt, rather than reading
+        every declaration of the file, which is done once a name is spelt more often."""
+        if name in self._declared:
+            return self._declared[name]
+        if self._by_name is None and self.error_line is None and "\ufffd" not in name:
+            word = name.encode("utf-8", "surrogatepass")
+            if self.source.count(word) <= _SPELLINGS_LOOKED_UP:
+                found = self._declared[name] = declarations_named(self.root, self.source, word)
+                return found
+        return self._declarators().get(name, [])
 
     def _declarators(self) -> dict[str, list[Node]]:
         if self._by_name is None:

@@ -117,10 +117,9 @@ def assignments_to(root: Node, source: bytes, words: tuple[str, ...]) -> list[No
     return sorted(found, key=source_order)
 
 
-def declarations_named(root: Node, source: bytes, name: str) -> list[Node]:
+def declarations_named(root: Node, source: bytes, word: bytes) -> list[Node]:
     """Every variable declarator and function declaration in the error-free tree `root` whose name
-    is the identifier `name`: the declarations around the places `name` is spelt as a whole."""
-    word = name.encode("utf-8", "surrogatepass")
+    is the identifier `word` (UTF-8): the declarations around the places it is spelt as a whole."""
     found = []
     for start in _spelt(source, word, whole=True):
         if start and source[start - 1] in _NAME_BYTES:
@@ -134,18 +133,16 @@ def declarations_named(root: Node, source: bytes, name: str) -> list[Node]:
     return found
 
 
-def expression_arrows(root: Node, source: bytes) -> list[Node]:
-    """At least every arrow function whose body is an expression (`x => x.id`) in the error-free
-    tree `root`: the nodes around the places `=>` is spelt, but where `{` follows it (after
-    spaces): an arrow's body that starts with `{` is a block, never an object."""
+def function_expressions(root: Node, source: bytes) -> list[Node]:
+    """Every function expression and arrow function in the error-free tree `root`, in source
+    order: the nodes around the places `function` and `=>` are spelt."""
     found = []
-    for start in _spelt(source, b"=>", whole=False):
-        if source[start + 2 : start + 66].lstrip(b" \t\r\n")[:1] == b"{":
-            continue
-        node = root.named_descendant_for_byte_range(start, start + 2)
-        if node.type == "arrow_function":
-            found.append(node)
-    return found
+    for keyword, node_type in ((b"function", "function_expression"), (b"=>", "arrow_function")):
+        for start in _spelt(source, keyword, whole=True):
+            node = root.named_descendant_for_byte_range(start, start + len(keyword))
+            if node.type == node_type:
+                found.append(node)
+    return sorted(found, key=source_order)
 
 
 def spans_of(source: bytes, words: tuple[bytes, ...]) -> list[tuple[int, int]]:

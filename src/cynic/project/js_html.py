@@ -17,10 +17,10 @@ from collections.abc import Iterator
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.tsjs import (
-    FUNCTION_TYPES, Node, ScriptTree, arguments, callee_name, function_name, line, object_property,
+    Node, ScriptTree, arguments, callee_name, function_name, line, object_property,
     string_value, text, unwrap,
 )
-from cynic.parsing.tsjs_keywords import WRAPPERS, expression_arrows, source_order
+from cynic.parsing.tsjs_keywords import WRAPPERS, function_expressions
 from cynic.project import Fact
 
 SANITIZER_MODULES = frozenset({"dompurify", "isomorphic-dompurify", "sanitize-html", "xss"})
@@ -75,8 +75,8 @@ def html_sinks(tree: ScriptTree, sanitizer_imports: set[str], imported: set[str]
 
 def sanitizing_functions(tree: ScriptTree, sanitizer_imports: set[str]) -> Iterator[str]:
     """Names of the file's named functions whose every return is sanitized markup."""
-    for function, returned in _named_functions_returning(tree):
-        if all(is_sanitized(value, tree, sanitizer_imports, depth=4) for value in returned):
+    for function in _named_functions(tree):
+        if _returns_sanitized(function, tree, sanitizer_imports, depth=4):
             yield function_name(function)
 
 
@@ -91,50 +91,24 @@ def _returns_sanitized(function: Node, tree: ScriptTree, sanitizers: set[str], d
     return returned
 
 
-def _named_functions_returning(tree: ScriptTree) -> list[tuple[Node, list[Node]]]:
-    """The declared functions, then the variables' function values (`const f = () => ...`), that
-    return something, each with what it returns (`returned_expressions`), in source order.
+def _named_functions(tree: ScriptTree) -> list[Node]:
+    """The declared functions, then the variables' function values (`const f = () => ...`).
 
-    A function returns something through its own `return` statements or an arrow's expression
-    body, so in a tree without errors these functions are found from the `return`s and the `=>`s
-    the file spells, upwards, rather than from every declaration: most declared functions and
-    variables return nothing or are no functions at all.
+    In a tree without errors the values are found from the places `function` and `=>` are spelt,
+    and kept when a variable holds them: a file declares many more variables than functions.
     """
     if tree.error_line is not None:
-        functions = [*tree.nodes("function_declaration"), *_function_values(tree)]
-        return [(function, returned) for function in functions if (returned := list(tree.returned_expressions(function)))]
-    found: dict[Node, list[Node]] = {}
-    for statement in tree.nodes("return_statement"):
-        values = statement.named_children
-        above = _parents(statement)
-        function = next((node for node in above if node.type in FUNCTION_TYPES), None)
-        if values and function is not None and (function in found or _is_named_function(function, above)):
-            found.setdefault(function, []).append(values[0])
-    for arrow in expression_arrows(tree.root, tree.source):
-        if _is_named_function(arrow, _parents(arrow)) and (body := arrow.child_by_field_name("body")) is not None and body.type != "statement_block":
-            found[arrow] = [body]
-    declared = sorted((f for f in found if f.type == "function_declaration"), key=source_order)
-    values = sorted((f for f in found if f.type != "function_declaration"), key=source_order)
-    return [(function, found[function]) for function in declared + values]
+        return [*tree.nodes("function_declaration"), *_function_values(tree)]
+    values = [function for function in function_expressions(tree.root, tree.source) if _is_variable_value(function)]
+    return [*tree.nodes("function_declaration"), *values]
 
 
-def _is_named_function(function: Node, above: Iterator[Node]) -> bool:
-    """Is `function` declared, or the value of a variable (through parentheses and casts, as
-    `_function_values` reads it)? `above` are its ancestors, innermost first."""
-    if function.type == "function_declaration":
-        return True
-    if function.type not in ("arrow_function", "function_expression"):
-        return False
-    holder = next((node for node in above if node.type not in WRAPPERS), None)
+def _is_variable_value(function: Node) -> bool:
+    """Is `function` the value of a variable, through parentheses and casts, as `_function_values` reads it?"""
+    holder = function.parent
+    while holder is not None and holder.type in WRAPPERS:
+        holder = holder.parent
     return holder is not None and holder.type == "variable_declarator" and unwrap(holder.child_by_field_name("value")) == function
-
-
-def _parents(node: Node) -> Iterator[Node]:
-    """`node`'s parent, its parent's parent... each asked when needed."""
-    node = node.parent
-    while node is not None:
-        yield node
-        node = node.parent
 
 
 def _function_values(tree: ScriptTree) -> Iterator[Node]:
