@@ -118,8 +118,15 @@ def defined_in(path: str, callee: str, scripts: dict[str, ScriptFacts]) -> tuple
 def imports(tree: ScriptTree) -> Iterator[ImportedName]:
     """Every `import ... from "module"` binding in the file."""
     for statement in tree.nodes("import_statement"):
-        module = string_value(statement.child_by_field_name("source")) or ""
-        clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
+        # `import [type] clause from "module"` or `import "module"`: the one string among the
+        # statement's children is its source (read in one pass, not by field names)
+        clause, module = None, ""
+        for child in statement.children:
+            kind = child.type
+            if kind == "import_clause":
+                clause = child
+            elif kind == "string":
+                module = string_value(child) or ""
         for part in clause.named_children if clause is not None else ():
             kind = part.type
             if kind == "identifier":
@@ -128,6 +135,11 @@ def imports(tree: ScriptTree) -> Iterator[ImportedName]:
                 yield ImportedName(text(part.named_children[0]), "*", module)
             elif kind == "named_imports":
                 for spec in part.named_children:
+                    only = spec.children
+                    if len(only) == 1 and only[0].type == "identifier":  # `{ name }`, the commonest
+                        name = text(only[0])
+                        yield ImportedName(name, name, module)
+                        continue
                     name = text(spec.child_by_field_name("name"))
                     alias = spec.child_by_field_name("alias")
                     yield ImportedName(text(alias) if alias is not None else name, name, module)
