@@ -60,6 +60,7 @@ class ScriptTree:
     _by_type: dict[str, list[Node]] | None = field(default=None, repr=False)
     _by_name: dict[str, list[Node]] | None = field(default=None, repr=False)
     _declared: dict[str, list[Node]] = field(default_factory=dict, repr=False)  # by name, before `_by_name` is built
+    _scopes: dict[Node, Node | None] = field(default_factory=dict, repr=False)  # for `_scope_of`
     _calls: list[tuple[Node, str]] | None = field(default=None, repr=False)
     _assigned: dict[tuple[str, ...], list[Node]] = field(default_factory=dict, repr=False)  # for `assignments_to`
     _starts: dict[str, tuple[list[Node], list[int]]] = field(default_factory=dict, repr=False)  # for `nodes_in`
@@ -167,8 +168,12 @@ class ScriptTree:
             declared = self._declarations_of(text(node))
             if not declared:
                 return node
-            scopes = self.ancestors(node)
-            candidates = [d for d in declared if (scope := self.enclosing_function(d)) is None or scope in scopes]
+            candidates, scopes = [], None  # the use's ancestors, read once a declaration is in a function
+            for declaration in declared:
+                scope = self._scope_of(declaration)
+                if scope is not None and scope not in (scopes := self.ancestors(node) if scopes is None else scopes):
+                    continue
+                candidates.append(declaration)
             if not candidates:
                 return node
             chosen = max(candidates, key=lambda d: d.start_byte)
@@ -191,6 +196,12 @@ class ScriptTree:
             values = statement.named_children
             if values and not _function_between(body, statement):
                 yield values[0]
+
+    def _scope_of(self, declaration: Node) -> Node | None:
+        """`enclosing_function` of a declaration, found once: a name is often resolved again."""
+        if declaration not in self._scopes:
+            self._scopes[declaration] = self.enclosing_function(declaration)
+        return self._scopes[declaration]
 
     def _declarations_of(self, name: str) -> list[Node]:
         """The variables and functions declared with `name`. Most files resolve a name or two,
