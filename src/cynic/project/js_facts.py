@@ -28,6 +28,7 @@ _TOKEN_WORD_BYTES = tuple(word.encode() for word in _TOKEN_WORDS)
 _KELVIN_SIGN = "\u212a"  # the one letter beyond ASCII that `str.lower` and `_TOKENISH` fold into a token word's (`k`)
 _CONSTANT = lazy_compile(r"^[A-Z][A-Z0-9_]*$")
 _SERVER_PATH = lazy_compile(r"(?:^|/)pages/api/|(?:^|/)app/(?:.*/)?route\.[cm]?[jt]s$|\.server\.[cm]?[jt]sx?$|(?:^|/)middleware\.[jt]s$")
+_SERVER_PATH_WORDS = ("pages/api/", "route.", ".server.", "middleware.")  # one in every `_SERVER_PATH` match
 _SERVER_MARKER = lazy_compile(r"""^\s*["']use server["']|^\s*import\s+["']server-only["']""", re.M)
 _CLIENT_MARKER = lazy_compile(r"""^\s*["']use client["']""", re.M)
 _SERVER_WORDS = ("use server", "server-only")  # in every `_SERVER_MARKER` match
@@ -83,16 +84,17 @@ def extract_script_facts(source: SourceFile) -> ScriptFacts:
         fetch_calls=tuple(fetch_calls(tree)),
         axios=tuple(axios_facts(tree)),
         client_configs=tuple(generated_client_facts(tree)),
-        server_side=bool(_SERVER_PATH.search(source.path)) or _marked(head, _SERVER_MARKER, _SERVER_WORDS),
+        server_side=_marked(source.path, _SERVER_PATH, _SERVER_PATH_WORDS) or _marked(head, _SERVER_MARKER, _SERVER_WORDS),
         client_directive=_marked(head, _CLIENT_MARKER, _CLIENT_WORDS),
         html_sinks=tuple(html_sinks(tree, sanitizers, {i.local for i in imported})),
         sanitizing_functions=tuple(sanitizing_functions(tree, sanitizers)),
     )
 
 
-def _marked(head: str, marker: re.Pattern[str], words: tuple[str, ...]) -> bool:
-    """Does the file's head carry `marker`? Its `words` are looked for first, which is much cheaper."""
-    return any(word in head for word in words) and marker.search(head) is not None
+def _marked(text: str, marker: re.Pattern[str], words: tuple[str, ...]) -> bool:
+    """Does `text` (a file's head, its path) match `marker`? The `words` one of which is in every
+    match are looked for first, which is much cheaper than the search."""
+    return any(word in text for word in words) and marker.search(text) is not None
 
 
 def defined_in(path: str, callee: str, scripts: dict[str, ScriptFacts]) -> tuple[str, str] | None:
