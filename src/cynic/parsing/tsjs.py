@@ -18,7 +18,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
 from typing import Any
 
 from cynic.parsing.tsjs_keywords import (
@@ -62,14 +62,16 @@ class ScriptTree:
     _declared: dict[str, list[Node]] = field(default_factory=dict, repr=False)  # by name, before `_by_name` is built
     _scopes: dict[Node, Node | None] = field(default_factory=dict, repr=False)  # for `_scope_of`
     _calls: list[tuple[Node, str]] | None = field(default=None, repr=False)
+    _lowered: bytes | None = field(default=None, repr=False)  # for `lowered_source`
     _assigned: dict[tuple[str, ...], list[Node]] = field(default_factory=dict, repr=False)  # for `assignments_to`
     _starts: dict[str, tuple[list[Node], list[int]]] = field(default_factory=dict, repr=False)  # for `nodes_in`
 
-    @cached_property
     def lowered_source(self) -> bytes:
         """`source` with its ASCII capitals lowered (`bytes.lower`), for the readers that look for
         a word in any case: made once per file."""
-        return self.source.lower()
+        if self._lowered is None:
+            self._lowered = self.source.lower()
+        return self._lowered
 
     def mentions(self, words: tuple[str, ...]) -> bool:
         """Does the file's text contain any of `words`? A cheap screen before reading any node."""

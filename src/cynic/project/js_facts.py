@@ -186,7 +186,7 @@ def _calls_around_token_words(tree: ScriptTree) -> list[tuple[Node, str]]:
     may spell one). None without a token word in the file: some argument or constant's value spells it."""
     if _KELVIN_SIGN in tree.text:
         return tree.calls() if any(word in tree.text.lower() for word in _TOKEN_WORDS) else []
-    token_spans = spans_of(tree.lowered_source, _TOKEN_WORD_BYTES)  # as `_TOKENISH` ignores case
+    token_spans = spans_of(tree.lowered_source(), _TOKEN_WORD_BYTES)  # as `_TOKENISH` ignores case
     if not token_spans:
         return []
     constants = tuple(name.encode() for name in tree.declared_names() if _CONSTANT.match(name))

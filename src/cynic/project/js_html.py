@@ -25,8 +25,10 @@ from cynic.project import Fact
 
 SANITIZER_MODULES = frozenset({"dompurify", "isomorphic-dompurify", "sanitize-html", "xss"})
 _SANITIZER_NAME = lazy_compile(r"saniti[sz]e|purify|(?<!un)escape", re.I)
+_SANITIZER_WORDS = ("saniti", "purify", "escape")  # one in every `_SANITIZER_NAME` match, lowered
 _NUMERIC_PROPERTIES = frozenset({"length", "size"})
 _NUMERIC_CALLS = lazy_compile(r"^(?:Number|parseInt|parseFloat|Math\.\w+)$|\.(?:toFixed|toPrecision|toLocale\w*String|toISOString)$")
+_NUMERIC_CALL_WORDS = ("Number", "parse", "Math.", ".to")  # one in every `_NUMERIC_CALLS` match
 _DOM_SINKS = ("innerHTML", "outerHTML")
 # Every sink is an attribute, property or method name spelt out in the file's text.
 _SINK_WORDS = ("dangerouslySetInnerHTML", "innerHTML", "outerHTML", "insertAdjacentHTML")
@@ -170,9 +172,22 @@ def is_sanitized(node: Node | None, tree: ScriptTree, sanitizers: set[str], dept
     return _call_is_sanitized(node, tree, sanitizers, depth)
 
 
+def _names_a_sanitizer(name: str) -> bool:
+    """`_SANITIZER_NAME` searched only where its words are: an ASCII name, lowered, holds one of
+    them wherever the pattern (which ignores case) matches."""
+    if name.isascii() and not any(word in name.lower() for word in _SANITIZER_WORDS):
+        return False
+    return _SANITIZER_NAME.search(name) is not None
+
+
+def _is_numeric_call(name: str) -> bool:
+    """`_NUMERIC_CALLS` searched only where one of the words every match holds is."""
+    return any(word in name for word in _NUMERIC_CALL_WORDS) and _NUMERIC_CALLS.search(name) is not None
+
+
 def _call_is_sanitized(node: Node, tree: ScriptTree, sanitizers: set[str], depth: int) -> bool:
     name = callee_name(node)
-    if name.partition(".")[0] in sanitizers or _SANITIZER_NAME.search(name.rpartition(".")[2]) or _NUMERIC_CALLS.search(name):
+    if name.partition(".")[0] in sanitizers or _names_a_sanitizer(name.rpartition(".")[2]) or _is_numeric_call(name):
         return True
     args = arguments(node) if name in ("useMemo", "React.useMemo", "useCallback") else []
     if args:

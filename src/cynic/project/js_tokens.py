@@ -42,7 +42,7 @@ def spells_a_token_word(tree: ScriptTree) -> bool:
     """Does the file spell `token`, `jwt` or `bearer`, in any case? Every name `names_a_token`
     accepts does (its words are runs of ASCII letters), and every name `leaf_names` yields is
     spelt in the file: without one, no value in it is judged a token."""
-    lowered = tree.lowered_source
+    lowered = tree.lowered_source()
     # `find`, not `in`: `bytes in bytes` first tries the word as an integer and pays for the TypeError
     return any(lowered.find(word) != -1 for word in (b"token", b"jwt", b"bearer"))
 
