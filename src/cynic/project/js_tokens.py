@@ -34,8 +34,17 @@ def words(name: str) -> list[str]:
 
 def names_a_token(name: str) -> bool:
     """True for `token`, `access_token`, `jwt`, `authToken`; false for `tokenExpiry`, `csrfToken`."""
+    if not _spells_one_of(name, TOKEN_WORDS):
+        return False
     found = set(words(name))
     return bool(found & TOKEN_WORDS) and not found & NOT_A_TOKEN
+
+
+def _spells_one_of(name: str, wanted: frozenset[str]) -> bool:
+    """Does the lowered name hold one of the `wanted` words? A name's words are runs of its
+    letters, lowered, so it must, to have one of them among its `words`: a screen before splitting."""
+    lowered = name.lower()
+    return any(word in lowered for word in wanted)
 
 
 def spells_a_token_word(tree: ScriptTree) -> bool:
@@ -49,6 +58,8 @@ def spells_a_token_word(tree: ScriptTree) -> bool:
 
 def names_a_session(name: str) -> bool:
     """`auth`, `session`, `sessionId`: may hold a token, judged with lower confidence."""
+    if not _spells_one_of(name, SESSIONISH_WORDS):
+        return False
     found = set(words(name))
     return bool(found & SESSIONISH_WORDS) and not found & NOT_A_TOKEN
 
