@@ -4,9 +4,10 @@
 else JavaScript, whose grammar reads JSX) and parses; nothing more. Readers ask the `ScriptTree`
 for what they need: statements, declarations and assignments (`nodes`) are found from their
 keywords, and calls and JSX attributes from the names the reader looks for (`calls_naming`,
-`jsx_attributes`), each with a lookup at the places the word is spelt (`tsjs_keywords`). Only
-a reader that needs every call, or a tree with errors, gets the index of the whole tree: one
-query in C, run once and shared. Most files are never walked at all.
+`jsx_attributes`), each with a lookup at the places the word is spelt (`tsjs_keywords`), and so
+are the declarations of the few names `resolve` follows in most files. Only a reader that needs
+every call, or a tree with errors, gets the index of the whole tree: one query in C, run once
+and shared. Most files are never walked at all.
 
 A file with a syntax error still yields its recovered tree: tree-sitter keeps every statement
 around the error, so rules audit what could be read and the file is also listed as skipped
@@ -170,11 +171,13 @@ class ScriptTree:
             declared = self._declarations_of(text(node))
             if not declared:
                 return node
-            candidates, scopes = [], None  # the use's ancestors, read once a declaration is in a function
+            candidates, scopes = [], None
             for declaration in declared:
                 scope = self._scope_of(declaration)
-                if scope is not None and scope not in (scopes := self.ancestors(node) if scopes is None else scopes):
-                    continue
+                if scope is not None:
+                    scopes = self.ancestors(node) if scopes is None else scopes  # read once, when needed
+                    if scope not in scopes:
+                        continue
                 candidates.append(declaration)
             if not candidates:
                 return node
