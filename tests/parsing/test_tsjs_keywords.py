@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cynic.parsing.tsjs import ScriptTree, parse_script
-from cynic.parsing.tsjs_keywords import KEYWORDS, spans_of
+from cynic.parsing.tsjs_keywords import KEYWORDS, declarations_named, function_expressions, spans_of
 
 TRICKY = {
     ".tsx": '''
@@ -85,3 +85,32 @@ def test_assignments_to_a_property_are_every_assignment_whose_target_names_it() 
     found = [tree.source[slice(*n.byte_range)].decode() for n in tree.assignments_to(("innerHTML", "y", "c"))]
 
     assert found == ["obj.y = obj.z == 2", "a.b!.c = 3", "(el as HTMLElement).innerHTML = html"]  # not `+=`, not `obj.x`
+
+
+def test_declarations_by_name_are_those_of_every_declaration() -> None:
+    for suffix, text in TRICKY.items():
+        tree = parse_script(text, suffix)
+        by_name = {name: sorted(n.byte_range for n in found) for name, found in tree._declarators().items()}
+
+        for name in [*by_name, "useS", "token", "html"]:
+            assert sorted(n.byte_range for n in declarations_named(tree.root, tree.source, name.encode())) == by_name.get(name, [])
+
+
+FUNCTIONS = '''
+const id = (x: number) => x, wrapped = (async () => ({ a: 1 })) as F, block = () =>
+  { return 1 };
+const named = function inner() { return function () {} }, generator = function* () {};
+type Handler = () => { a: number };
+const spelt = "() => x; function () {}";
+items.map((item) => <li key={item.id}>{item.name}</li>);
+export default function Page() { return null }
+'''
+
+
+def test_function_expressions_are_every_function_expression_and_arrow() -> None:
+    tree = parse_script(FUNCTIONS, ".tsx")
+
+    found = [n.byte_range for n in function_expressions(tree.root, tree.source)]
+
+    assert found == sorted(_walked(tree, "function_expression") + _walked(tree, "arrow_function"))
+    assert len(found) == 6  # not the generator, the declaration, the type or the string

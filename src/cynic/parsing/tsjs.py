@@ -4,9 +4,10 @@
 else JavaScript, whose grammar reads JSX) and parses; nothing more. Readers ask the `ScriptTree`
 for what they need: statements, declarations and assignments (`nodes`) are found from their
 keywords, and calls and JSX attributes from the names the reader looks for (`calls_naming`,
-`jsx_attributes`), each with a lookup at the places the word is spelt (`tsjs_keywords`). Only
-a reader that needs every call, or a tree with errors, gets the index of the whole tree: one
-query in C, run once and shared. Most files are never walked at all.
+`jsx_attributes`), each with a lookup at the places the word is spelt (`tsjs_keywords`), and so
+are the declarations of the few names `resolve` follows in most files. Only a reader that needs
+every call, or a tree with errors, gets the index of the whole tree: one query in C, run once
+and shared. Most files are never walked at all.
 
 A file with a syntax error still yields its recovered tree: tree-sitter keeps every statement
 around the error, so rules audit what could be read and the file is also listed as skipped
@@ -22,7 +23,8 @@ from functools import cache
 from typing import Any
 
 from cynic.parsing.tsjs_keywords import (
-    KEYWORDS, WRAPPERS, assignments_to, attributes_naming, calls_holding, calls_naming, keyword_nodes, source_order,
+    KEYWORDS, WRAPPERS, assignments_to, attributes_naming, calls_holding, calls_naming, declarations_named, keyword_nodes,
+    source_order,
 )
 
 Node = Any  # tree_sitter.Node; the grammar packages are imported lazily
@@ -31,6 +33,7 @@ INDEXED_TYPES = (
     "call_expression", "new_expression", "assignment_expression", "variable_declarator",
     "import_statement", "jsx_attribute", "export_statement", "function_declaration", "return_statement",
 )
+_SPELLINGS_LOOKED_UP = 32  # a name spelt more often is resolved from the table of every declaration
 FUNCTION_TYPES = frozenset(
     {"function_declaration", "function_expression", "arrow_function", "method_definition", "generator_function_declaration", "function"}
 )
@@ -57,8 +60,19 @@ class ScriptTree:
     _by_keyword: dict[str, list[Node]] = field(default_factory=dict, repr=False)
     _by_type: dict[str, list[Node]] | None = field(default=None, repr=False)
     _by_name: dict[str, list[Node]] | None = field(default=None, repr=False)
+    _declared: dict[str, list[Node]] = field(default_factory=dict, repr=False)  # by name, before `_by_name` is built
+    _scopes: dict[Node, Node | None] = field(default_factory=dict, repr=False)  # for `_scope_of`
     _calls: list[tuple[Node, str]] | None = field(default=None, repr=False)
+    _lowered: bytes | None = field(default=None, repr=False)  # for `lowered_source`
+    _assigned: dict[tuple[str, ...], list[Node]] = field(default_factory=dict, repr=False)  # for `assignments_to`
     _starts: dict[str, tuple[list[Node], list[int]]] = field(default_factory=dict, repr=False)  # for `nodes_in`
+
+    def lowered_source(self) -> bytes:
+        """`source` with its ASCII capitals lowered (`bytes.lower`), for the readers that look for
+        a word in any case: made once per file."""
+        if self._lowered is None:
+            self._lowered = self.source.lower()
+        return self._lowered
 
     def mentions(self, words: tuple[str, ...]) -> bool:
         """Does the file's text contain any of `words`? A cheap screen before reading any node."""
@@ -115,10 +129,13 @@ class ScriptTree:
 
     def assignments_to(self, words: tuple[str, ...]) -> list[Node]:
         """Assignments, at least all those whose target (through parentheses and casts) is a
-        property with one of `words` in its name (`el.innerHTML = x`), in source order."""
+        property with one of `words` in its name (`el.innerHTML = x`), in source order; found once
+        per file for the same words (a reader may ask once per call it reads)."""
         if self.error_line is not None:
             return self.nodes("assignment_expression")
-        return assignments_to(self.root, self.source, words)
+        if words not in self._assigned:
+            self._assigned[words] = assignments_to(self.root, self.source, words)
+        return self._assigned[words]
 
     def declared_names(self) -> Collection[str]:
         """The names `resolve` can follow: those of the file's variables and declared functions."""
@@ -151,11 +168,17 @@ class ScriptTree:
         """
         node = unwrap(node)
         while depth and node is not None and node.type in ("identifier", "shorthand_property_identifier"):
-            declared = self._declarators().get(text(node))
+            declared = self._declarations_of(text(node))
             if not declared:
                 return node
-            scopes = self.ancestors(node)
-            candidates = [d for d in declared if (scope := self.enclosing_function(d)) is None or scope in scopes]
+            candidates, scopes = [], None
+            for declaration in declared:
+                scope = self._scope_of(declaration)
+                if scope is not None:
+                    scopes = self.ancestors(node) if scopes is None else scopes  # read once, when needed
+                    if scope not in scopes:
+                        continue
+                candidates.append(declaration)
             if not candidates:
                 return node
             chosen = max(candidates, key=lambda d: d.start_byte)
@@ -178,6 +201,25 @@ class ScriptTree:
             values = statement.named_children
             if values and not _function_between(body, statement):
                 yield values[0]
+
+    def _scope_of(self, declaration: Node) -> Node | None:
+        """`enclosing_function` of a declaration, found once: a name is often resolved again."""
+        if declaration not in self._scopes:
+            self._scopes[declaration] = self.enclosing_function(declaration)
+        return self._scopes[declaration]
+
+    def _declarations_of(self, name: str) -> list[Node]:
+        """The variables and functions declared with `name`. Most files resolve a name or two,
+        each spelt a few times: those are looked up where they are spelt, rather than reading
+        every declaration of the file, which is done once a name is spelt more often."""
+        if name in self._declared:
+            return self._declared[name]
+        if self._by_name is None and self.error_line is None and "\ufffd" not in name:
+            word = name.encode("utf-8", "surrogatepass")
+            if self.source.count(word) <= _SPELLINGS_LOOKED_UP:
+                found = self._declared[name] = declarations_named(self.root, self.source, word)
+                return found
+        return self._declarators().get(name, [])
 
     def _declarators(self) -> dict[str, list[Node]]:
         if self._by_name is None:

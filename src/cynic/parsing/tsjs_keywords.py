@@ -31,6 +31,7 @@ KEYWORDS: dict[str, tuple[bytes, ...]] = {
 _MODULE_LEVEL = frozenset({"import_statement", "export_statement"})
 _DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration", "using_declaration"})
 _NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
+_DECLARED = frozenset({"variable_declarator", "function_declaration"})  # what `declarations_named` finds
 _NAMES = frozenset({"identifier", "property_identifier", "shorthand_property_identifier", "this"})
 _CALLS = frozenset({"call_expression", "new_expression"})
 WRAPPERS = frozenset(  # nodes that only wrap an expression: `(x)`, `x as T`, `x!`, `await x`...
@@ -113,6 +114,34 @@ def assignments_to(root: Node, source: bytes, words: tuple[str, ...]) -> list[No
                 part, holder = holder, holder.parent
             if holder is not None and holder.type == "assignment_expression" and holder.child_by_field_name("left") == part:
                 found.add(holder)
+    return sorted(found, key=source_order)
+
+
+def declarations_named(root: Node, source: bytes, word: bytes) -> list[Node]:
+    """Every variable declarator and function declaration in the error-free tree `root` whose name
+    is the identifier `word` (UTF-8): the declarations around the places it is spelt as a whole."""
+    found = []
+    for start in _spelt(source, word, whole=True):
+        if start and source[start - 1] in _NAME_BYTES:
+            continue  # inside a longer name
+        identifier = root.named_descendant_for_byte_range(start, start + len(word))
+        if identifier.type != "identifier" or identifier.start_byte != start or identifier.end_byte != start + len(word):
+            continue
+        holder = identifier.parent
+        if holder is not None and holder.type in _DECLARED and holder.child_by_field_name("name") == identifier:
+            found.append(holder)
+    return found
+
+
+def function_expressions(root: Node, source: bytes) -> list[Node]:
+    """Every function expression and arrow function in the error-free tree `root`, in source
+    order: the nodes around the places `function` and `=>` are spelt."""
+    found = []
+    for keyword, node_type in ((b"function", "function_expression"), (b"=>", "arrow_function")):
+        for start in _spelt(source, keyword, whole=True):
+            node = root.named_descendant_for_byte_range(start, start + len(keyword))
+            if node.type == node_type:
+                found.append(node)
     return sorted(found, key=source_order)
 
 

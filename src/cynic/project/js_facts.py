@@ -28,6 +28,7 @@ _TOKEN_WORD_BYTES = tuple(word.encode() for word in _TOKEN_WORDS)
 _KELVIN_SIGN = "\u212a"  # the one letter beyond ASCII that `str.lower` and `_TOKENISH` fold into a token word's (`k`)
 _CONSTANT = lazy_compile(r"^[A-Z][A-Z0-9_]*$")
 _SERVER_PATH = lazy_compile(r"(?:^|/)pages/api/|(?:^|/)app/(?:.*/)?route\.[cm]?[jt]s$|\.server\.[cm]?[jt]sx?$|(?:^|/)middleware\.[jt]s$")
+_SERVER_PATH_WORDS = ("pages/api/", "route.", ".server.", "middleware.")  # one in every `_SERVER_PATH` match
 _SERVER_MARKER = lazy_compile(r"""^\s*["']use server["']|^\s*import\s+["']server-only["']""", re.M)
 _CLIENT_MARKER = lazy_compile(r"""^\s*["']use client["']""", re.M)
 _SERVER_WORDS = ("use server", "server-only")  # in every `_SERVER_MARKER` match
@@ -83,16 +84,17 @@ def extract_script_facts(source: SourceFile) -> ScriptFacts:
         fetch_calls=tuple(fetch_calls(tree)),
         axios=tuple(axios_facts(tree)),
         client_configs=tuple(generated_client_facts(tree)),
-        server_side=bool(_SERVER_PATH.search(source.path)) or _marked(head, _SERVER_MARKER, _SERVER_WORDS),
+        server_side=_marked(source.path, _SERVER_PATH, _SERVER_PATH_WORDS) or _marked(head, _SERVER_MARKER, _SERVER_WORDS),
         client_directive=_marked(head, _CLIENT_MARKER, _CLIENT_WORDS),
         html_sinks=tuple(html_sinks(tree, sanitizers, {i.local for i in imported})),
         sanitizing_functions=tuple(sanitizing_functions(tree, sanitizers)),
     )
 
 
-def _marked(head: str, marker: re.Pattern[str], words: tuple[str, ...]) -> bool:
-    """Does the file's head carry `marker`? Its `words` are looked for first, which is much cheaper."""
-    return any(word in head for word in words) and marker.search(head) is not None
+def _marked(text: str, marker: re.Pattern[str], words: tuple[str, ...]) -> bool:
+    """Does `text` (a file's head, its path) match `marker`? The `words` one of which is in every
+    match are looked for first, which is much cheaper than the search."""
+    return any(word in text for word in words) and marker.search(text) is not None
 
 
 def defined_in(path: str, callee: str, scripts: dict[str, ScriptFacts]) -> tuple[str, str] | None:
@@ -118,8 +120,15 @@ def defined_in(path: str, callee: str, scripts: dict[str, ScriptFacts]) -> tuple
 def imports(tree: ScriptTree) -> Iterator[ImportedName]:
     """Every `import ... from "module"` binding in the file."""
     for statement in tree.nodes("import_statement"):
-        module = string_value(statement.child_by_field_name("source")) or ""
-        clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
+        # `import [type] clause from "module"` or `import "module"`: the one string among the
+        # statement's children is its source (read in one pass, not by field names)
+        clause, module = None, ""
+        for child in statement.children:
+            kind = child.type
+            if kind == "import_clause":
+                clause = child
+            elif kind == "string":
+                module = text(child)[1:-1]  # `string_value` of a string literal
         for part in clause.named_children if clause is not None else ():
             kind = part.type
             if kind == "identifier":
@@ -128,6 +137,11 @@ def imports(tree: ScriptTree) -> Iterator[ImportedName]:
                 yield ImportedName(text(part.named_children[0]), "*", module)
             elif kind == "named_imports":
                 for spec in part.named_children:
+                    only = spec.children
+                    if len(only) == 1 and only[0].type == "identifier":  # `{ name }`, the commonest
+                        name = text(only[0])
+                        yield ImportedName(name, name, module)
+                        continue
                     name = text(spec.child_by_field_name("name"))
                     alias = spec.child_by_field_name("alias")
                     yield ImportedName(text(alias) if alias is not None else name, name, module)
@@ -172,7 +186,7 @@ def _calls_around_token_words(tree: ScriptTree) -> list[tuple[Node, str]]:
     may spell one). None without a token word in the file: some argument or constant's value spells it."""
     if _KELVIN_SIGN in tree.text:
         return tree.calls() if any(word in tree.text.lower() for word in _TOKEN_WORDS) else []
-    token_spans = spans_of(tree.source.lower(), _TOKEN_WORD_BYTES)  # as `_TOKENISH` ignores case
+    token_spans = spans_of(tree.lowered_source(), _TOKEN_WORD_BYTES)  # as `_TOKENISH` ignores case
     if not token_spans:
         return []
     constants = tuple(name.encode() for name in tree.declared_names() if _CONSTANT.match(name))

@@ -20,12 +20,15 @@ from cynic.parsing.tsjs import (
     Node, ScriptTree, arguments, callee_name, function_name, line, object_property,
     string_value, text, unwrap,
 )
+from cynic.parsing.tsjs_keywords import WRAPPERS, function_expressions
 from cynic.project import Fact
 
 SANITIZER_MODULES = frozenset({"dompurify", "isomorphic-dompurify", "sanitize-html", "xss"})
 _SANITIZER_NAME = lazy_compile(r"saniti[sz]e|purify|(?<!un)escape", re.I)
+_SANITIZER_WORDS = ("saniti", "purify", "escape")  # one in every `_SANITIZER_NAME` match, lowered
 _NUMERIC_PROPERTIES = frozenset({"length", "size"})
 _NUMERIC_CALLS = lazy_compile(r"^(?:Number|parseInt|parseFloat|Math\.\w+)$|\.(?:toFixed|toPrecision|toLocale\w*String|toISOString)$")
+_NUMERIC_CALL_WORDS = ("Number", "parse", "Math.", ".to")  # one in every `_NUMERIC_CALLS` match
 _DOM_SINKS = ("innerHTML", "outerHTML")
 # Every sink is an attribute, property or method name spelt out in the file's text.
 _SINK_WORDS = ("dangerouslySetInnerHTML", "innerHTML", "outerHTML", "insertAdjacentHTML")
@@ -74,7 +77,7 @@ def html_sinks(tree: ScriptTree, sanitizer_imports: set[str], imported: set[str]
 
 def sanitizing_functions(tree: ScriptTree, sanitizer_imports: set[str]) -> Iterator[str]:
     """Names of the file's named functions whose every return is sanitized markup."""
-    for function in [*tree.nodes("function_declaration"), *_function_values(tree)]:
+    for function in _named_functions(tree):
         if _returns_sanitized(function, tree, sanitizer_imports, depth=4):
             yield function_name(function)
 
@@ -88,6 +91,26 @@ def _returns_sanitized(function: Node, tree: ScriptTree, sanitizers: set[str], d
             return False
         returned = True
     return returned
+
+
+def _named_functions(tree: ScriptTree) -> list[Node]:
+    """The declared functions, then the variables' function values (`const f = () => ...`).
+
+    In a tree without errors the values are found from the places `function` and `=>` are spelt,
+    and kept when a variable holds them: a file declares many more variables than functions.
+    """
+    if tree.error_line is not None:
+        return [*tree.nodes("function_declaration"), *_function_values(tree)]
+    values = [function for function in function_expressions(tree.root, tree.source) if _is_variable_value(function)]
+    return [*tree.nodes("function_declaration"), *values]
+
+
+def _is_variable_value(function: Node) -> bool:
+    """Is `function` the value of a variable, through parentheses and casts, as `_function_values` reads it?"""
+    holder = function.parent
+    while holder is not None and holder.type in WRAPPERS:
+        holder = holder.parent
+    return holder is not None and holder.type == "variable_declarator" and unwrap(holder.child_by_field_name("value")) == function
 
 
 def _function_values(tree: ScriptTree) -> Iterator[Node]:
@@ -149,9 +172,22 @@ def is_sanitized(node: Node | None, tree: ScriptTree, sanitizers: set[str], dept
     return _call_is_sanitized(node, tree, sanitizers, depth)
 
 
+def _names_a_sanitizer(name: str) -> bool:
+    """`_SANITIZER_NAME` searched only where its words are: an ASCII name, lowered, holds one of
+    them wherever the pattern (which ignores case) matches."""
+    if name.isascii() and not any(word in name.lower() for word in _SANITIZER_WORDS):
+        return False
+    return _SANITIZER_NAME.search(name) is not None
+
+
+def _is_numeric_call(name: str) -> bool:
+    """`_NUMERIC_CALLS` searched only where one of the words every match holds is."""
+    return any(word in name for word in _NUMERIC_CALL_WORDS) and _NUMERIC_CALLS.search(name) is not None
+
+
 def _call_is_sanitized(node: Node, tree: ScriptTree, sanitizers: set[str], depth: int) -> bool:
     name = callee_name(node)
-    if name.partition(".")[0] in sanitizers or _SANITIZER_NAME.search(name.rpartition(".")[2]) or _NUMERIC_CALLS.search(name):
+    if name.partition(".")[0] in sanitizers or _names_a_sanitizer(name.rpartition(".")[2]) or _is_numeric_call(name):
         return True
     args = arguments(node) if name in ("useMemo", "React.useMemo", "useCallback") else []
     if args:

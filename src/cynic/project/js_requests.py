@@ -143,12 +143,12 @@ def _fetch_credentials(call: Node, init: Node | None, tree: ScriptTree) -> tuple
     """The credentials mode a fetch sends, and whether its options come from the caller."""
     if init is None:
         return "omitted", False
-    function = tree.enclosing_function(call)
     name = text(unwrap(init))
-    if function is not None and any(
-        inside(a, function) and dotted_name(a.child_by_field_name("left")) == f"{name}.credentials" for a in tree.assignments_to(("credentials",))
-    ):
-        return "delegated", False  # `request.credentials = config.CREDENTIALS`
+    # `request.credentials = config.CREDENTIALS` in the function around the call (looked for only
+    # when the file assigns such a property: most do not)
+    delegating = [a for a in tree.assignments_to(("credentials",)) if dotted_name(a.child_by_field_name("left")) == f"{name}.credentials"]
+    if delegating and (function := tree.enclosing_function(call)) is not None and any(inside(a, function) for a in delegating):
+        return "delegated", False
     resolved = tree.resolve(init)
     if resolved is not None and resolved.type == "object":
         value = object_property(resolved, "credentials")

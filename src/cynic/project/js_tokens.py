@@ -34,12 +34,32 @@ def words(name: str) -> list[str]:
 
 def names_a_token(name: str) -> bool:
     """True for `token`, `access_token`, `jwt`, `authToken`; false for `tokenExpiry`, `csrfToken`."""
+    if not _spells_one_of(name, TOKEN_WORDS):
+        return False
     found = set(words(name))
     return bool(found & TOKEN_WORDS) and not found & NOT_A_TOKEN
 
 
+def _spells_one_of(name: str, wanted: frozenset[str]) -> bool:
+    """Does the lowered name hold one of the `wanted` words? A name's words are runs of its
+    letters, lowered, so it must, to have one of them among its `words`: a screen before splitting."""
+    lowered = name.lower()
+    return any(word in lowered for word in wanted)
+
+
+def spells_a_token_word(tree: ScriptTree) -> bool:
+    """Does the file spell `token`, `jwt` or `bearer`, in any case? Every name `names_a_token`
+    accepts does (its words are runs of ASCII letters), and every name `leaf_names` yields is
+    spelt in the file: without one, no value in it is judged a token."""
+    lowered = tree.lowered_source()
+    # `find`, not `in`: `bytes in bytes` first tries the word as an integer and pays for the TypeError
+    return any(lowered.find(word) != -1 for word in (b"token", b"jwt", b"bearer"))
+
+
 def names_a_session(name: str) -> bool:
     """`auth`, `session`, `sessionId`: may hold a token, judged with lower confidence."""
+    if not _spells_one_of(name, SESSIONISH_WORDS):
+        return False
     found = set(words(name))
     return bool(found & SESSIONISH_WORDS) and not found & NOT_A_TOKEN
 
@@ -96,6 +116,8 @@ def leaf_names(node: Node | None, tree: ScriptTree, depth: int = 4) -> Iterator[
 
 def value_token_evidence(node: Node | None, tree: ScriptTree) -> str | None:
     """A short reason when the expression's value is a token, else None."""
+    if not spells_a_token_word(tree):
+        return None
     if is_constant(node) and "bearer" not in text(node).lower():
         return None
     for name in leaf_names(node, tree):
