@@ -17,7 +17,7 @@ from cynic._version import __version__
 from cynic.analysis import FileAnalysis, Hit, RuleCard
 from cynic.models import AuditResult, Finding, Notice, Skipped
 from cynic.cache import AnalysisCache, cache_file, file_key
-from cynic.excerpts import Excerpt, excerpt_of
+from cynic.excerpts import Excerpt, excerpts_for
 from cynic.file_index import FileIndex, SourceChanged
 from cynic.source import FileKind, SourceFile
 from cynic.suppressions import find_suppressions, suppression_for
@@ -386,7 +386,7 @@ def assemble(
             skipped.append(Skipped(path=analysis.path, reason=analysis.parse_error, incomplete=True))
     hits.extend(project_hits)
 
-    excerpts = _excerpts(hits, by_path, cache.excerpts())
+    excerpts = excerpts_for(hits, by_path, cache.excerpts())
     cache.put_excerpts(excerpts)
     findings, notices, suppressed = _to_findings(hits, excerpts, cards, frozenset(distrusted))
     notices.extend(
@@ -406,14 +406,6 @@ def assemble(
             "seconds": round(time.perf_counter() - started, 3),
         },
     )
-
-
-def _excerpts(hits: list[tuple[str, Hit]], files: dict[str, SourceFile], kept: dict[str, Excerpt]) -> dict[str, Excerpt]:
-    """For each file some hit points into, the lines its findings read."""
-    numbers: dict[str, set[int]] = defaultdict(set)
-    for _, hit in hits:
-        numbers[hit.path].add(hit.line)
-    return {path: excerpt_of(files[path], lines, kept.get(path)) for path, lines in numbers.items() if path in files}
 
 
 def _to_findings(

@@ -8,10 +8,14 @@ again: a warm audit reads only the files that changed.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from cynic.source import SourceFile
+
+if TYPE_CHECKING:
+    from cynic.analysis import Hit
 
 SUPPRESSION_MARK = "cynic:"  # in every suppression comment (`cynic.suppressions`)
 
@@ -37,3 +41,11 @@ def excerpt_of(source: SourceFile, numbers: Collection[int], kept: Excerpt | Non
     if SUPPRESSION_MARK in source.text:
         found.update((number, text) for number, text in enumerate(lines, start=1) if SUPPRESSION_MARK in text)
     return Excerpt(source.digest, found)
+
+
+def excerpts_for(hits: list[tuple[str, Hit]], files: dict[str, SourceFile], kept: dict[str, Excerpt]) -> dict[str, Excerpt]:
+    """For each file some hit points into, the lines its findings read (from `kept` where they can be)."""
+    numbers: dict[str, set[int]] = defaultdict(set)
+    for _, hit in hits:
+        numbers[hit.path].add(hit.line)
+    return {path: excerpt_of(files[path], lines, kept.get(path)) for path, lines in numbers.items() if path in files}
