@@ -9,6 +9,7 @@ from cynic.lazy_pattern import lazy_compile
 from cynic.models import Confidence, Severity
 from cynic.project import Project
 from cynic.project.fastapi import FastAPIModel, RouteView, fastapi_model
+from cynic.rules._lowering import lowers_exactly
 from cynic.rules.base import Hit, ProjectRule
 from cynic.rules.python._access import (
     current_user_params,
@@ -109,21 +110,23 @@ class RoleCheckOutsideDependency(ProjectRule):
 
 
 def _admin_only(view: RouteView) -> bool:
-    if _says_admin(view.path) or _says_admin(view.route.function):
+    path = view.path
+    if _says_admin(path) or _says_admin(view.route.function):
         return True
-    if view.path.isascii() and "/user" not in view.path.lower():
-        return False  # both patterns below need `/user`, case aside (as `_says_admin`, for ASCII text)
+    if lowers_exactly(path) and "/user" not in path.lower():
+        return False  # both patterns below need `/user`, case aside
     method = view.route.method
-    if _USER_ITEM.search(view.path):
-        return method in ("DELETE", "PATCH", "PUT") or bool(_USER_ITEM.search(view.path).group(1))  # type: ignore[union-attr]
-    return method == "GET" and bool(_USER_COLLECTION.search(view.path))
+    user_item = _USER_ITEM.search(path)
+    if user_item:
+        return method in ("DELETE", "PATCH", "PUT") or bool(user_item.group(1))
+    return method == "GET" and bool(_USER_COLLECTION.search(path))
 
 
 def _says_admin(text: str) -> bool:
     """`_ADMIN_WORD.search(text)`. A case-insensitive search tries each word at every position of
-    the text, slowly; in an ASCII text (paths and names nearly always are) the words match, case
-    aside, exactly where the lowered text holds them, and `in` finds that far faster."""
-    if text.isascii():
+    the text, slowly; where the lowered text answers as that search would (`lowers_exactly`: any
+    ASCII path or name), `in` finds the words far faster."""
+    if lowers_exactly(text):
         lowered = text.lower()
         return "admin" in lowered or "superuser" in lowered
     return bool(_ADMIN_WORD.search(text))
