@@ -66,9 +66,7 @@ def in_visit_order(tree: ast.Module, nodes: list[ast.AST]) -> list[tuple[_Key, S
     enter, end_of_body, leave = Step.ENTER_FUNCTION, Step.END_OF_BODY, Step.EXIT_FUNCTION
     for function in [*nodes_of(tree, ast.FunctionDef), *nodes_of(tree, ast.AsyncFunctionDef)]:
         zones.add_function(function)  # type: ignore[arg-type]
-        line, column, end_line, end_column = _SPAN(function)  # `_position` and `_after`, each field read once
-        start = -((line << 24) + column)
-        keyed += ((line, column, -end_line, -end_column), enter, function), ((end_line, end_column, start, 0), end_of_body, function), ((end_line, end_column, start, 2), leave, function)
+        keyed += (_position(function), enter, function), (_after(function, 0), end_of_body, function), (_after(function, 2), leave, function)
     enter, leave = Step.ENTER_CLASS, Step.EXIT_CLASS
     for cls in nodes_of(tree, ast.ClassDef):
         zones.add_class(cls)  # type: ignore[arg-type]
@@ -78,7 +76,6 @@ def in_visit_order(tree: ast.Module, nodes: list[ast.AST]) -> list[tuple[_Key, S
 
 
 _KEY = itemgetter(0)
-_SPAN = attrgetter("lineno", "col_offset", "end_lineno", "end_col_offset")
 
 
 def _walk_key(base: ast.AST, rank: int) -> _Key:
