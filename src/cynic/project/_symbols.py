@@ -113,9 +113,7 @@ class SymbolTable:
         """The project module an import names, matching file paths by their dotted suffix."""
         if dotted in self._modules:
             return dotted
-        candidates = self._by_suffix.get(dotted)
-        if candidates is None:
-            candidates = self._by_suffix[dotted] = self._ending_with(dotted)
+        candidates = self._ending_with(dotted)
         if not candidates:
             return None
         if len(candidates) == 1:
@@ -127,17 +125,17 @@ class SymbolTable:
 
     def _ending_with(self, dotted: str) -> list[str]:
         """The modules whose dotted name is `dotted` or ends with `.dotted`, in path order."""
-        ending = "." + dotted
-        named = self._by_last_name.get(dotted.rpartition(".")[2], [])
-        return [module for module in named if module == dotted or module.endswith(ending)]
+        found = self._by_suffix.get(dotted)
+        if found is None:
+            ending = "." + dotted
+            named = self._by_last_name.get(dotted.rpartition(".")[2], [])
+            found = self._by_suffix[dotted] = [module for module in named if module == dotted or module.endswith(ending)]
+        return found
 
     def _ambiguous(self, dotted: str) -> bool:
         """Whether `dotted` is the suffix of several modules, none of them named so exactly:
         `module_named` picks among them by nearness."""
-        if dotted in self._modules:
-            return False
-        candidates = self._by_suffix.get(dotted)
-        return len(self._ending_with(dotted) if candidates is None else candidates) > 1
+        return dotted not in self._modules and len(self._ending_with(dotted)) > 1
 
     def qualify(self, module: str, dotted: str) -> str:
         """`crud.get_item` in `app.api.routes.items` -> `app.crud.get_item` (unresolved names stay)."""
