@@ -128,7 +128,7 @@ def imports(tree: ScriptTree) -> Iterator[ImportedName]:
             if kind == "import_clause":
                 clause = child
             elif kind == "string":
-                module = text(child)[1:-1]  # `string_value` of a string literal
+                module = string_value(child) or ""
         for part in clause.named_children if clause is not None else ():
             kind = part.type
             if kind == "identifier":
