@@ -1,0 +1,151 @@
+"""A process forked as a warm audit starts, ready to analyse the files the audit finds changed.
+
+A warm audit mostly finds a file or two changed, and analysing one costs far less than loading
+what analyses it: the parser, the fact extractors, the rules and the libraries they use take
+about a sixth of such an audit. The standby loads all of that, by analysing a one-line Python
+module, on the other core while this process lists the tree and reads the cache. It then
+analyses the files it is sent and sends back plain values (marshal), so this process never
+loads the analysers at all. An audit that finds nothing changed dismisses it unused.
+
+Where it cannot help, nothing changes: no fork where forking is unsafe (other threads) or
+impossible or there is one core; work large enough for the pool goes to the pool (`examine`);
+and if the standby fails in any way, the audit examines the files itself.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import signal
+import threading
+from collections.abc import Callable, Collection, Sequence
+from typing import TYPE_CHECKING, Any
+
+from cynic.analysis import FileAnalysis
+from cynic.models import Skipped
+from cynic.source import FileKind, SourceFile
+from cynic.walk import Unread
+
+if TYPE_CHECKING:
+    from cynic.examine import Examiner, Outcome
+
+ExaminerFor = Callable[[Collection[FileKind]], "Examiner"]  # the examiner of files of these kinds
+# What loading the analysers of Python files takes: a module with a statement and an import.
+_WARM_UP = SourceFile(path="standby.py", kind=FileKind.PYTHON, text="import os\n")
+
+
+class Standby:
+    """A forked process waiting for the files to analyse (see the module's docstring)."""
+
+    def __init__(self, pid: int, jobs_out: int, outcomes_in: int) -> None:
+        self._pid, self._jobs_out, self._outcomes_in = pid, jobs_out, outcomes_in
+
+    @classmethod
+    def start(cls, examiner_for: ExaminerFor) -> Standby | None:
+        """A standby getting ready, or None where one cannot be forked safely or would not help."""
+        if (os.cpu_count() or 1) < 2 or threading.active_count() > 1 or not hasattr(os, "fork"):
+            return None
+        jobs_in, jobs_out = os.pipe()
+        outcomes_in, outcomes_out = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the standby: it never returns from here
+            os.close(jobs_out)
+            os.close(outcomes_in)
+            _serve(examiner_for, jobs_in, outcomes_out)
+        os.close(jobs_in)
+        os.close(outcomes_out)
+        return cls(pid, jobs_out, outcomes_in)
+
+    @staticmethod
+    def takes(jobs: Sequence[Any]) -> bool:
+        """Whether these jobs are for the standby: files still to read, too few for the pool."""
+        from cynic.examine import PARALLEL_MIN_BYTES
+
+        return all(isinstance(job, Unread) for job in jobs) and sum(job.size for job in jobs) < PARALLEL_MIN_BYTES
+
+    def examine(self, jobs: Sequence[Unread]) -> list[Outcome] | None:
+        """Every job's outcome, in order, from the standby; None if it failed to give them all."""
+        try:
+            _write_all(self._jobs_out, marshal.dumps([(job.path, job.kind.value, job.absolute, job.size) for job in jobs]))
+        except OSError:
+            return None
+        finally:
+            os.close(self._jobs_out)
+            self._jobs_out = -1
+        received = _read_all(self._outcomes_in)
+        self.dismiss()
+        try:
+            outcomes = [_outcome(values) for values in marshal.loads(received)] if received else []
+        except (EOFError, ValueError, TypeError):
+            return None
+        return outcomes if len(outcomes) == len(jobs) else None
+
+    def dismiss(self) -> None:
+        """Stop the standby (done, or never needed) and reap it."""
+        if self._pid == 0:
+            return
+        for descriptor in (self._jobs_out, self._outcomes_in):
+            if descriptor >= 0:
+                os.close(descriptor)
+        self._jobs_out = self._outcomes_in = -1
+        try:
+            os.kill(self._pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass  # it has exited already
+        os.waitpid(self._pid, 0)
+        self._pid = 0
+
+
+def _serve(examiner_for: ExaminerFor, jobs_in: int, outcomes_out: int) -> None:
+    """The standby's life: load the analysers, wait for the jobs, analyse them, send the outcomes."""
+    status = 1
+    try:
+        examiner_for({FileKind.PYTHON})([_WARM_UP])
+        received = _read_all(jobs_in)
+        if received:
+            jobs = [Unread(path, FileKind(kind), absolute, size) for path, kind, absolute, size in marshal.loads(received)]
+            outcomes = examiner_for({job.kind for job in jobs})(jobs)
+            _write_all(outcomes_out, marshal.dumps([_plain(outcome) for outcome in outcomes]))
+        status = 0
+    finally:
+        os._exit(status)  # never the parent's exit handlers, never its buffered output
+
+
+def _plain(outcome: Outcome) -> tuple[Any, ...]:
+    """An outcome as plain values: why the file was skipped, or what was read and found in it."""
+    if isinstance(outcome, Skipped):
+        return (outcome.path, outcome.reason, outcome.incomplete)
+    source, status, analysis = outcome
+    assert status is not None, "a standby's jobs are all read by it"
+    found = None if analysis is None else (*analysis.as_tuple(), analysis.facts_pickle)
+    return (source.path, source.kind.value, source.text, source.encoding_note, source.digest,
+            source.line_count, status.__reduce__()[1], found)
+
+
+def _outcome(values: tuple[Any, ...]) -> Outcome:
+    """The outcome `_plain` gave these values for."""
+    if len(values) == 3:
+        path, reason, incomplete = values
+        return Skipped(path=path, reason=reason, incomplete=incomplete)
+    path, kind, text, encoding_note, digest, line_count, status, found = values
+    source = SourceFile(path=path, kind=FileKind(kind), text=text, encoding_note=encoding_note)
+    source.digest, source.line_count = digest, line_count  # fill the cached properties
+    analysis = None
+    if found is not None:
+        analysis = FileAnalysis.from_tuple(found[:4])
+        analysis.facts_pickle = found[4]  # the facts themselves are unpickled only if a project rule reads them
+    return source, os.stat_result(*status), analysis
+
+
+def _read_all(descriptor: int) -> bytes:
+    """Everything written to the pipe until its other end is closed."""
+    chunks = []
+    while chunk := os.read(descriptor, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view):]
