@@ -151,10 +151,12 @@ class _Run:
 
     def audit(self, index: FileIndex | None, distrusted: Collection[tuple[str, int]]) -> AuditResult:
         """The audit, trusting the stat of the files that `index` recorded."""
-        # A warm audit (one with an index) forks a standby that loads the analysers meanwhile.
-        standby = Standby.start(self.examiner) if index is not None else None
+        # A warm audit (one with an index) that finds a file changed forks a standby to analyse
+        # it, which loads the analysers while the rest of the tree is listed.
+        standby = Standby(self.examiner) if index is not None else None
         try:
-            listing = list_files(self.root, include_tests=self.include_tests, index=index)
+            listing = list_files(self.root, include_tests=self.include_tests, index=index,
+                                 on_first_unread=None if standby is None else standby.start)
             cache = self.cache
             with _rare_collections():
                 cards = self.cards()

@@ -1,11 +1,11 @@
-"""A process forked as a warm audit starts, ready to analyse the files the audit finds changed.
+"""A process forked when a warm audit finds a file changed, to analyse it while the tree is listed.
 
 A warm audit mostly finds a file or two changed, and analysing one costs far less than loading
 what analyses it: the parser, the fact extractors, the rules and the libraries they use take
-about a sixth of such an audit. The standby loads all of that, by analysing a one-line Python
-module, on the other core while this process lists the tree and reads the cache. It then
-analyses the files it is sent and sends back plain values (marshal), so this process never
-loads the analysers at all. An audit that finds nothing changed dismisses it unused.
+about a sixth of such an audit. As soon as the listing meets the first changed file, the standby
+is forked; it loads all of that (by analysing a one-line Python module) on the other core while
+this process lists the rest of the tree and reads the cache, then analyses the files it is sent
+and sends back plain values (marshal), so that this process never loads the analysers at all.
 
 Where it cannot help, nothing changes: no fork where forking is unsafe (other threads) or
 impossible or there is one core; work large enough for the pool goes to the pool (`examine`);
@@ -35,26 +35,27 @@ _WARM_UP = SourceFile(path="standby.py", kind=FileKind.PYTHON, text="import os\n
 
 
 class Standby:
-    """A forked process waiting for the files to analyse (see the module's docstring)."""
+    """A process to fork when the audit finds a file changed, and its pipes (see the module's
+    docstring): it is forked at most once, and only where that is safe and can help."""
 
-    def __init__(self, pid: int, jobs_out: int, outcomes_in: int) -> None:
-        self._pid, self._jobs_out, self._outcomes_in = pid, jobs_out, outcomes_in
+    def __init__(self, examiner_for: ExaminerFor) -> None:
+        self._examiner_for = examiner_for
+        self._pid, self._jobs_out, self._outcomes_in = 0, -1, -1
 
-    @classmethod
-    def start(cls, examiner_for: ExaminerFor) -> Standby | None:
-        """A standby getting ready, or None where one cannot be forked safely or would not help."""
-        if (os.cpu_count() or 1) < 2 or threading.active_count() > 1 or not hasattr(os, "fork"):
-            return None
-        jobs_in, jobs_out = os.pipe()
-        outcomes_in, outcomes_out = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the standby: it never returns from here
-            os.close(jobs_out)
-            os.close(outcomes_in)
-            _serve(examiner_for, jobs_in, outcomes_out)
+    def start(self) -> None:
+        """Fork the standby, unless it runs already or forking is unsafe (other threads run),
+        impossible, or useless (one core)."""
+        if self._pid or (os.cpu_count() or 1) < 2 or threading.active_count() > 1 or not hasattr(os, "fork"):
+            return
+        jobs_in, self._jobs_out = os.pipe()
+        self._outcomes_in, outcomes_out = os.pipe()
+        self._pid = os.fork()
+        if self._pid == 0:  # the standby: it never returns from here
+            os.close(self._jobs_out)
+            os.close(self._outcomes_in)
+            _serve(self._examiner_for, jobs_in, outcomes_out)
         os.close(jobs_in)
         os.close(outcomes_out)
-        return cls(pid, jobs_out, outcomes_in)
 
     @staticmethod
     def takes(jobs: Sequence[Any]) -> bool:
@@ -64,7 +65,10 @@ class Standby:
         return all(isinstance(job, Unread) for job in jobs) and sum(job.size for job in jobs) < PARALLEL_MIN_BYTES
 
     def examine(self, jobs: Sequence[Unread]) -> list[Outcome] | None:
-        """Every job's outcome, in order, from the standby; None if it failed to give them all."""
+        """Every job's outcome, in order, from the standby; None if it was not started or failed
+        to give them all."""
+        if not self._pid:
+            return None
         try:
             _write_all(self._jobs_out, marshal.dumps([(job.path, job.kind.value, job.absolute, job.size) for job in jobs]))
         except OSError:
