@@ -116,6 +116,18 @@ def test_a_warm_audit_quotes_unchanged_files_without_reading_them(
     assert warm.suppressed == cold.suppressed == 1
 
 
+def test_an_unchanged_tree_forks_no_standby(tmp_path: Path, settle_at_once: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "notes.py").write_text(ADDRESSED, encoding="utf-8")
+    cold = reported(tmp_path)
+
+    def no_fork() -> int:
+        raise AssertionError("a process was forked")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+
+    assert reported(tmp_path) == cold == [("INJ001", "notes.py", 1)]
+
+
 def test_a_standby_that_dies_leaves_the_edited_file_to_this_process(
     tmp_path: Path, settle_at_once: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
