@@ -351,6 +351,17 @@ def test_an_edited_file_is_analysed_by_the_standby_without_loading_a_rule_here(t
     assert "msgspec" not in warm[1]
 
 
+def test_an_edited_script_is_analysed_by_the_standby_without_loading_its_parser_here(tmp_path: Path) -> None:
+    run = _probe_in_a_fresh_process(tmp_path)
+    cold = run()
+    script = tmp_path / "tree" / "web" / "api.ts"
+    script.write_text(script.read_text(encoding="utf-8") + "// the token is refreshed by the login flow\n", encoding="utf-8")
+    warm = run()
+
+    assert warm[0] == cold[0] > 0
+    assert "cynic.parsing.tsjs" in cold[2] and "cynic.parsing.tsjs" not in warm[2]
+
+
 def test_an_edited_python_file_loads_only_the_rules_that_read_python(tmp_path: Path) -> None:
     run = _probe_in_a_fresh_process(tmp_path)
     cold = run()

@@ -30,8 +30,9 @@ if TYPE_CHECKING:
     from cynic.examine import Examiner, Outcome
 
 ExaminerFor = Callable[[Collection[FileKind]], "Examiner"]  # the examiner of files of these kinds
-# What loading the analysers of Python files takes: a module with a statement and an import.
-_WARM_UP = SourceFile(path="standby.py", kind=FileKind.PYTHON, text="import os\n")
+# One line whose analysis loads what analysing a file of its kind needs (a line break for the
+# kinds read without a parser of their own).
+_WARM_UP_TEXT = {FileKind.PYTHON: "import os\n", FileKind.SCRIPT: "export {};\n"}
 
 
 class Standby:
@@ -42,9 +43,9 @@ class Standby:
         self._examiner_for = examiner_for
         self._pid, self._jobs_out, self._outcomes_in = 0, -1, -1
 
-    def start(self) -> None:
-        """Fork the standby, unless it runs already or forking is unsafe (other threads run),
-        impossible, or useless (one core)."""
+    def start(self, first: Unread) -> None:
+        """Fork the standby, which loads what analysing the `first` changed file needs; unless
+        it runs already or forking is unsafe (other threads run), impossible, or useless (one core)."""
         if self._pid or (os.cpu_count() or 1) < 2 or threading.active_count() > 1 or not hasattr(os, "fork"):
             return
         jobs_in, self._jobs_out = os.pipe()
@@ -53,7 +54,7 @@ class Standby:
         if self._pid == 0:  # the standby: it never returns from here
             os.close(self._jobs_out)
             os.close(self._outcomes_in)
-            _serve(self._examiner_for, jobs_in, outcomes_out)
+            _serve(self._examiner_for, first, jobs_in, outcomes_out)
         os.close(jobs_in)
         os.close(outcomes_out)
 
@@ -100,11 +101,13 @@ class Standby:
         self._pid = 0
 
 
-def _serve(examiner_for: ExaminerFor, jobs_in: int, outcomes_out: int) -> None:
-    """The standby's life: load the analysers, wait for the jobs, analyse them, send the outcomes."""
+def _serve(examiner_for: ExaminerFor, first: Unread, jobs_in: int, outcomes_out: int) -> None:
+    """The standby's life: load the analysers of the `first` file's kind, wait for the jobs,
+    analyse them, send the outcomes."""
     status = 1
     try:
-        examiner_for({FileKind.PYTHON})([_WARM_UP])
+        warm_up = SourceFile(path=first.path, kind=first.kind, text=_WARM_UP_TEXT.get(first.kind, "\n"))
+        examiner_for({first.kind})([warm_up])  # its suffix, as the parser of its kind may read it
         received = _read_all(jobs_in)
         if received:
             jobs = [Unread(path, FileKind(kind), absolute, size) for path, kind, absolute, size in marshal.loads(received)]
