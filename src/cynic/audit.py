@@ -187,12 +187,15 @@ class _Run:
         turned out unreadable; and the results of the groups of project rules run ahead
         (`GroupsAhead`), by their codes."""
         cache, total = self.cache, len(listing.entries)
+        unread = [entry for entry in listing.entries if isinstance(entry, Unread)]
+        handed = standby is not None and standby.send(unread)  # analysed there while the cache is read here
         served = [None if isinstance(entry, Unread) else cache.get(file_key(entry)) for entry in listing.entries]
         jobs = [entry for entry, analysis in zip(listing.entries, served) if analysis is None]
         self.progress(total - len(jobs), total)
         ahead = _Ahead(self, listing.entries, served, project_codes)
         outcomes: Iterator[Outcome] = iter(())
-        examined = standby.examine(jobs) if standby is not None and jobs and Standby.takes(jobs) else None
+        # Files whose analysis the cache lost are jobs too: with those, this process does them all.
+        examined = standby.receive() if handed and len(jobs) == len(unread) else None
         if standby is not None:
             standby.dismiss()
         if examined is not None:

@@ -42,6 +42,7 @@ class Standby:
     def __init__(self, examiner_for: ExaminerFor) -> None:
         self._examiner_for = examiner_for
         self._pid, self._jobs_out, self._outcomes_in = 0, -1, -1
+        self._sent = 0  # how many files `send` handed over
 
     def start(self, first: Unread) -> None:
         """Fork the standby, which loads what analysing the `first` changed file needs; unless
@@ -58,32 +59,31 @@ class Standby:
         os.close(jobs_in)
         os.close(outcomes_out)
 
-    @staticmethod
-    def takes(jobs: Sequence[Any]) -> bool:
-        """Whether these jobs are for the standby: files still to read, too few for the pool."""
+    def send(self, jobs: Sequence[Unread]) -> bool:
+        """Hand these files to the standby, if it runs and they are few enough for it (more go to
+        the pool); True when they are on their way, and `receive` will give their outcomes."""
         from cynic.examine import PARALLEL_MIN_BYTES
 
-        return all(isinstance(job, Unread) for job in jobs) and sum(job.size for job in jobs) < PARALLEL_MIN_BYTES
-
-    def examine(self, jobs: Sequence[Unread]) -> list[Outcome] | None:
-        """Every job's outcome, in order, from the standby; None if it was not started or failed
-        to give them all."""
-        if not self._pid:
-            return None
+        if not self._pid or not jobs or sum(job.size for job in jobs) >= PARALLEL_MIN_BYTES:
+            return False
         try:
             _write_all(self._jobs_out, marshal.dumps([(job.path, job.kind.value, job.absolute, job.size) for job in jobs]))
         except OSError:
-            return None
-        finally:
-            os.close(self._jobs_out)
-            self._jobs_out = -1
+            self.dismiss()
+            return False
+        os.close(self._jobs_out)
+        self._jobs_out, self._sent = -1, len(jobs)
+        return True
+
+    def receive(self) -> list[Outcome] | None:
+        """The outcomes of the files sent, in their order; None if the standby failed to give them all."""
         received = _read_all(self._outcomes_in)
         self.dismiss()
         try:
             outcomes = [_outcome(values) for values in marshal.loads(received)] if received else []
         except (EOFError, ValueError, TypeError):
             return None
-        return outcomes if len(outcomes) == len(jobs) else None
+        return outcomes if len(outcomes) == self._sent else None
 
     def dismiss(self) -> None:
         """Stop the standby (done, or never needed) and reap it."""
