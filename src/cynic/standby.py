@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from cynic.examine import Examiner, Outcome
 
 ExaminerFor = Callable[[Collection[FileKind]], "Examiner"]  # the examiner of files of these kinds
-# One line whose analysis loads what analysing a file of its kind needs (a line break for the
-# kinds read without a parser of their own).
+# One line whose analysis loads what analysing a file of its kind needs (for the other kinds,
+# whose analysers are light, a line break).
 _WARM_UP_TEXT = {FileKind.PYTHON: "import os\n", FileKind.SCRIPT: "export {};\n"}
 
 
