@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from cynic import file_index, walk
+from cynic import file_index, standby, walk
 from cynic.audit import audit
 from cynic.cache import AnalysisCache, cache_file
 from cynic.cache_facts import FactsFiles
 from cynic.file_index import KnownSource
+from cynic.source import FileKind
 from cynic.rules import RULES_BY_CODE
 from cynic.walk import discover
 from tests.rules_for_tests import RoutesSeen
@@ -98,15 +99,44 @@ def test_a_warm_audit_quotes_unchanged_files_without_reading_them(
     (tmp_path / "other.py").write_text("# cynic: ignore[INJ001] quoted from the vendor's README\n" + ADDRESSED, encoding="utf-8")
     cold = audit(tmp_path)
     (tmp_path / "notes.py").write_text(ADDRESSED.replace("AI reviewers", "AI agents"), encoding="utf-8")
-    read: list[str] = []
+    reads = tmp_path / "reads.log"  # a file, not a list: the standby process reads the edited file
     original = walk._read
-    monkeypatch.setattr(walk, "_read", lambda absolute, rel_path, kind: read.append(rel_path) or original(absolute, rel_path, kind))
+
+    def logged(absolute: str, rel_path: str, kind: FileKind) -> object:
+        with reads.open("a", encoding="utf-8") as log:
+            log.write(rel_path + "\n")
+        return original(absolute, rel_path, kind)
+
+    monkeypatch.setattr(walk, "_read", logged)
 
     warm = audit(tmp_path)
 
-    assert read == ["notes.py"]
+    assert reads.read_text(encoding="utf-8").splitlines() == ["notes.py"]
     assert [(f.path, f.evidence) for f in warm.findings] == [("notes.py", ADDRESSED.replace("AI reviewers", "AI agents").strip())]
     assert warm.suppressed == cold.suppressed == 1
+
+
+def test_an_unchanged_tree_forks_no_standby(tmp_path: Path, settle_at_once: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "notes.py").write_text(ADDRESSED, encoding="utf-8")
+    cold = reported(tmp_path)
+
+    def no_fork() -> int:
+        raise AssertionError("a process was forked")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+
+    assert reported(tmp_path) == cold == [("INJ001", "notes.py", 1)]
+
+
+def test_a_standby_that_dies_leaves_the_edited_file_to_this_process(
+    tmp_path: Path, settle_at_once: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "notes.py").write_text(HARMLESS, encoding="utf-8")
+    assert reported(tmp_path) == []
+    (tmp_path / "notes.py").write_text(ADDRESSED, encoding="utf-8")
+    monkeypatch.setattr(standby, "_serve", lambda *args: os._exit(1))
+
+    assert reported(tmp_path) == [("INJ001", "notes.py", 1)]
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign"])
@@ -272,9 +302,11 @@ def test_new_facts_go_to_a_small_file_until_they_are_folded_in(tmp_path: Path) -
 
 
 _WARM_PROBE = """
-import json, sys
+import json, sys, threading
 from pathlib import Path
 from cynic.audit import audit
+if sys.argv[2:] == ["--thread"]:  # a running thread: no standby is forked, this process analyses
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
 result = audit(Path(sys.argv[1]))
 print(json.dumps([len(result.findings), sorted({name.split(".")[0] for name in sys.modules}),
                   sorted(name for name in sys.modules if name.startswith(("cynic.rules", "cynic.project", "cynic.parsing")))]))
@@ -290,9 +322,9 @@ def _probe_in_a_fresh_process(tmp_path: Path) -> Callable[[], list]:  # type: ig
     src = Path(__file__).resolve().parents[1] / "src"
     env = {**os.environ, "PYTHONPATH": str(src), "XDG_CACHE_HOME": str(tmp_path / "cache")}
 
-    def run() -> list:  # type: ignore[type-arg]
-        done = subprocess.run([sys.executable, "-c", _WARM_PROBE, str(tmp_path / "tree")], capture_output=True,
-                              text=True, env=env, timeout=120, check=True)
+    def run(*options: str) -> list:  # type: ignore[type-arg]
+        done = subprocess.run([sys.executable, "-c", _WARM_PROBE, str(tmp_path / "tree"), *options],
+                              capture_output=True, text=True, env=env, timeout=120, check=True)
         return json.loads(done.stdout)
 
     return run
@@ -307,12 +339,35 @@ def test_an_audit_served_from_the_cache_imports_no_rule_parser_or_display_librar
     assert not {"tree_sitter", "rich", "pathspec", "libcst"} & set(warm[1])
 
 
-def test_an_edited_python_file_loads_only_the_rules_that_read_python(tmp_path: Path) -> None:
+def test_an_edited_file_is_analysed_by_the_standby_without_loading_a_rule_here(tmp_path: Path) -> None:
     run = _probe_in_a_fresh_process(tmp_path)
     cold = run()
     edited = next((tmp_path / "tree").rglob("*.py"))
     edited.write_text(edited.read_text(encoding="utf-8") + ADDRESSED, encoding="utf-8")
     warm = run()
+
+    assert warm[0] == cold[0] + 1  # the edit's INJ001 finding
+    assert not [name for name in warm[2] if name.startswith(("cynic.rules.python.", "cynic.rules.text.", "cynic.parsing."))]
+    assert "msgspec" not in warm[1]
+
+
+def test_an_edited_script_is_analysed_by_the_standby_without_loading_its_parser_here(tmp_path: Path) -> None:
+    run = _probe_in_a_fresh_process(tmp_path)
+    cold = run()
+    script = tmp_path / "tree" / "web" / "api.ts"
+    script.write_text(script.read_text(encoding="utf-8") + "// the token is refreshed by the login flow\n", encoding="utf-8")
+    warm = run()
+
+    assert warm[0] == cold[0] > 0
+    assert "cynic.parsing.tsjs" in cold[2] and "cynic.parsing.tsjs" not in warm[2]
+
+
+def test_an_edited_python_file_loads_only_the_rules_that_read_python(tmp_path: Path) -> None:
+    run = _probe_in_a_fresh_process(tmp_path)
+    cold = run()
+    edited = next((tmp_path / "tree").rglob("*.py"))
+    edited.write_text(edited.read_text(encoding="utf-8") + ADDRESSED, encoding="utf-8")
+    warm = run("--thread")
 
     assert warm[0] == cold[0] + 1  # the edit's INJ001 finding
     assert {"cynic.rules.python.sec001_hardcoded_secret", "cynic.rules.text.inj001_reviewer_injection_attempt"} <= set(warm[2])

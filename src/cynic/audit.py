@@ -20,12 +20,13 @@ from cynic.cache import AnalysisCache, cache_file, file_key
 from cynic.excerpts import Excerpt, excerpts_for
 from cynic.file_index import FileIndex, SourceChanged
 from cynic.source import FileKind, SourceFile
+from cynic.standby import Standby
 from cynic.suppressions import find_suppressions, suppression_for
 from cynic.walk import Listing, Unread, list_files
 from cynic.fingerprints import Fingerprinter
 
 if TYPE_CHECKING:
-    from cynic.examine import Outcome, Waiting
+    from cynic.examine import Examiner, Outcome, Waiting
     from cynic.file_index import KnownSource
     from cynic.project.incremental import GroupsAhead
     from cynic.rules.base import Rule
@@ -150,43 +151,60 @@ class _Run:
 
     def audit(self, index: FileIndex | None, distrusted: Collection[tuple[str, int]]) -> AuditResult:
         """The audit, trusting the stat of the files that `index` recorded."""
-        listing = list_files(self.root, include_tests=self.include_tests, index=index)
-        cache = self.cache
-        with _rare_collections():
-            cards = self.cards()
-            project_codes = [code for code, card in cards.items() if card.is_project_rule]
-            files, analyses, skipped, ran = self.analyses(listing, cards, project_codes)
-            project_key = _project_key(analyses, project_codes)
-            project_hits = cache.project_hits(project_key)
-            if project_hits is None:
-                from cynic.project.incremental import run_project_rules
+        # A warm audit (one with an index) that finds a file changed forks a standby to analyse
+        # it, which loads the analysers while the rest of the tree is listed.
+        standby = Standby(self.examiner) if index is not None else None
+        try:
+            listing = list_files(self.root, include_tests=self.include_tests, index=index,
+                                 on_first_unread=None if standby is None else standby.start)
+            cache = self.cache
+            with _rare_collections():
+                cards = self.cards()
+                project_codes = [code for code, card in cards.items() if card.is_project_rule]
+                files, analyses, skipped, ran = self.analyses(listing, cards, project_codes, standby)
+                project_key = _project_key(analyses, project_codes)
+                project_hits = cache.project_hits(project_key)
+                if project_hits is None:
+                    from cynic.project.incremental import run_project_rules
 
-                project_hits, analyses = run_project_rules(files, analyses, self.rules, project_codes, cache,
-                                                           project_key, lambda lost: _reanalyze(lost, self.rules, cache),
-                                                           ran)
+                    project_hits, analyses = run_project_rules(files, analyses, self.rules, project_codes, cache,
+                                                               project_key, lambda lost: _reanalyze(lost, self.rules, cache),
+                                                               ran)
+        finally:
+            if standby is not None:
+                standby.dismiss()
         result = assemble(self.root, files, skipped, analyses, cards, self.started, project_hits,
                           cache=cache, distrusted=distrusted)
         cache.save(listing.index, (file_key(source) for source in files))
         self.built = (listing, files, analyses, skipped, ran)
         return result
 
-    def analyses(self, listing: Listing, cards: dict[str, RuleCard],
-                 project_codes: list[str]) -> tuple[list[SourceFile], list[FileAnalysis], list[Skipped],
-                                                    dict[tuple[str, ...], Any]]:
+    def analyses(self, listing: Listing, cards: dict[str, RuleCard], project_codes: list[str],
+                 standby: Standby | None = None) -> tuple[list[SourceFile], list[FileAnalysis], list[Skipped],
+                                                          dict[tuple[str, ...], Any]]:
         """Every listed file with its analysis, in the listing's order, from the cache or made
-        afresh; the files passed over, with those that turned out unreadable; and the results of
-        the groups of project rules run ahead (`GroupsAhead`), by their codes."""
+        afresh (by the `standby` if it takes the files); the files passed over, with those that
+        turned out unreadable; and the results of the groups of project rules run ahead
+        (`GroupsAhead`), by their codes."""
         cache, total = self.cache, len(listing.entries)
+        unread = [entry for entry in listing.entries if isinstance(entry, Unread)]
+        handed = standby is not None and standby.send(unread)  # analysed there while the cache is read here
         served = [None if isinstance(entry, Unread) else cache.get(file_key(entry)) for entry in listing.entries]
         jobs = [entry for entry, analysis in zip(listing.entries, served) if analysis is None]
         self.progress(total - len(jobs), total)
         ahead = _Ahead(self, listing.entries, served, project_codes)
         outcomes: Iterator[Outcome] = iter(())
-        if jobs:  # an audit served from the cache never imports the reading and the pool
-            from cynic.examine import Examiner, examine
+        # Files whose analysis the cache lost are jobs too: with those, this process does them all.
+        examined = standby.receive() if handed and len(jobs) == len(unread) else None
+        if standby is not None:
+            standby.dismiss()
+        if examined is not None:
+            outcomes = iter(examined)
+            self.progress(len(jobs), total)
+        elif jobs:  # an audit served from the cache never imports the reading and the pool
+            from cynic.examine import examine
 
-            rules = self.file_rules({job.kind for job in jobs}, cards)
-            outcomes = iter(examine(jobs, Examiner(analyze_file, rules, cache),
+            outcomes = iter(examine(jobs, self.examiner({job.kind for job in jobs}, cards),
                                     lambda count: self.progress(count, total), ahead.waiting))
         files, analyses, skipped = [], [], list(listing.skipped)
         for entry, analysis, outcome in _paired(listing.entries, served, outcomes):
@@ -218,6 +236,13 @@ class _Run:
             cards = {rule.code: _catalog_card(rule) for rule in self.rules}
             self.cache.put_catalog_cards(cards.values())
         return cards
+
+    def examiner(self, kinds: Collection[FileKind], cards: dict[str, RuleCard] | None = None) -> Examiner:
+        """What reads and analyses files of `kinds` (with the active rules' `cards`, or else
+        the cards this audit would take)."""
+        from cynic.examine import Examiner
+
+        return Examiner(analyze_file, self.file_rules(kinds, self.cards() if cards is None else cards), self.cache)
 
     def file_rules(self, kinds: Collection[FileKind], cards: dict[str, RuleCard]) -> Sequence[Rule]:
         """The active rules, or just the file rules of the catalog that read files of `kinds`."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -74,9 +75,11 @@ def _is_test_file(name: str) -> bool:
     )
 
 
-def list_files(root: Path, *, include_tests: bool = False, index: FileIndex | None = None) -> Listing:
+def list_files(root: Path, *, include_tests: bool = False, index: FileIndex | None = None,
+               on_first_unread: Callable[[Unread], object] | None = None) -> Listing:
     """Walk `root` once and take each file's stat without reading it: a file whose stat matches
-    `index` (the last audit's) is known, every other one is left for `read_unread`."""
+    `index` (the last audit's) is known, every other one is left for `read_unread`, and the
+    first one found calls `on_first_unread` (to get ready to read it while the walk goes on)."""
     listing = Listing([], [], FileIndex())
     for rel_path, entry in _walk(str(root), include_tests):
         if entry.is_symlink():
@@ -99,7 +102,11 @@ def list_files(root: Path, *, include_tests: bool = False, index: FileIndex | No
         else:
             kind = kind or kind_of(rel_path)
             assert kind is not None
-            listing.entries.append(Unread(rel_path, kind, entry.path, status.st_size if status else 0))
+            unread = Unread(rel_path, kind, entry.path, status.st_size if status else 0)
+            listing.entries.append(unread)
+            if on_first_unread is not None:
+                on_first_unread(unread)
+                on_first_unread = None
     return listing
 
 
