@@ -303,7 +303,7 @@ def _scoped_nodes(tree: ast.Module, text: str) -> list[ast.AST]:
     returns of a call, and the attributes that can name an HTTP status (`status.HTTP_404_NOT_FOUND`,
     `HTTPStatus.TOO_MANY_REQUESTS`)."""
     raises = sorted((node.lineno, node.col_offset) for node in nodes_of(tree, ast.Raise))
-    nodes = [*nodes_of(tree, ast.Call), *nodes_of(tree, ast.Compare)]
+    nodes = [*nodes_of(tree, ast.Compare), *nodes_of(tree, ast.Call)]  # in this order: see `in_visit_order`
     nodes.extend(node for node in nodes_of(tree, ast.If) if _raises_in(node.body, raises))  # type: ignore[attr-defined]
     nodes.extend(node for node in nodes_of(tree, ast.Return) if type(node.value) is ast.Call)  # type: ignore[attr-defined]
     # An ASCII source spells its attribute names as they are; others may be normalised (NFKC).
