@@ -61,9 +61,10 @@ def in_visit_order(tree: ast.Module, nodes: list[ast.AST]) -> list[tuple[_Key, S
 
     Each is sorted by a key, its start, which a stable sort leaves in that order when it ties;
     for a node inside a construct walked for real, the construct's start and the node's rank in
-    that walk. Nodes and steps are sorted at once, so that the few nodes in a zone (`_Zones`)
-    are found by a search per zone; a node the walk reads late is keyed by the point where it
-    does (`_after`).
+    that walk. A function or class is entered at its start, its `def` or `class`, where no node
+    that the walk reads starts. Nodes and steps are sorted at once, so that the few nodes in a
+    zone (`_Zones`) are found by a search per zone; a node the walk reads late is keyed by the
+    point where it does (`_after`).
     """
     walked = _walk_out_of_order(tree, nodes)
     if walked:
@@ -74,11 +75,11 @@ def in_visit_order(tree: ast.Module, nodes: list[ast.AST]) -> list[tuple[_Key, S
     enter, end_of_body, leave = Step.ENTER_FUNCTION, Step.END_OF_BODY, Step.EXIT_FUNCTION
     for function in [*nodes_of(tree, ast.FunctionDef), *nodes_of(tree, ast.AsyncFunctionDef)]:
         zones.add_function(function)  # type: ignore[arg-type]
-        keyed += (_position(function), enter, function), (_after(function, 0), end_of_body, function), (_after(function, 2), leave, function)
+        keyed += (_start(function), enter, function), (_after(function, 0), end_of_body, function), (_after(function, 2), leave, function)
     enter, leave = Step.ENTER_CLASS, Step.EXIT_CLASS
     for cls in nodes_of(tree, ast.ClassDef):
         zones.add_class(cls)  # type: ignore[arg-type]
-        keyed += (_position(cls), enter, cls), (_after(cls, 2), leave, cls)
+        keyed += (_start(cls), enter, cls), (_after(cls, 2), leave, cls)
     keyed.sort(key=_KEY)
     return _read_in_place(keyed, zones.indexed())
 
@@ -112,11 +113,6 @@ def _read_in_place(keyed: list[tuple[_Key, Step, ast.AST]], zones: list[_Zone]) 
         kept += late
         kept.sort(key=_KEY)
     return kept
-
-
-def _position(node: ast.AST) -> _Key:
-    """Sorts by start, and a node before the nodes inside it that start where it does."""
-    return (node.lineno, node.col_offset, -node.end_lineno, -node.end_col_offset)  # type: ignore[attr-defined,operator]
 
 
 def _after(node: ast.AST, phase: int) -> _Key:
