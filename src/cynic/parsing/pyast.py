@@ -176,7 +176,7 @@ def nodes_of(tree: ast.Module, *kinds: type[ast.AST]) -> list[ast.AST]:
     The module is indexed by node class once, on the first request, and the index is shared by
     every rule and fact extractor: asking it costs a dictionary lookup instead of a walk.
     """
-    listed, by_class, statements = _index(tree)
+    listed, by_class, statements = tree.__dict__.get("_cynic_index") or _index(tree)  # read here: asked often
     if len(kinds) == 1:  # the commonest request
         return by_class.get(kinds[0]) or []
     found = [nodes for kind in kinds if (nodes := by_class.get(kind))]

@@ -258,26 +258,32 @@ class FactCollector:
         if not self.bodies and not _may_declare_app_parts(func):
             return  # a call outside functions only counts as one of the app methods below
         callee = dotted_name(func)
-        if type(func) is ast.Attribute:
+        kind = type(func)
+        if kind is ast.Attribute:
             attr: str | None = func.attr  # type: ignore[attr-defined]
-            owner = callee[: -len(func.attr) - 1] if callee else None  # type: ignore[attr-defined]
             last = attr if callee else None
         else:
-            attr = owner = None
-            last = callee.rsplit(".", 1)[-1] if callee else None
+            attr = None
+            last = callee if kind is ast.Name else callee.rsplit(".", 1)[-1] if callee else None
+        if (attr or last) in _APP_CALLS:
+            self._app_call(node, attr, last, callee[: -len(attr) - 1] if callee and attr else "")
+        if self.bodies and callee:
+            record_call(self.bodies[-1], node, callee, last, self.chained, self.texts)  # type: ignore[arg-type]
+
+    def _app_call(self, node: ast.Call, attr: str | None, last: str | None, owner: str) -> None:
+        """A call that may add middleware, include a router or add a route to `owner` (the
+        callee's `attr` or `last` name is one of theirs)."""
         if attr == "add_middleware" and node.args:
-            self.middlewares.append(Middleware(owner or "", dotted_name(node.args[0]) or "", node.lineno, keyword_values(node, self.summarize)))
+            self.middlewares.append(Middleware(owner, dotted_name(node.args[0]) or "", node.lineno, keyword_values(node, self.summarize)))
         elif last == "Middleware" and node.args:
             self.middlewares.append(Middleware("", dotted_name(node.args[0]) or "", node.lineno, keyword_values(node, self.summarize)))
         elif attr == "include_router" and node.args:
             prefix = keyword(node, "prefix")
             deps = dependencies_in(keyword(node, "dependencies"))
             child = dotted_name(node.args[0]) or ""
-            self.includes.append(Include(owner or "", child, node.lineno, self.summarize(prefix) if prefix else None, deps))
+            self.includes.append(Include(owner, child, node.lineno, self.summarize(prefix) if prefix else None, deps))
         elif attr == "add_api_route" and len(node.args) >= 2:
-            self._api_route(node, owner or "")
-        if self.bodies and callee:
-            record_call(self.bodies[-1], node, callee, last, self.chained, self.texts)  # type: ignore[arg-type]
+            self._api_route(node, owner)
 
     def _api_route(self, node: ast.Call, owner: str) -> None:
         path, endpoint = const_str(node.args[0]), dotted_name(node.args[1])
@@ -302,8 +308,8 @@ def _scoped_nodes(tree: ast.Module, text: str) -> list[ast.AST]:
     function, for apps' middleware, routers and routes), equality tests, `if`s whose body raises,
     returns of a call, and the attributes that can name an HTTP status (`status.HTTP_404_NOT_FOUND`,
     `HTTPStatus.TOO_MANY_REQUESTS`)."""
-    raises = sorted((node.lineno, node.col_offset) for node in nodes_of(tree, ast.Raise))
-    nodes = [*nodes_of(tree, ast.Call), *nodes_of(tree, ast.Compare)]
+    raises = sorted(map(_START, nodes_of(tree, ast.Raise)))
+    nodes = [*nodes_of(tree, ast.Compare), *nodes_of(tree, ast.Call)]  # in this order: see `in_visit_order`
     nodes.extend(node for node in nodes_of(tree, ast.If) if _raises_in(node.body, raises))  # type: ignore[attr-defined]
     nodes.extend(node for node in nodes_of(tree, ast.Return) if type(node.value) is ast.Call)  # type: ignore[attr-defined]
     # An ASCII source spells its attribute names as they are; others may be normalised (NFKC).

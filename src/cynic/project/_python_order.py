@@ -25,6 +25,7 @@ import ast
 from bisect import bisect_left
 from collections.abc import Iterator
 from enum import IntEnum
+from itertools import repeat
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
@@ -52,35 +53,38 @@ def in_visit_order(tree: ast.Module, nodes: list[ast.AST]) -> list[tuple[_Key, S
     class, in the order of the walk, as (key, step, node); nodes the walk never reads (in a
     function's decorators or annotations) are left out.
 
-    Each is sorted by a key: its start and end (`_position`), and, for a node inside a construct
-    walked for real, the construct's instead and the node's rank in that walk. Nodes and steps
-    are sorted at once, so that the few nodes in a zone (`_Zones`) are found by a search per
-    zone; a node the walk reads late is keyed by the point where it does (`_after`).
+    `nodes` come a class at a time, each class in the order of the shared index (breadth-first,
+    so of two nodes of a class that start at one point the outer comes first), comparisons
+    before the other classes: of two nodes of different classes that start at one point, the
+    outer is a comparison (`f(x) == y`), or an attribute outside a call (`f().HTTP_404_...`),
+    which only names a status, and a function's statuses are a set.
+
+    Each is sorted by a key, its start, which a stable sort leaves in that order when it ties;
+    for a node inside a construct walked for real, the construct's start and the node's rank in
+    that walk. A function or class is entered at its start, its `def` or `class`, where no node
+    that the walk reads starts. Nodes and steps are sorted at once, so that the few nodes in a
+    zone (`_Zones`) are found by a search per zone; a node the walk reads late is keyed by the
+    point where it does (`_after`).
     """
     walked = _walk_out_of_order(tree, nodes)
     if walked:
-        keyed = [(_walk_key(*walked.get(node, (node, 0))), _READ, node) for node in nodes]
+        keyed = [(walked.get(node) or _start(node), _READ, node) for node in nodes]
     else:
-        keyed = [((node.lineno, node.col_offset, -node.end_lineno, -node.end_col_offset, 0), _READ, node) for node in nodes]  # type: ignore[attr-defined]
+        keyed = list(zip(map(_start, nodes), repeat(_READ), nodes))
     zones = _Zones()
     enter, end_of_body, leave = Step.ENTER_FUNCTION, Step.END_OF_BODY, Step.EXIT_FUNCTION
     for function in [*nodes_of(tree, ast.FunctionDef), *nodes_of(tree, ast.AsyncFunctionDef)]:
         zones.add_function(function)  # type: ignore[arg-type]
-        keyed += (_position(function), enter, function), (_after(function, 0), end_of_body, function), (_after(function, 2), leave, function)
+        keyed += (_start(function), enter, function), (_after(function, 0), end_of_body, function), (_after(function, 2), leave, function)
     enter, leave = Step.ENTER_CLASS, Step.EXIT_CLASS
     for cls in nodes_of(tree, ast.ClassDef):
         zones.add_class(cls)  # type: ignore[arg-type]
-        keyed += (_position(cls), enter, cls), (_after(cls, 2), leave, cls)
+        keyed += (_start(cls), enter, cls), (_after(cls, 2), leave, cls)
     keyed.sort(key=_KEY)
     return _read_in_place(keyed, zones.indexed())
 
 
 _KEY = itemgetter(0)
-
-
-def _walk_key(base: ast.AST, rank: int) -> _Key:
-    """The key of a node: its own span, or that of the construct walked for real it is in, and its rank there."""
-    return (base.lineno, base.col_offset, -base.end_lineno, -base.end_col_offset, rank)  # type: ignore[attr-defined]
 
 
 def _read_in_place(keyed: list[tuple[_Key, Step, ast.AST]], zones: list[_Zone]) -> list[tuple[_Key, Step, ast.AST]]:
@@ -109,11 +113,6 @@ def _read_in_place(keyed: list[tuple[_Key, Step, ast.AST]], zones: list[_Zone]) 
         kept += late
         kept.sort(key=_KEY)
     return kept
-
-
-def _position(node: ast.AST) -> _Key:
-    """Sorts by start, and a node before the nodes inside it that start where it does."""
-    return (node.lineno, node.col_offset, -node.end_lineno, -node.end_col_offset)  # type: ignore[attr-defined,operator]
 
 
 def _after(node: ast.AST, phase: int) -> _Key:
@@ -185,10 +184,10 @@ _start = attrgetter("lineno", "col_offset")  # (line, column) where a node start
 _end = attrgetter("end_lineno", "end_col_offset")  # and where it ends
 
 
-def _walk_out_of_order(tree: ast.Module, nodes: list[ast.AST]) -> dict[ast.AST, tuple[ast.AST, int]]:
-    """For each of `nodes` inside a construct whose fields are out of source order: the
-    outermost such construct and the node's rank in a real walk of it."""
-    found: dict[ast.AST, tuple[ast.AST, int]] = {}
+def _walk_out_of_order(tree: ast.Module, nodes: list[ast.AST]) -> dict[ast.AST, _Key]:
+    """For each of `nodes` inside a construct whose fields are out of source order, its key: the
+    start of the outermost such construct and the node's rank in a real walk of it."""
+    found: dict[ast.AST, _Key] = {}
     constructs = list(_out_of_order(tree))
     if not constructs:
         return found
@@ -198,13 +197,14 @@ def _walk_out_of_order(tree: ast.Module, nodes: list[ast.AST]) -> dict[ast.AST, 
         if construct in covered:
             continue
         rank = 0
+        start = _start(construct)
         stack = [construct]
         while stack:
             node = stack.pop()
             covered.add(node)
             if node in wanted:
                 rank += 1
-                found[node] = (construct, rank)
+                found[node] = (*start, rank)
             stack.extend(reversed(child_nodes(node)))
     return found
 

@@ -254,8 +254,8 @@ def module_name(path: str) -> tuple[str, bool]:
     parts = path.removesuffix(".pyi").removesuffix(".py").split("/")
     is_package = parts[-1] == "__init__"
     if is_package:
-        parts = parts[:-1]
-    return ".".join(part.replace("-", "_") for part in parts), is_package
+        parts.pop()
+    return ".".join(parts).replace("-", "_"), is_package
 
 
 def extract_python_facts(source: SourceFile) -> PythonFacts:
