@@ -166,7 +166,7 @@ class SymbolTable:
         names_read.add(dotted)
         local = definitions.get(dotted)
         if local is not None:
-            return Symbol(module, self.paths[module], local, (module, local.name))
+            return symbol(module, self.paths[module], local)
         head, _, rest = dotted.partition(".")
         self.reads.imports[module].add(head)
         imported = self._imports.get(module, _NO_IMPORTS).get(head)
