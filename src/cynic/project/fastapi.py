@@ -190,7 +190,7 @@ class FastAPIModel:
             prefix, inherited = self._mounted(key) if key else ("", ())
             handler = self.function(item.module, route.function)
             own = tuple(DependencyUse(d, item.module, None) for d in route.dependencies) if route.dependencies else ()
-            params = tuple(use for use in self.param_uses(handler) if use is not None) if handler else ()
+            params = tuple([use for use in self.param_uses(handler) if use is not None]) if handler else ()
             path = prefix + route.path
             views.append(
                 RouteView(
@@ -211,7 +211,7 @@ class FastAPIModel:
         uses = self._param_uses.get(function.key)
         if uses is None:
             params: tuple[Param, ...] = function.definition.params  # type: ignore[union-attr]
-            uses = self._param_uses[function.key] = tuple(self.param_dependency(function.module, p) for p in params)
+            uses = self._param_uses[function.key] = tuple([self.param_dependency(function.module, p) for p in params])
         return uses
 
     # resolution helpers ---------------------------------------------------------------------
