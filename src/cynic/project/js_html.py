@@ -114,7 +114,9 @@ def _named_functions_returning(tree: ScriptTree) -> list[tuple[Node, list[Node]]
             values = [statement.named_children[0] for statement in statements if inside(statement, body)]
             if values:
                 found.append((function, values))
-    for function in _function_values(tree) if tree.error_line is not None else arrow_functions(tree.root, tree.source):
+    # arrows from the places `=>` is spelt; in a tree with errors, the variables' function values
+    arrows = arrow_functions(tree.root, tree.source) if tree.error_line is None else _function_values(tree)
+    for function in arrows:
         body = function.child_by_field_name("body")
         if body is not None and body.type != "statement_block" and _is_variable_value(function):
             found.append((function, [body]))
