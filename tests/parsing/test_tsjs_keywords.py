@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cynic.parsing.tsjs import ScriptTree, parse_script
-from cynic.parsing.tsjs_keywords import KEYWORDS, declarations_named, function_expressions, spans_of
+from cynic.parsing.tsjs_keywords import KEYWORDS, arrow_functions, declarations_named, spans_of
 
 TRICKY = {
     ".tsx": '''
@@ -107,10 +107,10 @@ export default function Page() { return null }
 '''
 
 
-def test_function_expressions_are_every_function_expression_and_arrow() -> None:
+def test_arrow_functions_are_every_arrow_function() -> None:
     tree = parse_script(FUNCTIONS, ".tsx")
 
-    found = [n.byte_range for n in function_expressions(tree.root, tree.source)]
+    found = [n.byte_range for n in arrow_functions(tree.root, tree.source)]
 
-    assert found == sorted(_walked(tree, "function_expression") + _walked(tree, "arrow_function"))
-    assert len(found) == 6  # not the generator, the declaration, the type or the string
+    assert sorted(found) == _walked(tree, "arrow_function")
+    assert len(found) == 4  # not the function type or the string

@@ -133,16 +133,15 @@ def declarations_named(root: Node, source: bytes, word: bytes) -> list[Node]:
     return found
 
 
-def function_expressions(root: Node, source: bytes) -> list[Node]:
-    """Every function expression and arrow function in the error-free tree `root`, in source
-    order: the nodes around the places `function` and `=>` are spelt."""
+def arrow_functions(root: Node, source: bytes) -> list[Node]:
+    """Every arrow function in the error-free tree `root`, in the order of their `=>`: the nodes
+    around the places it is spelt."""
     found = []
-    for keyword, node_type in ((b"function", "function_expression"), (b"=>", "arrow_function")):
-        for start in _spelt(source, keyword, whole=True):
-            node = root.named_descendant_for_byte_range(start, start + len(keyword))
-            if node.type == node_type:
-                found.append(node)
-    return sorted(found, key=source_order)
+    for start in _spelt(source, b"=>", whole=True):
+        node = root.named_descendant_for_byte_range(start, start + 2)
+        if node.type == "arrow_function":
+            found.append(node)
+    return found
 
 
 def spans_of(source: bytes, words: tuple[bytes, ...]) -> list[tuple[int, int]]:

@@ -17,10 +17,10 @@ from collections.abc import Iterator
 
 from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.tsjs import (
-    Node, ScriptTree, arguments, callee_name, function_name, line, object_property,
+    FUNCTION_TYPES, Node, ScriptTree, arguments, callee_name, function_name, inside, line, object_property,
     string_value, text, unwrap,
 )
-from cynic.parsing.tsjs_keywords import WRAPPERS, function_expressions
+from cynic.parsing.tsjs_keywords import WRAPPERS, arrow_functions, source_order
 from cynic.project import Fact
 
 SANITIZER_MODULES = frozenset({"dompurify", "isomorphic-dompurify", "sanitize-html", "xss"})
@@ -76,9 +76,10 @@ def html_sinks(tree: ScriptTree, sanitizer_imports: set[str], imported: set[str]
 
 
 def sanitizing_functions(tree: ScriptTree, sanitizer_imports: set[str]) -> Iterator[str]:
-    """Names of the file's named functions whose every return is sanitized markup."""
-    for function in _named_functions(tree):
-        if _returns_sanitized(function, tree, sanitizer_imports, depth=4):
+    """Names of the file's named functions whose every return is sanitized markup. What each
+    returns is judged in source order, up to the first one that is not."""
+    for function, returned in _named_functions_returning(tree):
+        if all(is_sanitized(value, tree, sanitizer_imports, 4) for value in returned):
             yield function_name(function)
 
 
@@ -93,16 +94,46 @@ def _returns_sanitized(function: Node, tree: ScriptTree, sanitizers: set[str], d
     return returned
 
 
-def _named_functions(tree: ScriptTree) -> list[Node]:
-    """The declared functions, then the variables' function values (`const f = () => ...`).
+def _named_functions_returning(tree: ScriptTree) -> list[tuple[Node, list[Node]]]:
+    """The named functions that return something (the declared functions, then the variables'
+    function values, `const f = () => ...`, each in source order), with what each returns, in
+    source order: what `returned_expressions` yields.
 
-    In a tree without errors the values are found from the places `function` and `=>` are spelt,
-    and kept when a variable holds them: a file declares many more variables than functions.
+    Found from what is returned rather than from every function: a `return` with a value belongs
+    to the innermost function around it (when it is in that function's body), and an arrow with
+    an expression body returns that expression. A function with neither returns nothing.
     """
-    if tree.error_line is not None:
-        return [*tree.nodes("function_declaration"), *_function_values(tree)]
-    values = [function for function in function_expressions(tree.root, tree.source) if _is_variable_value(function)]
-    return [*tree.nodes("function_declaration"), *values]
+    returns: dict[Node, list[Node]] = {}
+    for statement in tree.nodes("return_statement"):
+        if statement.named_children and (function := _innermost_function(statement)) is not None:
+            returns.setdefault(function, []).append(statement)
+    found: list[tuple[Node, list[Node]]] = []
+    for function, statements in returns.items():
+        body = function.child_by_field_name("body")
+        if body is not None and body.type == "statement_block" and _is_named(function):
+            values = [statement.named_children[0] for statement in statements if inside(statement, body)]
+            if values:
+                found.append((function, values))
+    # arrows from the places `=>` is spelt; in a tree with errors, the variables' function values
+    arrows = arrow_functions(tree.root, tree.source) if tree.error_line is None else _function_values(tree)
+    for function in arrows:
+        body = function.child_by_field_name("body")
+        if body is not None and body.type != "statement_block" and _is_variable_value(function):
+            found.append((function, [body]))
+    return sorted(found, key=lambda pair: (pair[0].type != "function_declaration", *source_order(pair[0])))
+
+
+def _innermost_function(node: Node) -> Node | None:
+    """The innermost function around `node`, if any: read up its parents."""
+    node = node.parent
+    while node is not None and node.type not in FUNCTION_TYPES:
+        node = node.parent
+    return node
+
+
+def _is_named(function: Node) -> bool:
+    """Is `function` a declared function or a variable's function value?"""
+    return function.type == "function_declaration" or (function.type in ("arrow_function", "function_expression") and _is_variable_value(function))
 
 
 def _is_variable_value(function: Node) -> bool:

@@ -119,7 +119,13 @@ def script_secrets(lines: list[str]) -> Iterator[Found]:
 
 def _lines_holding(text: str, words: tuple[str, ...]) -> list[int]:
     """The indexes, in order, of the lines of `text` (split at line feeds) that hold one of `words`."""
-    starts = sorted(start for word in words for start in _occurrences(text, word))
+    starts = []
+    for word in words:
+        start = text.find(word)
+        while start != -1:
+            starts.append(start)
+            start = text.find(word, start + 1)
+    starts.sort()
     indexes: list[int] = []
     line, counted = 0, 0
     for start in starts:
@@ -128,13 +134,6 @@ def _lines_holding(text: str, words: tuple[str, ...]) -> list[int]:
         if not indexes or indexes[-1] != line:
             indexes.append(line)
     return indexes
-
-
-def _occurrences(text: str, word: str) -> Iterator[int]:
-    start = text.find(word)
-    while start != -1:
-        yield start
-        start = text.find(word, start + 1)
 
 
 def _unquote(value: str) -> str:
