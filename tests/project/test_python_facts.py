@@ -7,7 +7,11 @@ right, and which calls belong to no function body at all.
 
 from __future__ import annotations
 
+import os
 import pickle
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -95,6 +99,29 @@ def test_routes_apps_and_includes_are_read_wherever_they_are_declared() -> None:
 def test_facts_come_back_unchanged_from_a_worker_process_or_the_cache(literal: str) -> None:
     facts = _facts(f"ORIGINS = {literal}\n" + SOURCE)
     assert pickle.loads(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)) == facts
+
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+_SET_LITERAL_FACTS = """
+import pickle, sys
+from cynic.parsing.python import parse_python
+from cynic.project.python_facts import extract_python_facts
+from cynic.source import FileKind, SourceFile
+source = 'ORIGINS = {"https://a.example", "https://b.example", "https://c.example"}\\n'
+tree = parse_python(source, "app/main.py").tree
+facts = extract_python_facts(SourceFile("app/main.py", FileKind.PYTHON, source, tree=tree))
+sys.stdout.write(repr(facts.assignments))
+"""
+
+
+def test_a_set_literal_gives_the_same_facts_in_every_process() -> None:
+    # A set of strings iterates in the order of their hashes, which differ from process to
+    # process; facts are cached and compared across processes, so their order must not.
+    seen = {subprocess.run([sys.executable, "-c", _SET_LITERAL_FACTS], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed), "PYTHONPATH": str(SRC)}).stdout
+            for seed in (1, 2, 3, 4)}
+
+    assert len(seen) == 1 and "https://a.example" in seen.pop()
 
 
 def test_an_expression_is_summarised_from_its_own_tree_whatever_another_module_wrote_alike() -> None:

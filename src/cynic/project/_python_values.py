@@ -25,11 +25,15 @@ T = TypeVar("T")
 
 
 def freeze(value: object) -> object:
-    """Literal values made hashable: lists and sets become tuples, dicts tuples of pairs."""
+    """Literal values made hashable: lists and sets become tuples, dicts tuples of pairs. A set's
+    items are sorted (by their repr, which any literal has): iterating a set of strings follows
+    their hashes, which differ from process to process, and facts must not."""
     if type(value) in _PLAIN_LITERALS:
         return value
-    if isinstance(value, (list, tuple, set, frozenset)):
+    if isinstance(value, (list, tuple)):
         return tuple(freeze(item) for item in value)
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted((freeze(item) for item in value), key=repr))
     if isinstance(value, dict):
         return tuple((freeze(k), freeze(v)) for k, v in value.items())
     return value
