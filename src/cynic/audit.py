@@ -188,7 +188,7 @@ class _Run:
         (`GroupsAhead`), by their codes."""
         cache, total = self.cache, len(listing.entries)
         unread = [entry for entry in listing.entries if isinstance(entry, Unread)]
-        handed = standby is not None and standby.send(unread)  # analysed there while the cache is read here
+        handed = standby is not None and standby.send(unread, cache)  # analysed there while the cache is read here
         served = [None if isinstance(entry, Unread) else cache.get(file_key(entry)) for entry in listing.entries]
         jobs = [entry for entry, analysis in zip(listing.entries, served) if analysis is None]
         self.progress(total - len(jobs), total)

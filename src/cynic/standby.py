@@ -3,9 +3,11 @@
 A warm audit mostly finds a file or two changed, and analysing one costs far less than loading
 what analyses it: the parser, the fact extractors, the rules and the libraries they use take
 about a sixth of such an audit. As soon as the listing meets the first changed file, the standby
-is forked; it loads all of that (by analysing a one-line Python module) on the other core while
-this process lists the rest of the tree and reads the cache, then analyses the files it is sent
-and sends back plain values (marshal), so that this process never loads the analysers at all.
+is forked; it loads all of that (by analysing a one-line file of that kind) on the other core
+while this process lists the rest of the tree and reads the changed files. Those whose content
+the cache does not hold are sent to the standby, which analyses them and sends back plain values
+(marshal), so that this process never loads the analysers at all; a file touched but not changed
+never waits for the standby.
 
 Where it cannot help, nothing changes: no fork where forking is unsafe (other threads) or
 impossible or there is one core; work large enough for the pool goes to the pool (`examine`);
@@ -22,11 +24,13 @@ from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cynic.analysis import FileAnalysis
+from cynic.cache import file_key
 from cynic.models import Skipped
 from cynic.source import FileKind, SourceFile
-from cynic.walk import Unread
+from cynic.walk import Unread, read_unread
 
 if TYPE_CHECKING:
+    from cynic.cache import AnalysisCache
     from cynic.examine import Examiner, Outcome
 
 ExaminerFor = Callable[[Collection[FileKind]], "Examiner"]  # the examiner of files of these kinds
@@ -42,7 +46,8 @@ class Standby:
     def __init__(self, examiner_for: ExaminerFor) -> None:
         self._examiner_for = examiner_for
         self._pid, self._jobs_out, self._outcomes_in = 0, -1, -1
-        self._sent = 0  # how many files `send` handed over
+        self._read: list[tuple[SourceFile, os.stat_result] | Skipped] = []  # the files `send` read
+        self._fresh: set[str] = set()  # the paths of those the standby analyses
 
     def start(self, first: Unread) -> None:
         """Fork the standby, which loads what analysing the `first` changed file needs; unless
@@ -59,31 +64,46 @@ class Standby:
         os.close(jobs_in)
         os.close(outcomes_out)
 
-    def send(self, jobs: Sequence[Unread]) -> bool:
-        """Hand these files to the standby, if it runs and they are few enough for it (more go to
-        the pool); True when they are on their way, and `receive` will give their outcomes."""
+    def send(self, jobs: Sequence[Unread], cache: AnalysisCache) -> bool:
+        """Read these files here, and hand the standby those whose content `cache` does not hold;
+        unless it does not run or they are too many for it (the pool's work). True when their
+        outcomes will come from `receive`. A file touched but not changed is never waited for."""
         from cynic.examine import PARALLEL_MIN_BYTES
 
         if not self._pid or not jobs or sum(job.size for job in jobs) >= PARALLEL_MIN_BYTES:
             return False
+        self._read = [read_unread(job) for job in jobs]
+        fresh = [read[0] for read in self._read if not isinstance(read, Skipped) and cache.get(file_key(read[0])) is None]
+        self._fresh = {source.path for source in fresh}
+        if not fresh:
+            self.dismiss()
+            return True
         try:
-            _write_all(self._jobs_out, marshal.dumps([(job.path, job.kind.value, job.absolute, job.size) for job in jobs]))
+            _write_all(self._jobs_out, marshal.dumps([(source.path, source.kind.value, source.text, source.encoding_note)
+                                                      for source in fresh]))
         except OSError:
             self.dismiss()
             return False
         os.close(self._jobs_out)
-        self._jobs_out, self._sent = -1, len(jobs)
+        self._jobs_out = -1
         return True
 
     def receive(self) -> list[Outcome] | None:
-        """The outcomes of the files sent, in their order; None if the standby failed to give them all."""
-        received = _read_all(self._outcomes_in)
-        self.dismiss()
-        try:
-            outcomes = [_outcome(values) for values in marshal.loads(received)] if received else []
-        except (EOFError, ValueError, TypeError):
-            return None
-        return outcomes if len(outcomes) == self._sent else None
+        """The outcome of each file sent, in their order: as read here, with the standby's analysis
+        when its content was new; None if the standby failed to analyse them all."""
+        analyses: list[FileAnalysis] = []
+        if self._fresh:
+            received = _read_all(self._outcomes_in)
+            self.dismiss()
+            try:
+                analyses = [_analysis(values) for values in marshal.loads(received)] if received else []
+            except (EOFError, ValueError, TypeError):
+                return None
+            if len(analyses) != len(self._fresh):
+                return None
+        fresh = iter(analyses)
+        return [read if isinstance(read, Skipped) else (*read, next(fresh) if read[0].path in self._fresh else None)
+                for read in self._read]
 
     def dismiss(self) -> None:
         """Stop the standby (done, or never needed) and reap it."""
@@ -102,46 +122,35 @@ class Standby:
 
 
 def _serve(examiner_for: ExaminerFor, first: Unread, jobs_in: int, outcomes_out: int) -> None:
-    """The standby's life: load the analysers of the `first` file's kind, wait for the jobs,
-    analyse them, send the outcomes."""
+    """The standby's life: load the analysers of the `first` file's kind, wait for the files,
+    analyse them, send the analyses."""
     status = 1
     try:
         warm_up = SourceFile(path=first.path, kind=first.kind, text=_WARM_UP_TEXT.get(first.kind, "\n"))
         examiner_for({first.kind})([warm_up])  # its suffix, as the parser of its kind may read it
         received = _read_all(jobs_in)
         if received:
-            jobs = [Unread(path, FileKind(kind), absolute, size) for path, kind, absolute, size in marshal.loads(received)]
-            outcomes = examiner_for({job.kind for job in jobs})(jobs)
-            _write_all(outcomes_out, marshal.dumps([_plain(outcome) for outcome in outcomes]))
+            sources = [SourceFile(path=path, kind=FileKind(kind), text=text, encoding_note=note)
+                       for path, kind, text, note in marshal.loads(received)]
+            outcomes = examiner_for({source.kind for source in sources})(sources)  # read already: none is skipped
+            _write_all(outcomes_out, marshal.dumps([_plain(analysis) for _, _, analysis in outcomes]))  # type: ignore[misc]
         status = 0
     finally:
         os._exit(status)  # never the parent's exit handlers, never its buffered output
 
 
-def _plain(outcome: Outcome) -> tuple[Any, ...]:
-    """An outcome as plain values: why the file was skipped, or what was read and found in it."""
-    if isinstance(outcome, Skipped):
-        return (outcome.path, outcome.reason, outcome.incomplete)
-    source, status, analysis = outcome
-    assert status is not None, "a standby's jobs are all read by it"
-    found = None if analysis is None else (*analysis.as_tuple(), analysis.facts_pickle)
-    return (source.path, source.kind.value, source.text, source.encoding_note, source.digest,
-            source.line_count, status.__reduce__()[1], found)
+def _plain(analysis: FileAnalysis | None) -> tuple[Any, ...]:
+    """An analysis as plain values, its facts pickled (the auditing process unpickles them only if
+    a project rule reads them)."""
+    assert analysis is not None, "the standby is sent only files whose content the cache does not hold"
+    return (*analysis.as_tuple(), analysis.facts_pickle)
 
 
-def _outcome(values: tuple[Any, ...]) -> Outcome:
-    """The outcome `_plain` gave these values for."""
-    if len(values) == 3:
-        path, reason, incomplete = values
-        return Skipped(path=path, reason=reason, incomplete=incomplete)
-    path, kind, text, encoding_note, digest, line_count, status, found = values
-    source = SourceFile(path=path, kind=FileKind(kind), text=text, encoding_note=encoding_note)
-    source.digest, source.line_count = digest, line_count  # fill the cached properties
-    analysis = None
-    if found is not None:
-        analysis = FileAnalysis.from_tuple(found[:4])
-        analysis.facts_pickle = found[4]  # the facts themselves are unpickled only if a project rule reads them
-    return source, os.stat_result(*status), analysis
+def _analysis(values: tuple[Any, ...]) -> FileAnalysis:
+    """The analysis `_plain` gave these values for."""
+    analysis = FileAnalysis.from_tuple(values[:4])
+    analysis.facts_pickle = values[4]
+    return analysis
 
 
 def _read_all(descriptor: int) -> bytes:
