@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from functools import lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 from cynic.lazy_pattern import lazy_compile
@@ -25,6 +26,7 @@ _EXAMPLE_KEYS = frozenset({"example", "examples", "json_schema_extra", "openapi_
 _ENV_READERS = frozenset({"getenv", "get", "environ.get", "setdefault"})
 _KEY_ARGUMENT = {"encode": 1, "decode": 1, "new": 0}  # jwt.encode(payload, KEY), jwt.decode(token, KEY), hmac.new(KEY)
 _SECRET_WRAPPERS = frozenset({"Field", "SecretStr", "SecretBytes"})
+_VALUE = attrgetter("value")
 # `is_named_secret` holds only for a URL with a password or for a name with one of these words in
 # its ASCII parts, or in its parts joined (`pass_word`): in the name, in any case, maybe split by
 # what splits parts (not `re.I`, which would not count `K`, the Kelvin sign, as a separator).
@@ -50,12 +52,13 @@ def python_secrets(tree: ast.Module, text: str) -> list[tuple[int, str]]:
     """(line, message) of each secret in the module parsed from `text`; the first message of a
     line comes first."""
     constants = nodes_of(tree, ast.Constant)
-    strings = [node for node in constants if isinstance(node.value, str)]
+    values = list(map(_VALUE, constants))
     # A shape or URL in one literal is in all of them joined: a line break is a word boundary,
     # like the ends of a literal, and no shape spans one. One search rules most modules out.
-    everything = "\n".join(node.value for node in strings)
-    has_url = "://" in everything or any(b"://" in node.value for node in constants if isinstance(node.value, bytes))
-    found = _credentials(tree, strings) if has_url or secret_shape(everything) else []
+    # (`filter` of a type's own instance test picks the strings without a step of Python code.)
+    everything = "\n".join(filter(str.__instancecheck__, values))
+    has_url = "://" in everything or any(b"://" in value for value in filter(bytes.__instancecheck__, values))
+    found = _credentials(tree, constants) if has_url or secret_shape(everything) else []
     # A name is a string (a dict key, a `getenv` name: in `everything`) or an identifier, as
     # written in ASCII source (elsewhere NFKC-normalised). Among the letters alone of both, a
     # word of a name is whole, whatever split it in the name (`pass_word`).
@@ -77,8 +80,9 @@ def python_secrets(tree: ast.Module, text: str) -> list[tuple[int, str]]:
     return [(item.line, item.message) for item in found]
 
 
-def _credentials(tree: ast.Module, strings: list[ast.Constant]) -> list[Found]:
+def _credentials(tree: ast.Module, constants: list[ast.Constant]) -> list[Found]:
     """Key shapes in any string literal, URLs with a password outside docstrings."""
+    strings = [node for node in constants if isinstance(node.value, str)]
     statements = {
         id(node.value): node for node in nodes_of(tree, ast.Expr)
         if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
