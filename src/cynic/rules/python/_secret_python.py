@@ -26,7 +26,7 @@ _EXAMPLE_KEYS = frozenset({"example", "examples", "json_schema_extra", "openapi_
 _ENV_READERS = frozenset({"getenv", "get", "environ.get", "setdefault"})
 _KEY_ARGUMENT = {"encode": 1, "decode": 1, "new": 0}  # jwt.encode(payload, KEY), jwt.decode(token, KEY), hmac.new(KEY)
 _SECRET_WRAPPERS = frozenset({"Field", "SecretStr", "SecretBytes"})
-_VALUE = attrgetter("value")
+_VALUE, _ARG = attrgetter("value"), attrgetter("arg")
 # `is_named_secret` holds only for a URL with a password or for a name with one of these words in
 # its ASCII parts, or in its parts joined (`pass_word`): in the name, in any case, maybe split by
 # what splits parts (not `re.I`, which would not count `K`, the Kelvin sign, as a separator).
@@ -106,7 +106,7 @@ def _named_secrets(tree: ast.Module, named: NameTest) -> list[Found]:
         for node in nodes_of(tree, ast.Assign) for target in node.targets if named(name := _target_name(target))
     ]
     found += [_by_name(name, node.value, node) for node in nodes_of(tree, ast.AnnAssign) if named(name := _target_name(node.target))]
-    for node in nodes_of(tree, ast.arguments):
+    for node in nodes_of(tree, ast.arguments) if _names_any(nodes_of(tree, ast.arg), named) else ():
         positional = [*node.posonlyargs, *node.args]
         defaults = [*zip(positional[len(positional) - len(node.defaults):], node.defaults), *zip(node.kwonlyargs, node.kw_defaults)]
         found += [_by_name(arg.arg, default, node) for arg, default in defaults if named(arg.arg)]
@@ -115,13 +115,21 @@ def _named_secrets(tree: ast.Module, named: NameTest) -> list[Found]:
         for node in nodes_of(tree, ast.Dict) for key, value in zip(node.keys, node.values)
         if named(name := const_str(key) or "") and name not in _EXAMPLE_KEYS
     ]
-    class_keywords = {id(kw) for node in nodes_of(tree, ast.ClassDef) for kw in node.keywords}  # `metaclass=M`: no call's
-    found += [
-        _by_name(kw.arg, kw.value, kw.value, before_anchor=True)
-        for kw in nodes_of(tree, ast.keyword)
-        if kw.arg and named(kw.arg) and kw.arg not in _EXAMPLE_KEYS and id(kw) not in class_keywords
-    ]
+    keywords = nodes_of(tree, ast.keyword)
+    if _names_any(keywords, named):
+        class_keywords = {id(kw) for node in nodes_of(tree, ast.ClassDef) for kw in node.keywords}  # `metaclass=M`: no call's
+        found += [
+            _by_name(kw.arg, kw.value, kw.value, before_anchor=True)
+            for kw in keywords
+            if kw.arg and named(kw.arg) and kw.arg not in _EXAMPLE_KEYS and id(kw) not in class_keywords
+        ]
     return [item for item in found if item is not None]
+
+
+def _names_any(nodes: list[ast.AST], named: NameTest) -> bool:
+    """Whether one of these parameters or keywords has a name `named` accepts: each distinct name
+    is asked once, and most modules name no secret."""
+    return any(map(named, filter(None, set(map(_ARG, nodes)))))
 
 
 def _signing_keys(tree: ast.Module) -> list[Found]:
