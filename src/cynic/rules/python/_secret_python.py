@@ -25,6 +25,7 @@ _SIGNING_KEY = "A signing key is written into the code."
 _EXAMPLE_KEYS = frozenset({"example", "examples", "json_schema_extra", "openapi_examples", "schema_extra"})
 _ENV_READERS = frozenset({"getenv", "get", "environ.get", "setdefault"})
 _KEY_ARGUMENT = {"encode": 1, "decode": 1, "new": 0}  # jwt.encode(payload, KEY), jwt.decode(token, KEY), hmac.new(KEY)
+_SIGNERS = ("jwt", "jose", "hmac", "PyJWT")
 _SECRET_WRAPPERS = frozenset({"Field", "SecretStr", "SecretBytes"})
 _VALUE, _ARG = attrgetter("value"), attrgetter("arg")
 # `is_named_secret` holds only for a URL with a password or for a name with one of these words in
@@ -136,9 +137,9 @@ def _signing_keys(tree: ast.Module) -> list[Found]:
     """`jwt.encode(payload, "key")`, `jwt.decode(token, "key")`, `hmac.new(b"key")`."""
     found = []
     for node in nodes_of(tree, ast.Call):
-        method = _raw_name(node.func)
-        if method in _KEY_ARGUMENT and (call_name(node) or "").split(".")[0] in ("jwt", "jose", "hmac", "PyJWT"):
-            key = _literal(argument(node, _KEY_ARGUMENT[method], "key"))
+        func = node.func  # a method of the module: a bare `encode(...)` is not `jwt.`'s
+        if isinstance(func, ast.Attribute) and func.attr in _KEY_ARGUMENT and (call_name(node) or "").split(".")[0] in _SIGNERS:
+            key = _literal(argument(node, _KEY_ARGUMENT[func.attr], "key"))
             if key and is_secret_value(key):
                 found.append(Found(node.lineno, _SIGNING_KEY, node, False))
     return found
