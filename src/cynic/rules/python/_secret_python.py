@@ -15,7 +15,6 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import NamedTuple
 
-from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.pyast import argument, call_name, child_nodes, const_str, last_name, nodes_of, walk
 from cynic.rules._lowering import ascii_letters, text_letters
 from cynic.rules.python._secret_patterns import is_named_secret, is_secret_value, secret_shape, url_with_credentials
@@ -32,9 +31,10 @@ _VALUE, _ARG = attrgetter("value"), attrgetter("arg")
 # its ASCII parts, or in its parts joined (`pass_word`): in the name, in any case, maybe split by
 # what splits parts (not `re.I`, which would not count `K`, the Kelvin sign, as a separator).
 _SECRET_WORDS = ("key", "token", "pass", "secret", "pwd", "credential")  # the commonest first
-_SECRET_NAME_WORDS = lazy_compile(
-    "|".join("[^A-Za-z0-9]*".join(f"[{letter}{letter.upper()}]" for letter in word) for word in _SECRET_WORDS)
-)
+# A name's ASCII letters and digits alone, lowered: a word split only by other characters is
+# whole in them. (A table for `bytes.translate`; characters beyond ASCII are dropped before.)
+_NOT_ALPHANUMERIC = bytes(byte for byte in range(128) if not chr(byte).isalnum())
+_ASCII_LOWERED = bytes(range(256)).lower()
 
 NameTest = Callable[[str], bool]
 
@@ -162,7 +162,8 @@ def _holds_any(letters: str, words: tuple[str, ...]) -> bool:
 
 @lru_cache(maxsize=4096)  # names repeat: a lookup is cheaper than a search
 def _secret_name(name: str) -> bool:
-    return bool(name) and _SECRET_NAME_WORDS.search(name) is not None
+    alphanumerics = name.encode("ascii", "ignore").translate(_ASCII_LOWERED, _NOT_ALPHANUMERIC).decode("ascii")
+    return any(word in alphanumerics for word in _SECRET_WORDS)
 
 
 def _any_name(name: str) -> bool:
