@@ -28,11 +28,11 @@ _SIGNERS = ("jwt", "jose", "hmac", "PyJWT")
 _SECRET_WRAPPERS = frozenset({"Field", "SecretStr", "SecretBytes"})
 _VALUE, _ARG = attrgetter("value"), attrgetter("arg")
 # `is_named_secret` holds only for a URL with a password or for a name with one of these words in
-# its ASCII parts, or in its parts joined (`pass_word`): in the name, in any case, maybe split by
-# what splits parts (not `re.I`, which would not count `K`, the Kelvin sign, as a separator).
+# its ASCII parts, or in its parts joined (`pass_word`): in the name, in any ASCII case, maybe split
+# by what splits parts (any character but an ASCII letter or digit: `K`, the Kelvin sign, too).
 _SECRET_WORDS = ("key", "token", "pass", "secret", "pwd", "credential")  # the commonest first
-# A name's ASCII letters and digits alone, lowered: a word split only by other characters is
-# whole in them. (A table for `bytes.translate`; characters beyond ASCII are dropped before.)
+# So a word is whole among the name's ASCII letters and digits alone, lowered (`bytes.translate`
+# tables; characters beyond ASCII are dropped before).
 _NOT_ALPHANUMERIC = bytes(byte for byte in range(128) if not chr(byte).isalnum())
 _ASCII_LOWERED = bytes(range(256)).lower()
 
