@@ -120,7 +120,7 @@ PHRASES: tuple[Phrase, ...] = (
         r"\bif\s+you\s+are\s+(?:an?\s+)?(?:ai|llm|language\s+model|automated|bot)\b",
         (*_YOU_ARE, (Clue(r"you\s+are\s+(?:an?\s+)?(?:ai|llm|language\s+model|automated|bot)\b"),)),
     ),
-    Phrase(rf"\b{_EXEMPT}", (("scope", "exempt"), (Clue(_EXEMPT),))),
+    Phrase(rf"\b{_EXEMPT}", (("outofscope", "exempt"), (Clue(_EXEMPT),))),
 )
 
 
