@@ -12,9 +12,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from functools import lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
-from cynic.lazy_pattern import lazy_compile
 from cynic.parsing.pyast import argument, call_name, child_nodes, const_str, last_name, nodes_of, walk
 from cynic.rules._lowering import ascii_letters, text_letters
 from cynic.rules.python._secret_patterns import is_named_secret, is_secret_value, secret_shape, url_with_credentials
@@ -24,14 +24,17 @@ _SIGNING_KEY = "A signing key is written into the code."
 _EXAMPLE_KEYS = frozenset({"example", "examples", "json_schema_extra", "openapi_examples", "schema_extra"})
 _ENV_READERS = frozenset({"getenv", "get", "environ.get", "setdefault"})
 _KEY_ARGUMENT = {"encode": 1, "decode": 1, "new": 0}  # jwt.encode(payload, KEY), jwt.decode(token, KEY), hmac.new(KEY)
+_SIGNERS = ("jwt", "jose", "hmac", "PyJWT")
 _SECRET_WRAPPERS = frozenset({"Field", "SecretStr", "SecretBytes"})
+_VALUE, _ARG = attrgetter("value"), attrgetter("arg")
 # `is_named_secret` holds only for a URL with a password or for a name with one of these words in
-# its ASCII parts, or in its parts joined (`pass_word`): in the name, in any case, maybe split by
-# what splits parts (not `re.I`, which would not count `K`, the Kelvin sign, as a separator).
+# its ASCII parts, or in its parts joined (`pass_word`): in the name, in any ASCII case, maybe split
+# by what splits parts (any character but an ASCII letter or digit: `K`, the Kelvin sign, too).
 _SECRET_WORDS = ("key", "token", "pass", "secret", "pwd", "credential")  # the commonest first
-_SECRET_NAME_WORDS = lazy_compile(
-    "|".join("[^A-Za-z0-9]*".join(f"[{letter}{letter.upper()}]" for letter in word) for word in _SECRET_WORDS)
-)
+# So a word is whole among the name's ASCII letters and digits alone, lowered (`bytes.translate`
+# tables; characters beyond ASCII are dropped before).
+_NOT_ALPHANUMERIC = bytes(byte for byte in range(128) if not chr(byte).isalnum())
+_ASCII_LOWERED = bytes(range(256)).lower()
 
 NameTest = Callable[[str], bool]
 
@@ -50,12 +53,13 @@ def python_secrets(tree: ast.Module, text: str) -> list[tuple[int, str]]:
     """(line, message) of each secret in the module parsed from `text`; the first message of a
     line comes first."""
     constants = nodes_of(tree, ast.Constant)
-    strings = [node for node in constants if isinstance(node.value, str)]
+    values = list(map(_VALUE, constants))
     # A shape or URL in one literal is in all of them joined: a line break is a word boundary,
     # like the ends of a literal, and no shape spans one. One search rules most modules out.
-    everything = "\n".join(node.value for node in strings)
-    has_url = "://" in everything or any(b"://" in node.value for node in constants if isinstance(node.value, bytes))
-    found = _credentials(tree, strings) if has_url or secret_shape(everything) else []
+    # (`filter` of a type's own instance test picks the strings without a step of Python code.)
+    everything = "\n".join(filter(str.__instancecheck__, values))
+    has_url = "://" in everything or any(b"://" in value for value in filter(bytes.__instancecheck__, values))
+    found = _credentials(tree, constants) if has_url or secret_shape(everything) else []
     # A name is a string (a dict key, a `getenv` name: in `everything`) or an identifier, as
     # written in ASCII source (elsewhere NFKC-normalised). Among the letters alone of both, a
     # word of a name is whole, whatever split it in the name (`pass_word`).
@@ -77,8 +81,9 @@ def python_secrets(tree: ast.Module, text: str) -> list[tuple[int, str]]:
     return [(item.line, item.message) for item in found]
 
 
-def _credentials(tree: ast.Module, strings: list[ast.Constant]) -> list[Found]:
+def _credentials(tree: ast.Module, constants: list[ast.Constant]) -> list[Found]:
     """Key shapes in any string literal, URLs with a password outside docstrings."""
+    strings = [node for node in constants if isinstance(node.value, str)]
     statements = {
         id(node.value): node for node in nodes_of(tree, ast.Expr)
         if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
@@ -102,7 +107,7 @@ def _named_secrets(tree: ast.Module, named: NameTest) -> list[Found]:
         for node in nodes_of(tree, ast.Assign) for target in node.targets if named(name := _target_name(target))
     ]
     found += [_by_name(name, node.value, node) for node in nodes_of(tree, ast.AnnAssign) if named(name := _target_name(node.target))]
-    for node in nodes_of(tree, ast.arguments):
+    for node in nodes_of(tree, ast.arguments) if _names_any(nodes_of(tree, ast.arg), named) else ():
         positional = [*node.posonlyargs, *node.args]
         defaults = [*zip(positional[len(positional) - len(node.defaults):], node.defaults), *zip(node.kwonlyargs, node.kw_defaults)]
         found += [_by_name(arg.arg, default, node) for arg, default in defaults if named(arg.arg)]
@@ -111,22 +116,30 @@ def _named_secrets(tree: ast.Module, named: NameTest) -> list[Found]:
         for node in nodes_of(tree, ast.Dict) for key, value in zip(node.keys, node.values)
         if named(name := const_str(key) or "") and name not in _EXAMPLE_KEYS
     ]
-    class_keywords = {id(kw) for node in nodes_of(tree, ast.ClassDef) for kw in node.keywords}  # `metaclass=M`: no call's
-    found += [
-        _by_name(kw.arg, kw.value, kw.value, before_anchor=True)
-        for kw in nodes_of(tree, ast.keyword)
-        if kw.arg and named(kw.arg) and kw.arg not in _EXAMPLE_KEYS and id(kw) not in class_keywords
-    ]
+    keywords = nodes_of(tree, ast.keyword)
+    if _names_any(keywords, named):
+        class_keywords = {id(kw) for node in nodes_of(tree, ast.ClassDef) for kw in node.keywords}  # `metaclass=M`: no call's
+        found += [
+            _by_name(kw.arg, kw.value, kw.value, before_anchor=True)
+            for kw in keywords
+            if kw.arg and named(kw.arg) and kw.arg not in _EXAMPLE_KEYS and id(kw) not in class_keywords
+        ]
     return [item for item in found if item is not None]
+
+
+def _names_any(nodes: list[ast.AST], named: NameTest) -> bool:
+    """Whether one of these parameters or keywords has a name `named` accepts: each distinct name
+    is asked once, and most modules name no secret."""
+    return any(map(named, filter(None, set(map(_ARG, nodes)))))
 
 
 def _signing_keys(tree: ast.Module) -> list[Found]:
     """`jwt.encode(payload, "key")`, `jwt.decode(token, "key")`, `hmac.new(b"key")`."""
     found = []
     for node in nodes_of(tree, ast.Call):
-        method = _raw_name(node.func)
-        if method in _KEY_ARGUMENT and (call_name(node) or "").split(".")[0] in ("jwt", "jose", "hmac", "PyJWT"):
-            key = _literal(argument(node, _KEY_ARGUMENT[method], "key"))
+        func = node.func  # a method of the module: a bare `encode(...)` is not `jwt.`'s
+        if isinstance(func, ast.Attribute) and func.attr in _KEY_ARGUMENT and (call_name(node) or "").split(".")[0] in _SIGNERS:
+            key = _literal(argument(node, _KEY_ARGUMENT[func.attr], "key"))
             if key and is_secret_value(key):
                 found.append(Found(node.lineno, _SIGNING_KEY, node, False))
     return found
@@ -149,7 +162,8 @@ def _holds_any(letters: str, words: tuple[str, ...]) -> bool:
 
 @lru_cache(maxsize=4096)  # names repeat: a lookup is cheaper than a search
 def _secret_name(name: str) -> bool:
-    return bool(name) and _SECRET_NAME_WORDS.search(name) is not None
+    alphanumerics = name.encode("ascii", "ignore").translate(_ASCII_LOWERED, _NOT_ALPHANUMERIC).decode("ascii")
+    return any(word in alphanumerics for word in _SECRET_WORDS)
 
 
 def _any_name(name: str) -> bool:

@@ -23,6 +23,9 @@ _PASSWORD = lazy_compile(r"password|passwd|passphrase|pwd|(?:^|_)pw(?:$|_)", re.
 _HASH_FIELDS = frozenset({"hashed_password", "password_hash", "pwd_hash", "hashed_pw", "password_digest"})
 _HASHED = lazy_compile(r"hash|digest|crypt", re.I)
 _BCRYPT_CALLS = frozenset({"hashpw", "checkpw", "kdf"})
+_HASH_CALLEES = _BCRYPT_CALLS | _HASHLIB | {
+    "CryptContext", "PasswordHash", "recommended", "PasswordHasher", "hash_password", "hash_secret", "hash", "encrypt", "using"
+}
 
 
 class NonBcryptPasswordHash(FileRule):
@@ -95,8 +98,19 @@ class _HashCalls:
         self.found: list[tuple[int, str]] = []
         self.bcrypt: list[ast.Call] = []
         self.digests: list[tuple[ast.Call, str]] = []
+        # The last segment of the callee's dotted name that `_read_callee` may recognise: names
+        # imported from hashlib may be renamed (`from hashlib import sha256 as digest`).
+        self.callees = _HASH_CALLEES | {name.removeprefix("hashlib.") for name in passlib_schemes}
 
     def read(self, node: ast.Call) -> None:
+        func = node.func  # the cheap test first: the callee's own last name, without its dotted name
+        if (func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None) in self.callees:
+            self._read_callee(node)
+        for kw in node.keywords:
+            if kw.arg in _HASH_FIELDS and _is_raw_password(kw.value):
+                self.found.append((kw.value.lineno, "Password stored without hashing."))
+
+    def _read_callee(self, node: ast.Call) -> None:
         name = call_name(node) or ""
         base, _, method = name.rpartition(".")
         if method in _BCRYPT_CALLS and base.endswith("bcrypt"):
@@ -111,9 +125,6 @@ class _HashCalls:
             self.found.append((node.lineno, f"Passwords hashed with passlib's {base.rsplit('.', 1)[-1]}, not bcrypt."))
         elif (base == "hashlib" and method in _HASHLIB) or (not base and f"hashlib.{method}" in self.passlib_schemes):
             self.digests.append((node, method))
-        for kw in node.keywords:
-            if kw.arg in _HASH_FIELDS and _is_raw_password(kw.value):
-                self.found.append((kw.value.lineno, "Password stored without hashing."))
 
     def password_digests(self, tree: ast.Module) -> list[tuple[int, str]]:
         """The digests of a password made in a function (or at top level) that calls no bcrypt."""

@@ -64,7 +64,8 @@ _ADDRESSEE: Need = (
     Clue(r"ai(?<!\wai)\b"),
 )
 
-_YOU_ARE: Need = (Clue(r"you\s+are\s"),)  # both phrases that say "you are"
+# Both phrases that say "you are": as letters alone (`youare`), then as words.
+_YOU_ARE: tuple[Need, ...] = (("youare",), (Clue(r"you\s+are\s"),))
 
 _ADDRESSED_LINE = rf"^[^\w\n]*(?:dear\s+|hey\s+|hello\s+)?(?:the\s+)?{_AUDIENCE}\s*[,:]{_VERB_AFTER_COLON}"
 # A sentence addressed to the machine, not a `key: value` and not a label ("The LLM reviewer: ...").
@@ -80,7 +81,7 @@ _EXEMPT = r"(?:out\s+of\s+scope|exempt(?:ed)?)\s+(?:for|from)\s+(?:automated|ai|
 PHRASES: tuple[Phrase, ...] = (
     Phrase(
         r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|system|original)\s+(?:instructions|prompts?|rules|directions|guidelines)",
-        (("instructions", "prompt", "rules", "directions", "guidelines"), ("ignore", "disregard", "forget", "override"),
+        (("ignore", "disregard", "forget", "override"), ("instructions", "prompt", "rules", "directions", "guidelines"),
          ("previous", "prior", "above", "earlier", "preceding", "system", "original")),
     ),
     Phrase(
@@ -90,7 +91,7 @@ PHRASES: tuple[Phrase, ...] = (
     ),
     Phrase(
         r"\bdo\s*n[o']t\s+(?:report|flag|mention|raise)\s+(?:this|these|any|anything)",
-        ((Clue(r"do\s*n[o']t\s+(?:report|flag|mention|raise)\s+(?:this|these|any)"),),),
+        (("dont", "donot"), (Clue(r"do\s*n[o']t\s+(?:report|flag|mention|raise)\s+(?:this|these|any)"),)),
     ),
     Phrase(
         r"\b(?:was|were|has\s+been|have\s+been|is)\s+already\s+(?:been\s+)?(?:audited|reviewed|approved|vetted|pen-?tested|security[- ]reviewed)",
@@ -111,15 +112,15 @@ PHRASES: tuple[Phrase, ...] = (
     ),
     Phrase(
         r"\byou\s+are\s+(?:now\s+)?(?:a|an|the)\s+(?:helpful|friendly|lenient)\b",
-        (_YOU_ARE, (Clue(r"you\s+are\s+(?:now\s+)?(?:a|an|the)\s+(?:helpful|friendly|lenient)\b"),)),
+        (*_YOU_ARE, (Clue(r"you\s+are\s+(?:now\s+)?(?:a|an|the)\s+(?:helpful|friendly|lenient)\b"),)),
     ),
     Phrase(_MACHINE_SENTENCE, (_ADDRESSEE, _MACHINES, (LineStartClue(_MACHINE_SENTENCE),))),
     Phrase(rf"\b{_MACHINE_SHOULD}", (_ADDRESSEE, _MACHINES, ("should", "must", "need", "are"), (Clue(_MACHINE_SHOULD),))),
     Phrase(
         r"\bif\s+you\s+are\s+(?:an?\s+)?(?:ai|llm|language\s+model|automated|bot)\b",
-        (_YOU_ARE, (Clue(r"you\s+are\s+(?:an?\s+)?(?:ai|llm|language\s+model|automated|bot)\b"),)),
+        (*_YOU_ARE, (Clue(r"you\s+are\s+(?:an?\s+)?(?:ai|llm|language\s+model|automated|bot)\b"),)),
     ),
-    Phrase(rf"\b{_EXEMPT}", (("scope", "exempt"), (Clue(_EXEMPT),))),
+    Phrase(rf"\b{_EXEMPT}", (("outofscope", "exempt"), (Clue(_EXEMPT),))),
 )
 
 
