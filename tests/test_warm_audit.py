@@ -116,7 +116,7 @@ def test_a_warm_audit_quotes_unchanged_files_without_reading_them(
     assert warm.suppressed == cold.suppressed == 1
 
 
-def test_an_unchanged_tree_forks_no_standby(tmp_path: Path, settle_at_once: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unchanged_or_merely_touched_tree_forks_no_standby(tmp_path: Path, settle_at_once: None, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "notes.py").write_text(ADDRESSED, encoding="utf-8")
     cold = reported(tmp_path)
 
@@ -126,6 +126,8 @@ def test_an_unchanged_tree_forks_no_standby(tmp_path: Path, settle_at_once: None
     monkeypatch.setattr(os, "fork", no_fork)
 
     assert reported(tmp_path) == cold == [("INJ001", "notes.py", 1)]
+    (tmp_path / "notes.py").write_text(ADDRESSED, encoding="utf-8")  # touched, not changed
+    assert reported(tmp_path) == cold
 
 
 def test_a_standby_that_dies_leaves_the_edited_file_to_this_process(

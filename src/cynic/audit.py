@@ -151,12 +151,12 @@ class _Run:
 
     def audit(self, index: FileIndex | None, distrusted: Collection[tuple[str, int]]) -> AuditResult:
         """The audit, trusting the stat of the files that `index` recorded."""
-        # A warm audit (one with an index) that finds a file changed forks a standby to analyse
-        # it, which loads the analysers while the rest of the tree is listed.
-        standby = Standby(self.examiner) if index is not None else None
+        # A warm audit (one with an index) that meets a file with new content forks a standby to
+        # analyse it, which loads the analysers while the rest of the tree is listed.
+        standby = Standby(self.examiner, self.cache) if index is not None else None
         try:
             listing = list_files(self.root, include_tests=self.include_tests, index=index,
-                                 on_first_unread=None if standby is None else standby.start)
+                                 on_unread=None if standby is None else standby.meet)
             cache = self.cache
             with _rare_collections():
                 cards = self.cards()
@@ -188,7 +188,7 @@ class _Run:
         (`GroupsAhead`), by their codes."""
         cache, total = self.cache, len(listing.entries)
         unread = [entry for entry in listing.entries if isinstance(entry, Unread)]
-        handed = standby is not None and standby.send(unread, cache)  # analysed there while the cache is read here
+        handed = standby is not None and standby.send(unread)  # analysed there while the cache is read here
         served = [None if isinstance(entry, Unread) else cache.get(file_key(entry)) for entry in listing.entries]
         jobs = [entry for entry, analysis in zip(listing.entries, served) if analysis is None]
         self.progress(total - len(jobs), total)

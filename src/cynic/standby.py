@@ -1,13 +1,13 @@
-"""A process forked when a warm audit finds a file changed, to analyse it while the tree is listed.
+"""A process forked when a warm audit meets a changed file, to analyse it while the tree is listed.
 
 A warm audit mostly finds a file or two changed, and analysing one costs far less than loading
 what analyses it: the parser, the fact extractors, the rules and the libraries they use take
-about a sixth of such an audit. As soon as the listing meets the first changed file, the standby
-is forked; it loads all of that (by analysing a one-line file of that kind) on the other core
+about a sixth of such an audit. As soon as the listing meets a file whose content is new, the
+standby is forked; it loads all of that (by analysing a one-line file of that kind) on the other core
 while this process lists the rest of the tree and reads the changed files. Those whose content
 the cache does not hold are sent to the standby, which analyses them and sends back plain values
-(marshal), so that this process never loads the analysers at all; a file touched but not changed
-never waits for the standby.
+(marshal), so that this process never loads the analysers at all. The listing reads each changed
+file as it meets it until one has new content: a file touched but not changed forks nothing.
 
 Where it cannot help, nothing changes: no fork where forking is unsafe (other threads) or
 impossible or there is one core; work large enough for the pool goes to the pool (`examine`);
@@ -34,26 +34,43 @@ if TYPE_CHECKING:
     from cynic.examine import Examiner, Outcome
 
 ExaminerFor = Callable[[Collection[FileKind]], "Examiner"]  # the examiner of files of these kinds
+Read = tuple[SourceFile, os.stat_result] | Skipped  # a file read, with its stat; or why it could not be
 # One line whose analysis loads what analysing a file of its kind needs (for the other kinds,
 # whose analysers are light, a line break).
 _WARM_UP_TEXT = {FileKind.PYTHON: "import os\n", FileKind.SCRIPT: "export {};\n"}
 
 
 class Standby:
-    """A process to fork when the audit finds a file changed, and its pipes (see the module's
-    docstring): it is forked at most once, and only where that is safe and can help."""
+    """A process to fork when the listing meets a file whose content is new, and its pipes (see
+    the module's docstring): it is forked at most once, and only where that is safe and can help."""
 
-    def __init__(self, examiner_for: ExaminerFor) -> None:
-        self._examiner_for = examiner_for
+    def __init__(self, examiner_for: ExaminerFor, cache: AnalysisCache) -> None:
+        self._examiner_for, self._cache = examiner_for, cache
         self._pid, self._jobs_out, self._outcomes_in = 0, -1, -1
-        self._read: list[tuple[SourceFile, os.stat_result] | Skipped] = []  # the files `send` read
+        # Forking is unsafe while other threads run, impossible on some systems, useless on one core.
+        self._declined = (os.cpu_count() or 1) < 2 or threading.active_count() > 1 or not hasattr(os, "fork")
+        self._early: dict[str, Read] = {}  # files read while the tree was listed, by path
+        self._met_bytes = 0  # the size of the files met so far
+        self._read: list[Read] = []  # the files `send` was given, read
         self._fresh: set[str] = set()  # the paths of those the standby analyses
 
-    def start(self, first: Unread) -> None:
-        """Fork the standby, which loads what analysing the `first` changed file needs; unless
-        it runs already or forking is unsafe (other threads run), impossible, or useless (one core)."""
-        if self._pid or (os.cpu_count() or 1) < 2 or threading.active_count() > 1 or not hasattr(os, "fork"):
+    def meet(self, unread: Unread) -> None:
+        """Told of each file still to read as the tree is listed: until the standby is forked,
+        read it here, and fork the standby at the first whose content the cache does not hold
+        (a file touched but not changed forks nothing)."""
+        from cynic.examine import PARALLEL_MIN_BYTES
+
+        if self._pid or self._declined:
             return
+        self._met_bytes += unread.size
+        if self._met_bytes >= PARALLEL_MIN_BYTES:  # the pool's work: its workers read the files
+            self._declined = True
+            return
+        read = self._early[unread.path] = read_unread(unread)
+        if not isinstance(read, Skipped) and self._cache.get(file_key(read[0])) is None:
+            self._start(unread)
+
+    def _start(self, first: Unread) -> None:
         jobs_in, self._jobs_out = os.pipe()
         self._outcomes_in, outcomes_out = os.pipe()
         self._pid = os.fork()
@@ -64,20 +81,23 @@ class Standby:
         os.close(jobs_in)
         os.close(outcomes_out)
 
-    def send(self, jobs: Sequence[Unread], cache: AnalysisCache) -> bool:
-        """Read these files here, and hand the standby those whose content `cache` does not hold;
-        unless it does not run or they are too many for it (the pool's work). True when their
-        outcomes will come from `receive`. A file touched but not changed is never waited for."""
+    def send(self, jobs: Sequence[Unread]) -> bool:
+        """Read these files here (unless read already), and hand the standby those whose content
+        the cache does not hold; unless they are too many (the pool's work) or there is no
+        standby to analyse them. True when their outcomes will come from `receive`."""
         from cynic.examine import PARALLEL_MIN_BYTES
 
-        if not self._pid or not jobs or sum(job.size for job in jobs) >= PARALLEL_MIN_BYTES:
+        if not jobs or sum(job.size for job in jobs) >= PARALLEL_MIN_BYTES:
             return False
-        self._read = [read_unread(job) for job in jobs]
-        fresh = [read[0] for read in self._read if not isinstance(read, Skipped) and cache.get(file_key(read[0])) is None]
+        early = self._early
+        self._read = [early[job.path] if job.path in early else read_unread(job) for job in jobs]
+        fresh = [read[0] for read in self._read if not isinstance(read, Skipped) and self._cache.get(file_key(read[0])) is None]
         self._fresh = {source.path for source in fresh}
         if not fresh:
             self.dismiss()
             return True
+        if not self._pid:
+            return False
         try:
             _write_all(self._jobs_out, marshal.dumps([(source.path, source.kind.value, source.text, source.encoding_note)
                                                       for source in fresh]))

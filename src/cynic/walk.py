@@ -76,10 +76,10 @@ def _is_test_file(name: str) -> bool:
 
 
 def list_files(root: Path, *, include_tests: bool = False, index: FileIndex | None = None,
-               on_first_unread: Callable[[Unread], object] | None = None) -> Listing:
+               on_unread: Callable[[Unread], object] | None = None) -> Listing:
     """Walk `root` once and take each file's stat without reading it: a file whose stat matches
-    `index` (the last audit's) is known, every other one is left for `read_unread`, and the
-    first one found calls `on_first_unread` (to get ready to read it while the walk goes on)."""
+    `index` (the last audit's) is known, every other one is left for `read_unread` and told to
+    `on_unread` as it is found (to get ready for it while the walk goes on)."""
     listing = Listing([], [], FileIndex())
     for rel_path, entry in _walk(str(root), include_tests):
         if entry.is_symlink():
@@ -104,9 +104,8 @@ def list_files(root: Path, *, include_tests: bool = False, index: FileIndex | No
             assert kind is not None
             unread = Unread(rel_path, kind, entry.path, status.st_size if status else 0)
             listing.entries.append(unread)
-            if on_first_unread is not None:
-                on_first_unread(unread)
-                on_first_unread = None
+            if on_unread is not None:
+                on_unread(unread)
     return listing
 
 
