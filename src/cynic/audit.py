@@ -9,21 +9,21 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cynic._version import __version__
 from cynic.analysis import FileAnalysis, Hit, RuleCard
-from cynic.models import AuditResult, Finding, Notice, Skipped
 from cynic.cache import AnalysisCache, cache_file, file_key
+from cynic.catalog_loading import Catalog, catalog_card
 from cynic.excerpts import Excerpt, excerpts_for
 from cynic.file_index import FileIndex, SourceChanged
+from cynic.fingerprints import Fingerprinter
+from cynic.models import AuditResult, Finding, Notice, Skipped
 from cynic.source import FileKind, SourceFile
 from cynic.standby import Standby
 from cynic.suppressions import find_suppressions, suppression_for
 from cynic.walk import Listing, Unread, list_files
-from cynic.fingerprints import Fingerprinter
 
 if TYPE_CHECKING:
     from cynic.examine import Examiner, Outcome, Waiting
@@ -78,7 +78,7 @@ def audit(
         raise AuditError(f"{root} does not exist. Give the folder of the project to audit.")
     if not root.is_dir():
         raise AuditError(f"{root} is not a folder. Give the folder of the project to audit.")
-    active: Sequence[Rule] = _Catalog() if rules is None else list(rules)
+    active: Sequence[Rule] = Catalog() if rules is None else list(rules)
     if cache is None and use_cache:
         cache = AnalysisCache(cache_file(root, None if rules is None else tuple(rule.code for rule in active)))
     elif cache is None:
@@ -94,50 +94,6 @@ def audit(
         problem = Notice(path=str(cache.path), line=1, message=cache.problem)
         result = dataclasses.replace(result, notices=[problem, *result.notices])
     return result
-
-
-class _Loaded(Sequence["Rule"]):
-    """Rules imported on first use: an audit served from the cache never needs them."""
-
-    def __init__(self, load: Callable[[], Sequence[Rule]]) -> None:
-        self._load = load
-
-    @cached_property
-    def _rules(self) -> Sequence[Rule]:
-        return self._load()
-
-    def __getitem__(self, index: Any) -> Any:
-        return self._rules[index]
-
-    def __iter__(self) -> Iterator[Rule]:
-        return iter(self._rules)
-
-    def __len__(self) -> int:
-        return len(self._rules)
-
-
-class _Catalog(_Loaded):
-    """The whole rule catalog, imported on first use."""
-
-    def __init__(self) -> None:
-        super().__init__(_all_rules)
-
-    def reading(self, kinds: Collection[FileKind], cards: dict[str, RuleCard]) -> Sequence[Rule]:
-        """The file rules that read files of `kinds`, in the catalog's order: each imported alone
-        (its module, and what that imports) on first use, unless the catalog is loaded already.
-        The cards say where each rule is defined: a warm audit that re-reads one Python file
-        loads the eight rules that read Python, not the other fourteen and what they import."""
-        if "_rules" in self.__dict__:
-            return self
-        wanted = set(kinds)
-        return _Loaded(lambda: [_rule_defined_in(card.defined_in) for card in cards.values()
-                                if not wanted.isdisjoint(card.kinds)])
-
-
-def _all_rules() -> Sequence[Rule]:
-    from cynic.rules import ALL_RULES
-
-    return ALL_RULES
 
 
 class _Run:
@@ -229,11 +185,11 @@ class _Run:
 
     def cards(self) -> dict[str, RuleCard]:
         """Every active rule's card; the catalog's come from the cache unless its rules were loaded."""
-        if not isinstance(self.rules, _Catalog):
+        if not isinstance(self.rules, Catalog):
             return {rule.code: rule.card() for rule in self.rules}
         cards = self.cache.catalog_cards()
         if cards is None:
-            cards = {rule.code: _catalog_card(rule) for rule in self.rules}
+            cards = {rule.code: catalog_card(rule) for rule in self.rules}
             self.cache.put_catalog_cards(cards.values())
         return cards
 
@@ -246,25 +202,7 @@ class _Run:
 
     def file_rules(self, kinds: Collection[FileKind], cards: dict[str, RuleCard]) -> Sequence[Rule]:
         """The active rules, or just the file rules of the catalog that read files of `kinds`."""
-        return self.rules.reading(kinds, cards) if isinstance(self.rules, _Catalog) else self.rules
-
-
-def _catalog_card(rule: Rule) -> RuleCard:
-    """`rule`'s card, saying too which kinds of file it reads and where it is defined, so that a
-    later audit can load it alone (`_Catalog.reading`)."""
-    from cynic.rules.base import FileRule
-
-    kinds = tuple(sorted(kind.value for kind in rule.kinds)) if isinstance(rule, FileRule) else ()
-    defined_in = f"{type(rule).__module__}:{type(rule).__qualname__}"
-    return rule.card()._replace(kinds=kinds, defined_in=defined_in)
-
-
-def _rule_defined_in(defined_in: str) -> Rule:
-    """The rule whose class is defined at `module:Class` (the catalog's rules take no arguments)."""
-    import pkgutil
-
-    rule: Rule = pkgutil.resolve_name(defined_in)()
-    return rule
+        return self.rules.reading(kinds, cards) if isinstance(self.rules, Catalog) else self.rules
 
 
 class _Ahead:
