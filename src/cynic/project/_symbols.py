@@ -154,31 +154,13 @@ class SymbolTable:
         looked_up = self._looked_up[module]
         found = looked_up.get(dotted, _UNKNOWN)
         if found is _UNKNOWN:
-            found = looked_up[dotted] = self._resolve(module, dotted)
+            local = self._definition(module, dotted)
+            if local is not None:
+                found = symbol(module, self.paths[module], local)
+            else:
+                found = self.find(self.qualify(module, dotted), near=module)
+            looked_up[dotted] = found  # type: ignore[assignment]
         return found  # type: ignore[return-value]
-
-    def _resolve(self, module: str, dotted: str) -> Symbol | None:
-        """`lookup`'s answer the first time `module` asks for `dotted`: the module's own definition,
-        or the definition the name qualifies to. `_definition`, `qualify` and `find`'s remembered
-        answer, written out: every module asks this of hundreds of names."""
-        names_read = self.reads.names[module]
-        definitions = self._defs.get(module, _NO_DEFINITIONS)
-        names_read.add(dotted)
-        local = definitions.get(dotted)
-        if local is not None:
-            return symbol(module, self.paths[module], local)
-        head, _, rest = dotted.partition(".")
-        self.reads.imports[module].add(head)
-        imported = self._imports.get(module, _NO_IMPORTS).get(head)
-        if imported is not None:
-            qualified = f"{imported}.{rest}" if rest else imported
-        elif head == dotted:
-            return None  # a plain name this module neither defines nor imports: no module holds it
-        else:
-            names_read.add(head)
-            qualified = f"{module}.{dotted}" if definitions.get(head) is not None else dotted
-        found = self._found_anywhere.get(qualified, _UNKNOWN)
-        return self.find(qualified, near=module) if found is _UNKNOWN else found  # type: ignore[return-value]
 
     def find(self, qualified: str, near: str = "", depth: int = 0) -> Symbol | None:
         """The definition of a fully qualified name, following re-exports a few steps."""

@@ -29,14 +29,15 @@ def _target(model: FastAPIModel, use: DependencyUse) -> Symbol | None:
     return model.symbols.lookup(use.module, use.dependency.target) if use.dependency.target else None
 
 
-# A question about a dependency depends on the module it is written in and the dependency as
-# written there (not the parameter it fills, nor its line): it is remembered under those.
+def _question(kind: str, use: DependencyUse) -> tuple[str, str, str, str]:
+    """What a question about a dependency depends on: the module it is written in and the
+    dependency as written there (not the parameter it fills, nor its line)."""
+    return kind, use.module, use.dependency.target, use.dependency.text
 
 
 def is_role_dependency(model: FastAPIModel, use: DependencyUse) -> bool:
     """A dependency that enforces a role: `require_role(Role.ADMIN)`, `get_current_active_superuser`."""
-    written = use.dependency
-    return model.remember(("role", use.module, written.target, written.text), _is_role_dependency, model, use)
+    return model.remember(_question("role", use), _is_role_dependency, model, use)
 
 
 def _is_role_dependency(model: FastAPIModel, use: DependencyUse, depth: int = 0) -> bool:
@@ -55,8 +56,7 @@ def _is_role_dependency(model: FastAPIModel, use: DependencyUse, depth: int = 0)
 
 def is_auth_dependency(model: FastAPIModel, use: DependencyUse) -> bool:
     """A dependency that authenticates the caller (and possibly checks a role)."""
-    written = use.dependency
-    return model.remember(("auth", use.module, written.target, written.text), _is_auth_dependency, model, use)
+    return model.remember(_question("auth", use), _is_auth_dependency, model, use)
 
 
 def _is_auth_dependency(model: FastAPIModel, use: DependencyUse, depth: int = 0) -> bool:
@@ -239,8 +239,8 @@ def _callees(model: FastAPIModel, caller: Symbol) -> tuple[Symbol | None, ...]:
 
 
 def _resolve_callee(model: FastAPIModel, caller: Symbol, callee: str, receivers: dict[str, Symbol | None]) -> Symbol | None:
-    direct = model.symbols.lookup(caller.module, callee)  # model.function, one call less: asked of every call
-    if direct is not None and isinstance(direct.definition, Function):
+    direct = model.function(caller.module, callee)
+    if direct is not None:
         return direct
     owner, _, method = callee.rpartition(".")
     if not owner:
