@@ -23,8 +23,11 @@ _PASSWORD = lazy_compile(r"password|passwd|passphrase|pwd|(?:^|_)pw(?:$|_)", re.
 _HASH_FIELDS = frozenset({"hashed_password", "password_hash", "pwd_hash", "hashed_pw", "password_digest"})
 _HASHED = lazy_compile(r"hash|digest|crypt", re.I)
 _BCRYPT_CALLS = frozenset({"hashpw", "checkpw", "kdf"})
-_HASH_CALLEES = _BCRYPT_CALLS | _HASHLIB | {
-    "CryptContext", "PasswordHash", "recommended", "PasswordHasher", "hash_password", "hash_secret", "hash", "encrypt", "using"
+_ARGON2_CALLS = ("PasswordHasher", "argon2.PasswordHasher", "argon2.hash_password", "argon2.low_level.hash_secret")
+_PASSLIB_METHODS = ("hash", "encrypt", "using")
+# The last names of every callee `_HashCalls._read_callee` recognises (but hashlib's renamed imports).
+_HASH_CALLEES = _BCRYPT_CALLS | _HASHLIB | {"CryptContext", "PasswordHash", "recommended", *_PASSLIB_METHODS} | {
+    name.rsplit(".", 1)[-1] for name in _ARGON2_CALLS
 }
 
 
@@ -119,9 +122,9 @@ class _HashCalls:
             self.found.append((node.lineno, "passlib context allows a scheme other than bcrypt."))
         elif name.endswith("PasswordHash.recommended") or (method == "PasswordHash" and _non_bcrypt_hashers(node)):
             self.found.append((node.lineno, "pwdlib hashes passwords with argon2, not bcrypt."))
-        elif name in ("PasswordHasher", "argon2.PasswordHasher", "argon2.hash_password", "argon2.low_level.hash_secret"):
+        elif name in _ARGON2_CALLS:
             self.found.append((node.lineno, "Passwords hashed with argon2, not bcrypt."))
-        elif method in ("hash", "encrypt", "using") and (base in self.passlib_schemes or _passlib_dotted(base)):
+        elif method in _PASSLIB_METHODS and (base in self.passlib_schemes or _passlib_dotted(base)):
             self.found.append((node.lineno, f"Passwords hashed with passlib's {base.rsplit('.', 1)[-1]}, not bcrypt."))
         elif (base == "hashlib" and method in _HASHLIB) or (not base and f"hashlib.{method}" in self.passlib_schemes):
             self.digests.append((node, method))
